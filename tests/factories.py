@@ -1,0 +1,88 @@
+"""Factories for test data: small functions that make valid rows with sensible defaults."""
+from __future__ import annotations
+
+from datetime import date
+from itertools import count
+
+from sqlmodel import Session
+
+from tracker.models import (
+    Case, Incident, IncidentCode, Person, PersonRelationship, RelativeStatus, Report, ReportCode, User,
+)
+from tracker.staff.passwords import hash_password
+
+_serial = count(1)
+STAFF_PASSWORD = "correct horse battery staple 42"
+
+
+def make_user(session: Session, role: str = "caseworker", *, email: str | None = None,
+              password: str = STAFF_PASSWORD, **fields) -> User:
+    """A staff account that has already changed its first password."""
+    user = User(email=email or f"{role}{next(_serial)}@example.org", role=role,
+                password_hash=hash_password(password), must_change_password=False, **fields)
+    session.add(user)
+    session.commit()
+    return user
+
+
+def make_report(session: Session, *, tactics=("coercion_by_proxy",), **fields) -> Report:
+    """A submitted report with the given tactics."""
+    values = dict(community="uyghur", origin_country="CN", host_country="TR",
+                  narrative="Police called my father about my posts.", consent_statistics=True,
+                  event_date=date(2024, 3, 1), event_date_precision="month")
+    values.update(fields)
+    report = Report(**values)
+    report.codes = [ReportCode(vocabulary="tactic", code=code) for code in tactics]
+    session.add(report)
+    session.commit()
+    return report
+
+
+def make_person(session: Session, *, names=None, **fields) -> Person:
+    """A person with a unique pseudonym."""
+    n = next(_serial)
+    person = Person(pseudonym=fields.pop("pseudonym", f"P-TEST-{n}"),
+                    names=names if names is not None else [{"name": f"Test Person {n}", "script": "Latn"}],
+                    **fields)
+    session.add(person)
+    session.commit()
+    return person
+
+
+def make_incident(session: Session, *, primary_tactic: str = "coercion_by_proxy", **fields) -> Incident:
+    """An incident whose primary tactic is also listed among its tactics."""
+    values = dict(community="uyghur", origin_country="CN", host_country="US",
+                  start_date=date(2018, 5, 1), start_precision="month", title="Father detained")
+    values.update(fields)
+    incident = Incident(primary_tactic=primary_tactic, **values)
+    incident.codes = [IncidentCode(vocabulary="tactic", code=primary_tactic)]
+    session.add(incident)
+    session.commit()
+    return incident
+
+
+def make_case(session: Session, **fields) -> Case:
+    """A case with a unique reference."""
+    case = Case(reference=fields.pop("reference", f"TNR-2026-{next(_serial):04d}"), **fields)
+    session.add(case)
+    session.commit()
+    return case
+
+
+def make_relative(session: Session, person: Person, relationship_type: str = "parent", **fields):
+    """A relative of ``person`` and the relationship between them."""
+    relative = make_person(session, residence_country="CN", **fields)
+    link = PersonRelationship(person_id=person.id, related_person_id=relative.id,
+                              relationship_type=relationship_type)
+    session.add(link)
+    session.commit()
+    return relative, link
+
+
+def add_status(session: Session, relative: Person, status: str, when: date, **fields) -> RelativeStatus:
+    """A dated status of a relative."""
+    entry = RelativeStatus(person_id=relative.id, status=status, status_date=when,
+                           date_precision=fields.pop("date_precision", "exact"), **fields)
+    session.add(entry)
+    session.commit()
+    return entry

@@ -1,0 +1,78 @@
+"""Alembic: a fresh upgrade yields exactly the models' schema, and downgrade undoes it."""
+from __future__ import annotations
+
+import secrets
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+from sqlmodel import SQLModel
+
+from tracker.db import alembic_config, make_engine
+
+from .conftest import POSTGRES_URL
+
+
+def fresh_engine(tmp_path):
+    """An empty database of the engine under test (never the shared test database)."""
+    if not POSTGRES_URL:
+        return make_engine(f"sqlite:///{tmp_path / 'migrated.sqlite3'}"), None
+    server = make_url(POSTGRES_URL)
+    name = f"tracker_migrate_{secrets.token_hex(4)}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    return make_engine(server.set(database=name).render_as_string(hide_password=False)), (admin, name)
+
+
+def drop(engine, cleanup):
+    engine.dispose()
+    if cleanup:
+        admin, name = cleanup
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_fresh_upgrade_matches_the_models(tmp_path):
+    engine, cleanup = fresh_engine(tmp_path)
+    try:
+        command.upgrade(alembic_config(engine), "head")
+        with engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, SQLModel.metadata) == []
+    finally:
+        drop(engine, cleanup)
+
+
+def test_downgrade_to_base_removes_every_table(tmp_path):
+    engine, cleanup = fresh_engine(tmp_path)
+    try:
+        config = alembic_config(engine)
+        command.upgrade(config, "head")
+        command.downgrade(config, "base")
+        assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    finally:
+        drop(engine, cleanup)
+
+
+def test_migrated_audit_log_is_append_only(tmp_path):
+    engine, cleanup = fresh_engine(tmp_path)
+    try:
+        command.upgrade(alembic_config(engine), "head")
+        with engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO audit_event (at, actor, action, outcome, prev_hash, hash) "
+                "VALUES (CURRENT_TIMESTAMP, 'system', 'test', 'success', 'a', 'b')"))
+        for statement in ("UPDATE audit_event SET action = 'x'", "DELETE FROM audit_event"):
+            try:
+                with engine.begin() as connection:
+                    connection.execute(text(statement))
+            except Exception as exc:  # noqa: BLE001 - either engine's error type
+                assert "append-only" in str(exc)
+            else:
+                raise AssertionError(f"{statement} was allowed")
+    finally:
+        drop(engine, cleanup)

@@ -1,0 +1,38 @@
+"""Incident tracker for transnational repression: the application factory."""
+from __future__ import annotations
+
+from typing import Any
+from collections.abc import Mapping
+
+from flask import Flask
+
+
+def create_app(test_config: Mapping[str, Any] | None = None, instance_path: str | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints; nothing else.
+
+    It never migrates or prompts (STYLE: the factory only wires things together); the one
+    piece of work it may do is create the instance folder's secrets on a genuine first run.
+    """
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        instance_path=instance_path,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    from . import config
+
+    config.load(app, test_config)
+
+    from . import audit, cli, crypto, db, health, i18n, intake, security
+
+    crypto.init_app(app)
+    db.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    audit.init_app(app)
+    cli.init_app(app)
+
+    app.register_blueprint(health.bp)
+    app.register_blueprint(intake.bp)
+    return app

@@ -1,0 +1,125 @@
+"""The append-only audit log: record events, chain them, verify the chain.
+
+Each event's hash is a keyed digest over its content and the previous event's hash. Editing or
+deleting a row breaks the chain, and without the index key (kept outside the database) an
+attacker with the database cannot forge a consistent replacement.
+"""
+from __future__ import annotations
+
+import json
+import secrets
+from typing import Any
+from collections.abc import Iterator
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import text
+from sqlmodel import Session, select
+
+from .crypto import Sealer, get_sealer
+from .db import get_session
+from .models import AuditEvent, utcnow
+from .models.audit import PENDING
+
+GENESIS = "0" * 64
+
+
+def record(
+    session: Session,
+    action: str,
+    *,
+    user_id: int | None = None,
+    actor: str = "staff",
+    object_type: str | None = None,
+    object_id: Any = None,
+    outcome: str = "success",
+    detail: dict[str, Any] | None = None,
+    sealer: Sealer | None = None,
+) -> AuditEvent:
+    """Append one event in the caller's transaction. ``detail`` must hold no personal data."""
+    sealer = sealer or get_sealer()
+    event = AuditEvent(
+        at=utcnow(),
+        user_id=user_id,
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=None if object_id is None else str(object_id),
+        outcome=outcome,
+        detail=json.dumps(detail, sort_keys=True, ensure_ascii=False) if detail else None,
+        # Placeholders until the event's place in the chain is known (see models.audit).
+        prev_hash=PENDING + secrets.token_hex(16),
+        hash=PENDING + secrets.token_hex(16),
+    )
+    _serialise_appends(session)
+    session.add(event)
+    # Inserting first takes SQLite's write lock, so reading the previous hash below cannot race
+    # another writer; PostgreSQL is serialised by the advisory lock instead.
+    session.flush()
+    previous = session.exec(
+        select(AuditEvent.hash).where(AuditEvent.id < event.id).order_by(AuditEvent.id.desc()).limit(1)
+    ).first()
+    event.prev_hash = previous or GENESIS
+    event.hash = event_hash(sealer, event)
+    session.flush()
+    return event
+
+
+def _serialise_appends(session: Session) -> None:
+    """On PostgreSQL, one audit append at a time until commit, so the chain stays a line."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(727274)"))
+
+
+def event_hash(sealer: Sealer, event: AuditEvent) -> str:
+    """The keyed digest that links this event to the previous one."""
+    payload = json.dumps(
+        [
+            event.prev_hash,
+            event.at.isoformat(),
+            event.user_id,
+            event.actor,
+            event.action,
+            event.object_type,
+            event.object_id,
+            event.outcome,
+            event.detail,
+        ],
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return sealer.token_digest("audit-chain", payload)
+
+
+def verify_chain(session: Session, sealer: Sealer) -> Iterator[tuple[int, str]]:
+    """Yield (event id, problem) for every break in the chain; nothing when it is intact."""
+    expected_prev = GENESIS
+    rows = session.exec(select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=1000))
+    for event in rows:
+        if event.prev_hash != expected_prev:
+            yield event.id, "does not follow the event before it (a row was removed or reordered)"
+        if event_hash(sealer, event) != event.hash:
+            yield event.id, "content does not match its hash (the row was edited)"
+        expected_prev = event.hash
+
+
+@click.group("audit", cls=AppGroup)
+def audit_cli() -> None:
+    """Inspect the audit log."""
+
+
+@audit_cli.command("verify")
+def verify_command() -> None:
+    """Walk the whole chain and fail if any event was edited, removed or reordered."""
+    problems = list(verify_chain(get_session(), get_sealer()))
+    for event_id, problem in problems:
+        click.echo(f"event {event_id}: {problem}", err=True)
+    if problems:
+        raise click.ClickException(f"the audit log has been tampered with ({len(problems)} problems)")
+    click.echo("The audit log is intact.")
+
+
+def init_app(app: Flask) -> None:
+    """Register ``flask audit``."""
+    app.cli.add_command(audit_cli)

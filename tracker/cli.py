@@ -1,0 +1,13 @@
+"""Command groups that belong to no single feature module."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register the command groups of the feature modules (each lives beside its code)."""
+    from .demo import demo_data_command
+    from .staff.cli import users_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_data_command)

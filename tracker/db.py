@@ -1,0 +1,141 @@
+"""The database: one engine per app, one session per request, and ``flask db``."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from flask import Flask, current_app, g
+from flask.cli import AppGroup
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlmodel import Session, select
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def make_engine(url: str, sealer=None) -> Engine:
+    """Create an engine for this URL, with SQLite made safe for concurrent, durable use."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _configure_sqlite)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    # Sealed column types find the keyring through the dialect of the engine they run on, so
+    # keys are per app and never global (see tracker.models.types).
+    engine.dialect.tracker_sealer = sealer
+    return engine
+
+
+def _configure_sqlite(dbapi_connection, _record) -> None:
+    """Per-connection SQLite settings, for this engine only (STYLE: no global listeners)."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    # FULL: a report acknowledged to its sender survives a power cut, not just a crash.
+    cursor.execute("PRAGMA synchronous=FULL")
+    # Deleted personal data is overwritten with zeros, not left in free pages.
+    cursor.execute("PRAGMA secure_delete=ON")
+    cursor.close()
+
+
+def init_app(app: Flask) -> None:
+    """Create the app's engine and close each request's session on teardown."""
+    sealer = app.extensions["tracker.sealer"]
+    app.extensions["tracker.engine"] = make_engine(app.config["DATABASE_URL"], sealer)
+    app.teardown_appcontext(close_session)
+    app.cli.add_command(db_cli)
+
+
+def get_engine() -> Engine:
+    """The current app's engine."""
+    return current_app.extensions["tracker.engine"]
+
+
+def get_session() -> Session:
+    """The session of the current request or command, opened on first use."""
+    if "db_session" not in g:
+        g.db_session = Session(get_engine())
+    return g.db_session
+
+
+def close_session(_exc: BaseException | None = None) -> None:
+    """Close the session; anything not committed explicitly is rolled back."""
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()
+
+
+def is_database_alive() -> bool:
+    """Whether the database answers a trivial query (for /healthz)."""
+    try:
+        with get_engine().connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return True
+    except Exception:  # noqa: BLE001 - any failure means "not alive"; the probe must not crash
+        return False
+
+
+def alembic_config(engine: Engine) -> AlembicConfig:
+    """Alembic configured in code: no alembic.ini to keep in sync."""
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["engine"] = engine
+    return config
+
+
+@click.group("db", cls=AppGroup)
+def db_cli() -> None:
+    """Manage the database schema."""
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+def upgrade_command(revision: str) -> None:
+    """Apply migrations up to REVISION (default: the newest)."""
+    command.upgrade(alembic_config(get_engine()), revision)
+    click.echo(f"Database upgraded to {revision}.")
+    from .models import User
+
+    if get_session().exec(select(User.id).where(User.role == "admin")).first() is None:
+        click.echo("No admin yet. Create the first one with:\n"
+                   "  flask --app tracker users create EMAIL --role admin")
+
+
+@db_cli.command("downgrade")
+@click.argument("revision")
+def downgrade_command(revision: str) -> None:
+    """Revert migrations down to REVISION."""
+    command.downgrade(alembic_config(get_engine()), revision)
+
+
+@db_cli.command("current")
+def current_command() -> None:
+    """Show the revision the database is at."""
+    command.current(alembic_config(get_engine()))
+
+
+@db_cli.command("heads")
+def heads_command() -> None:
+    """Show the newest revisions (more than one means a merge is needed)."""
+    command.heads(alembic_config(get_engine()))
+
+
+@db_cli.command("revision")
+@click.option("-m", "--message", required=True)
+@click.option("--autogenerate/--empty", default=True)
+def revision_command(message: str, autogenerate: bool) -> None:
+    """Write a new migration, compared against the models by default."""
+    command.revision(alembic_config(get_engine()), message=message, autogenerate=autogenerate)
+
+
+@db_cli.command("check")
+def check_command() -> None:
+    """Fail if the models have changes that no migration covers."""
+    command.check(alembic_config(get_engine()))
+    click.echo("The migrations match the models.")

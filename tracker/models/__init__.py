@@ -1,0 +1,21 @@
+"""The domain model (DESIGN §3) as SQLModel tables, by area.
+
+Modules here do not use ``from __future__ import annotations``: SQLModel reads the annotations of
+relationships at class creation and cannot resolve postponed ones.
+"""
+from .audit import AuditEvent
+from .base import utcnow
+from .cases import Case, CaseNote, CasePerson, Intervention
+from .incidents import Incident, IncidentCode, IncidentLink, IncidentReport, Involvement
+from .people import Person, PersonNameToken, PersonRelationship, RelativeStatus
+from .places import GeocodeCache, Location
+from .reports import CustodyEvent, Evidence, Message, Report, ReportCode, ReportedRelative
+from .staff import ApiToken, RecoveryCode, StaffSession, User
+
+__all__ = [
+    "ApiToken", "AuditEvent", "Case", "CaseNote", "CasePerson", "CustodyEvent", "Evidence",
+    "GeocodeCache", "Incident", "IncidentCode", "IncidentLink", "IncidentReport", "Intervention",
+    "Involvement", "Location", "Message", "Person", "PersonNameToken", "PersonRelationship",
+    "RecoveryCode", "RelativeStatus", "Report", "ReportCode", "ReportedRelative", "StaffSession",
+    "User", "utcnow",
+]

@@ -1,0 +1,53 @@
+"""What every table shares: the constraint naming convention, UTC time, checked field types."""
+
+from datetime import datetime, UTC
+from typing import Annotated
+
+from pydantic import AfterValidator
+from sqlmodel import SQLModel
+
+# Named constraints from the first migration on, so later migrations (and SQLite's batch mode)
+# can find them by name on every engine.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+CODE_LENGTH = 40
+SHORT_TEXT = 200
+LONG_TEXT = 20_000
+
+
+def utcnow() -> datetime:
+    """Now, as an aware UTC datetime: SQLModel stores aware times and reads them back in UTC."""
+    return datetime.now(UTC)
+
+
+def _vocabulary_check(vocabulary: str):
+    def check(value: str) -> str:
+        from .. import taxonomy
+
+        if not taxonomy.is_code(vocabulary, value):
+            raise ValueError(f"not a known {vocabulary} code")
+        return value
+
+    return AfterValidator(check)
+
+
+def _country_check(value: str) -> str:
+    from ..countries import is_country
+
+    if not is_country(value):
+        raise ValueError("not an ISO 3166-1 alpha-2 country code")
+    return value
+
+
+def Code(vocabulary: str):  # noqa: N802 - reads as a type in annotations: Code("tactic")
+    """A string that must be a code of this taxonomy vocabulary."""
+    return Annotated[str, _vocabulary_check(vocabulary)]
+
+
+Country = Annotated[str, AfterValidator(_country_check)]

@@ -1,0 +1,152 @@
+"""What reporters send: reports, the relatives they describe, evidence, and the message thread."""
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index
+from sqlmodel import Field, Relationship, SQLModel
+
+from .base import CODE_LENGTH, SHORT_TEXT, utcnow
+from .types import SealedText
+
+
+class Report(SQLModel, table=True):
+    """One submission, kept as sent. Corrections and additions are new rows (``follow_up_of``)."""
+
+    __table_args__ = (Index("ix_report_queue", "status", "submitted_at", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    submitted_at: datetime = Field(default_factory=utcnow)
+    language: str = Field(default="en", max_length=16)
+    intake_channel: str = Field(default="web", max_length=CODE_LENGTH)
+    submitter_role: str = Field(default="self", max_length=CODE_LENGTH)
+    targets: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    community: str | None = Field(default=None, max_length=CODE_LENGTH, index=True)
+    narrative: str | None = Field(default=None, sa_column=Column(SealedText("report.narrative")))
+    perpetrator_affiliation: str | None = Field(
+        default=None, sa_column=Column(SealedText("report.perpetrator_affiliation"))
+    )
+    event_date: date | None = None
+    event_date_precision: str = Field(default="unknown", max_length=CODE_LENGTH)
+    place_text: str | None = Field(default=None, sa_column=Column(SealedText("report.place_text")))
+    place_country: str | None = Field(default=None, max_length=2)
+    location_id: int | None = Field(default=None, foreign_key="location.id", ondelete="SET NULL")
+    origin_country: str | None = Field(default=None, max_length=2, index=True)
+    host_country: str | None = Field(default=None, max_length=2, index=True)
+    reporter_name: str | None = Field(default=None, sa_column=Column(SealedText("report.reporter_name")))
+    contact: str | None = Field(default=None, sa_column=Column(SealedText("report.contact")))
+    consent_contact: bool = False
+    consent_statistics: bool = False
+    consent_partners: bool = False
+    urgent_risk: bool = Field(default=False, index=True)
+    status: str = Field(default="new", max_length=CODE_LENGTH)
+    status_reason: str | None = Field(default=None, max_length=SHORT_TEXT)
+    # Only a keyed slow digest of the receipt is kept (DESIGN §3); follow-ups carry none.
+    receipt_digest: str | None = Field(default=None, max_length=64, unique=True)
+    # A random token from the form, so a retried POST does not create a second report.
+    idempotency_key: str | None = Field(default=None, max_length=64, unique=True)
+    follow_up_of_id: int | None = Field(
+        default=None, foreign_key="report.id", ondelete="CASCADE", index=True
+    )
+    duplicate_of_id: int | None = Field(default=None, foreign_key="report.id", ondelete="SET NULL")
+    assigned_to_id: int | None = Field(default=None, foreign_key="staff_user.id", index=True)
+    priority: str = Field(default="normal", max_length=CODE_LENGTH)
+    risk_level: str | None = Field(default=None, max_length=CODE_LENGTH)
+    verification: str = Field(default="unverified", max_length=CODE_LENGTH)
+    last_activity_at: datetime = Field(default_factory=utcnow)
+    retain_until: date | None = None
+    is_synthetic: bool = False
+
+    codes: list["ReportCode"] = Relationship(
+        back_populates="report", cascade_delete=True, sa_relationship_kwargs={"lazy": "selectin"}
+    )
+    relatives: list["ReportedRelative"] = Relationship(back_populates="report", cascade_delete=True)
+    evidence: list["Evidence"] = Relationship(back_populates="report", cascade_delete=True)
+    messages: list["Message"] = Relationship(back_populates="report", cascade_delete=True)
+
+    def codes_of(self, vocabulary: str) -> list[str]:
+        """The codes the reporter chose from one vocabulary (tactic, channel, demand, ...)."""
+        return sorted(c.code for c in self.codes if c.vocabulary == vocabulary)
+
+
+class ReportCode(SQLModel, table=True):
+    """One taxonomy code a reporter chose (tactics, channels, demands, perpetrator types)."""
+
+    __tablename__ = "report_code"
+
+    __table_args__ = (Index("ix_report_code_lookup", "vocabulary", "code", "report_id"),)
+
+    report_id: int = Field(foreign_key="report.id", primary_key=True, ondelete="CASCADE")
+    vocabulary: str = Field(primary_key=True, max_length=CODE_LENGTH)
+    code: str = Field(primary_key=True, max_length=CODE_LENGTH)
+
+    report: Report = Relationship(back_populates="codes")
+
+
+class ReportedRelative(SQLModel, table=True):
+    """A relative as the reporter described them, before a caseworker makes them a Person."""
+
+    __tablename__ = "reported_relative"
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="report.id", ondelete="CASCADE", index=True)
+    relationship_type: str = Field(max_length=CODE_LENGTH)
+    residence_country: str | None = Field(default=None, max_length=2)
+    residence_place: str | None = Field(
+        default=None, sa_column=Column(SealedText("reported_relative.residence_place"))
+    )
+    # [{"status": code, "date": "YYYY-MM-DD" | null, "precision": code}], as the reporter told it.
+    statuses: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    in_retaliation: str = Field(default="unknown", max_length=CODE_LENGTH)
+    details: str | None = Field(default=None, sa_column=Column(SealedText("reported_relative.details")))
+
+    report: Report = Relationship(back_populates="relatives")
+
+
+class Evidence(SQLModel, table=True):
+    """An uploaded file: sealed on disk under a server-made name, its hash taken at intake."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int | None = Field(default=None, foreign_key="report.id", ondelete="CASCADE", index=True)
+    case_id: int | None = Field(default=None, foreign_key="case_file.id", ondelete="SET NULL", index=True)
+    sha256: str = Field(max_length=64, index=True)
+    mime_type: str = Field(max_length=100)
+    size: int
+    stored_name: str = Field(max_length=64, unique=True)
+    # The copy shown to staff, with metadata (EXIF, GPS, XMP) removed; None if not made.
+    clean_stored_name: str | None = Field(default=None, max_length=64)
+    original_filename: str | None = Field(
+        default=None, sa_column=Column(SealedText("evidence.original_filename"))
+    )
+    uploaded_at: datetime = Field(default_factory=utcnow)
+
+    report: Report | None = Relationship(back_populates="evidence")
+    custody: list["CustodyEvent"] = Relationship(back_populates="evidence", cascade_delete=True)
+
+
+class CustodyEvent(SQLModel, table=True):
+    """Chain of custody: who received, viewed or downloaded a piece of evidence, and when."""
+
+    __tablename__ = "custody_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    evidence_id: int = Field(foreign_key="evidence.id", ondelete="CASCADE", index=True)
+    user_id: int | None = Field(default=None, foreign_key="staff_user.id")
+    action: str = Field(max_length=CODE_LENGTH)
+    at: datetime = Field(default_factory=utcnow)
+
+    evidence: Evidence = Relationship(back_populates="custody")
+
+
+class Message(SQLModel, table=True):
+    """One message in the thread between a reporter (via the receipt) and caseworkers."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="report.id", ondelete="CASCADE", index=True)
+    direction: str = Field(max_length=16)  # "to_reporter" or "from_reporter"
+    author_id: int | None = Field(default=None, foreign_key="staff_user.id")
+    body: str = Field(sa_column=Column(SealedText("message.body"), nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+    read_at: datetime | None = None
+
+    report: Report = Relationship(back_populates="messages")

@@ -1,0 +1,61 @@
+"""Response headers and request logging: nothing leaves the server, nothing about visitors is kept.
+
+No IP address, user agent or query string is written anywhere (DESIGN §2); the development
+server's access log is therefore silenced, and gunicorn is started without an access log.
+"""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, request
+
+# No inline script or style, nothing from another origin, no framing (DESIGN §2: "nothing leaves
+# the server unasked"; a CSP makes that a browser-enforced rule rather than a habit).
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+    ]
+)
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+)
+
+
+def set_security_headers(response: Response) -> Response:
+    """Apply the headers every response carries, errors and static files included."""
+    headers = response.headers
+    headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["X-Frame-Options"] = "DENY"
+    headers["Referrer-Policy"] = "no-referrer"
+    headers["Permissions-Policy"] = PERMISSIONS_POLICY
+    headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    if request.endpoint != "static":
+        # A shared or seized device must not keep copies of what a reporter or caseworker saw.
+        headers["Cache-Control"] = "no-store"
+    if request.is_secure:
+        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    headers.pop("Server", None)
+    return response
+
+
+def silence_access_log() -> None:
+    """Werkzeug's access log writes client addresses; drop it (errors still reach the app log)."""
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+
+
+def init_app(app: Flask) -> None:
+    """Install the headers and quiet the access log."""
+    app.after_request(set_security_headers)
+    silence_access_log()
+    if app.config.get("PREFER_SECURE_COOKIES", False):
+        app.config["SESSION_COOKIE_SECURE"] = True

@@ -1,0 +1,1 @@
+"""The staff side: accounts, login, second factor, roles, admin pages."""
