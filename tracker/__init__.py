@@ -24,12 +24,13 @@ def create_app(test_config: Mapping[str, Any] | None = None, instance_path: str 
 
     config.load(app, test_config)
 
-    from . import audit, cli, crypto, db, health, i18n, intake, security
+    from . import audit, cli, crypto, db, health, i18n, intake, limits, security
 
     crypto.init_app(app)
     db.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    limits.init_app(app)
     audit.init_app(app)
     cli.init_app(app)
 

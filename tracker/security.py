@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, request
+from flask_wtf.csrf import CSRFProtect
 
 # No inline script or style, nothing from another origin, no framing (DESIGN §2: "nothing leaves
 # the server unasked"; a CSP makes that a browser-enforced rule rather than a habit).
@@ -53,8 +54,13 @@ def silence_access_log() -> None:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
 
 
+# CSRF protection for every form (Flask-WTF); JSON API views authenticated by token opt out.
+csrf = CSRFProtect()
+
+
 def init_app(app: Flask) -> None:
-    """Install the headers and quiet the access log."""
+    """Install CSRF protection and the headers, and quiet the access log."""
+    csrf.init_app(app)
     app.after_request(set_security_headers)
     silence_access_log()
     if app.config.get("PREFER_SECURE_COOKIES", False):
