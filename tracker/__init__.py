@@ -24,7 +24,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, instance_path: str 
 
     config.load(app, test_config)
 
-    from . import audit, cli, crypto, db, health, i18n, intake, limits, security
+    from . import api, audit, cli, crypto, db, health, i18n, intake, limits, security
 
     crypto.init_app(app)
     db.init_app(app)
@@ -36,4 +36,5 @@ def create_app(test_config: Mapping[str, Any] | None = None, instance_path: str 
 
     app.register_blueprint(health.bp)
     app.register_blueprint(intake.bp)
+    api.init_app(app)
     return app
