@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import func, insert
+from sqlalchemy import func
 from sqlmodel import Session, SQLModel, select
 
 from . import taxonomy
@@ -130,10 +130,13 @@ class DemoGenerator:
             progress.update(size)
 
     def _write(self, batch: _Batch) -> None:
+        # Core executemany on the tables, not the ORM's bulk path: the rows are already complete
+        # dicts with uniform keys, and this is several times faster for a million incidents.
+        connection = self.session.connection()
         for model in INSERT_ORDER:
             rows = batch.rows.get(model)
             if rows:
-                self.session.execute(insert(model), rows)
+                connection.execute(model.__table__.insert(), rows)
         self.session.commit()
 
     def _make_locations(self) -> None:

@@ -54,7 +54,11 @@ class IncidentCode(SQLModel, table=True):
 
     __tablename__ = "incident_code"
 
-    __table_args__ = (Index("ix_incident_code_lookup", "vocabulary", "code", "incident_id"),)
+    # WITHOUT ROWID on SQLite: the composite key is the row, not a second copy of it.
+    __table_args__ = (
+        Index("ix_incident_code_lookup", "vocabulary", "code", "incident_id"),
+        {"sqlite_with_rowid": False},
+    )
 
     incident_id: int = Field(foreign_key="incident.id", primary_key=True, ondelete="CASCADE")
     vocabulary: str = Field(primary_key=True, max_length=CODE_LENGTH)
@@ -67,6 +71,7 @@ class IncidentReport(SQLModel, table=True):
     """Which reports an incident draws on; a report may yield several incidents."""
 
     __tablename__ = "incident_report"
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
     incident_id: int = Field(foreign_key="incident.id", primary_key=True, ondelete="CASCADE")
     report_id: int = Field(foreign_key="report.id", primary_key=True, ondelete="CASCADE", index=True)

@@ -39,6 +39,7 @@ class PersonNameToken(SQLModel, table=True):
     """A keyed digest of one normalised name or name part, for search without decrypting."""
 
     __tablename__ = "person_name_token"
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
     person_id: int = Field(foreign_key="person.id", primary_key=True, ondelete="CASCADE")
     digest: str = Field(primary_key=True, max_length=64, index=True)

@@ -74,7 +74,11 @@ class ReportCode(SQLModel, table=True):
 
     __tablename__ = "report_code"
 
-    __table_args__ = (Index("ix_report_code_lookup", "vocabulary", "code", "report_id"),)
+    # WITHOUT ROWID on SQLite: the composite key is the row, not a second copy of it.
+    __table_args__ = (
+        Index("ix_report_code_lookup", "vocabulary", "code", "report_id"),
+        {"sqlite_with_rowid": False},
+    )
 
     report_id: int = Field(foreign_key="report.id", primary_key=True, ondelete="CASCADE")
     vocabulary: str = Field(primary_key=True, max_length=CODE_LENGTH)

@@ -166,7 +166,8 @@ def upgrade() -> None:
     sa.Column('person_id', sa.Integer(), nullable=False),
     sa.Column('digest', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_person_name_token_person_id_person'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('person_id', 'digest', name=op.f('pk_person_name_token'))
+    sa.PrimaryKeyConstraint('person_id', 'digest', name=op.f('pk_person_name_token')),
+    sqlite_with_rowid=False
     )
     with op.batch_alter_table('person_name_token', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_person_name_token_digest'), ['digest'], unique=False)
@@ -381,7 +382,8 @@ def upgrade() -> None:
     sa.Column('vocabulary', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('code', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.ForeignKeyConstraint(['report_id'], ['report.id'], name=op.f('fk_report_code_report_id_report'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('report_id', 'vocabulary', 'code', name=op.f('pk_report_code'))
+    sa.PrimaryKeyConstraint('report_id', 'vocabulary', 'code', name=op.f('pk_report_code')),
+    sqlite_with_rowid=False
     )
     with op.batch_alter_table('report_code', schema=None) as batch_op:
         batch_op.create_index('ix_report_code_lookup', ['vocabulary', 'code', 'report_id'], unique=False)
@@ -419,7 +421,8 @@ def upgrade() -> None:
     sa.Column('vocabulary', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('code', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.ForeignKeyConstraint(['incident_id'], ['incident.id'], name=op.f('fk_incident_code_incident_id_incident'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('incident_id', 'vocabulary', 'code', name=op.f('pk_incident_code'))
+    sa.PrimaryKeyConstraint('incident_id', 'vocabulary', 'code', name=op.f('pk_incident_code')),
+    sqlite_with_rowid=False
     )
     with op.batch_alter_table('incident_code', schema=None) as batch_op:
         batch_op.create_index('ix_incident_code_lookup', ['vocabulary', 'code', 'incident_id'], unique=False)
@@ -443,7 +446,8 @@ def upgrade() -> None:
     sa.Column('report_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['incident_id'], ['incident.id'], name=op.f('fk_incident_report_incident_id_incident'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['report_id'], ['report.id'], name=op.f('fk_incident_report_report_id_report'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('incident_id', 'report_id', name=op.f('pk_incident_report'))
+    sa.PrimaryKeyConstraint('incident_id', 'report_id', name=op.f('pk_incident_report')),
+    sqlite_with_rowid=False
     )
     with op.batch_alter_table('incident_report', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_incident_report_report_id'), ['report_id'], unique=False)
