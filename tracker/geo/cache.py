@@ -1,0 +1,58 @@
+"""Self-hosted geocoders' answers kept in the database, keyed by a keyed digest of the query."""
+from __future__ import annotations
+
+import logging
+
+from flask import current_app, has_app_context
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session, select
+
+from tracker.db import get_engine
+from tracker.models import GeocodeCache
+
+from .match import PlaceMatch
+
+log = logging.getLogger(__name__)
+
+
+class DatabaseCache:
+    """GeocodeCache rows: the query is never stored, only its blind index; the answer is sealed."""
+
+    def __init__(self, provider: str) -> None:
+        self.provider = provider  # the GEOCODER setting, so a new server starts a new cache
+
+    def digest(self, text: str, country_hint: str | None) -> str:
+        """The keyed digest of a query and its hint (tracker.crypto's blind index)."""
+        sealer = current_app.extensions["tracker.sealer"]
+        return sealer.blind_index("geocode", f"{(country_hint or '').upper()}|{text}")
+
+    def get(self, text: str, country_hint: str | None) -> PlaceMatch | None:
+        """A cached answer, or None (also outside an app context)."""
+        if not has_app_context():
+            return None
+        query = select(GeocodeCache).where(
+            GeocodeCache.provider == self.provider,
+            GeocodeCache.query_digest == self.digest(text, country_hint),
+        )
+        with self._session() as session:
+            row = session.exec(query).first()
+            return PlaceMatch.from_dict(row.result) if row and row.result else None
+
+    def put(self, text: str, country_hint: str | None, match: PlaceMatch) -> None:
+        """Keep an answer; a concurrent writer's row for the same query wins quietly."""
+        if not has_app_context():
+            return
+        row = GeocodeCache(provider=self.provider, query_digest=self.digest(text, country_hint),
+                           result=match.to_dict())
+        with self._session() as session:
+            session.add(row)
+            try:
+                session.commit()
+            except SQLAlchemyError as error:
+                session.rollback()
+                log.info("geocode cache write skipped (%s)", type(error).__name__)
+
+    @staticmethod
+    def _session() -> Session:
+        """A session of its own, so caching never commits the caller's unfinished work."""
+        return Session(get_engine())

@@ -1,0 +1,200 @@
+"""The loaded gazetteer: places, countries and first-level divisions, looked up by key."""
+from __future__ import annotations
+
+import math
+import threading
+from bisect import bisect_left
+from dataclasses import dataclass
+from pathlib import Path
+from collections.abc import Iterator
+
+from .normalise import KEY_VERSION, keys_for_name
+from .store import COORD_SCALE, INDEX_PATH, NO_ADMIN1, SHARED, read_index
+
+
+# eq=False: regions compare by identity, which is right (each is loaded once) and fast.
+@dataclass(frozen=True, slots=True, eq=False)
+class Region:
+    """A country or first-level division, with a representative point inside it."""
+
+    kind: str  # "country" or "admin1"
+    country: str
+    code: str  # the ISO code for a country, GeoNames' admin1 code for a division
+    name: str | None  # a few GeoNames divisions have no name in the source data
+    lat: float | None
+    lon: float | None
+    population: int
+
+
+class Gazetteer:
+    """Places as parallel arrays plus dictionaries from lookup key to place/region numbers."""
+
+    def __init__(self, path: Path = INDEX_PATH) -> None:
+        header, sections = read_index(path)
+        if header["key_version"] != KEY_VERSION:
+            raise ValueError("gazetteer index is stale: run python -m tracker.geo.build_index")
+        self.names: list[str] = sections["names"].split("\n")
+        self.lat, self.lon = sections["lat"], sections["lon"]
+        self.population = sections["population"]
+        self.country_of, self.admin1_of = sections["country"], sections["admin1"]
+        self.geonameid = sections["geonameid"]
+        self.countries = [Region("country", c, c, n, la, lo, p) for c, n, la, lo, p, _ in header["countries"]]
+        self.admin1 = [Region("admin1", c, a, n, la, lo, p) for c, a, n, la, lo, p, _ in header["admin1"]]
+        # Sorted keys searched by bisection: no 770,000-entry dict to hash at start-up.
+        self.keys: list[str] = sections["keys"].split("\n")
+        self.postings, self.shared = sections["postings"], sections["shared"]
+        self.added_keys: dict[str, tuple[int, ...]] = {}  # curated names, added after loading
+        self.region_keys: dict[str, list[Region]] = {}
+        for region, row in zip(self.countries + self.admin1, header["countries"] + header["admin1"], strict=True):
+            for key in row[-1]:
+                self.region_keys.setdefault(key, []).append(region)
+        self._cells: dict[tuple[int, int], list[int]] | None = None
+        # Curated facts from aliases.toml, by place number.
+        self.precision_of: dict[int, str] = {}
+        self.preferred: set[int] = set()
+        self.curated_id: dict[int, str] = {}
+        self.curated_names: set[tuple[str, int]] = set()
+
+    def add_place(self, name: str, lat: float, lon: float, country: str, admin1: str | None,
+                  population: int) -> int:
+        """Append a curated place (one the gazetteer lacks) and return its number."""
+        self.names.append(name)
+        self.lat.append(round(lat * COORD_SCALE))
+        self.lon.append(round(lon * COORD_SCALE))
+        self.population.append(population)
+        self.country_of.append(self.country_number(country))
+        region = self.find_admin1(country, admin1) if admin1 else None
+        if admin1 and region is None:
+            raise ValueError(f"unknown division {admin1!r} of {country}")
+        self.admin1_of.append(self.admin1.index(region) if region else NO_ADMIN1)
+        self.geonameid.append(0)
+        self._cells = None
+        return len(self.names) - 1
+
+    def add_place_name(self, number: int, name: str) -> None:
+        """Index one more (curated) name for a place."""
+        for key in keys_for_name(name):
+            if number not in self.places(key):
+                self.added_keys[key] = self.added_keys.get(key, ()) + (number,)
+            self.curated_names.add((key, number))
+
+    def add_region_name(self, region: Region, name: str) -> None:
+        """Index one more name for a country or division."""
+        for key in keys_for_name(name):
+            bucket = self.region_keys.setdefault(key, [])
+            if region not in bucket:
+                bucket.append(region)
+
+    def places(self, key: str) -> tuple[int, ...]:
+        """Place numbers indexed under a key."""
+        found: tuple[int, ...] = ()
+        position = bisect_left(self.keys, key)
+        if position < len(self.keys) and self.keys[position] == key:
+            posting = self.postings[position]
+            if posting & SHARED:
+                start = posting & ~SHARED
+                found = tuple(self.shared[start + 1 : start + 1 + self.shared[start]])
+            else:
+                found = (posting,)
+        return found + self.added_keys.get(key, ())
+
+    def regions(self, key: str) -> list[Region]:
+        """Countries and divisions indexed under a key."""
+        return self.region_keys.get(key, [])
+
+    def point(self, number: int) -> tuple[float, float]:
+        """A place's coordinates in degrees."""
+        return self.lat[number] / COORD_SCALE, self.lon[number] / COORD_SCALE
+
+    def country(self, number: int) -> Region:
+        """A place's country."""
+        return self.countries[self.country_of[number]]
+
+    def admin1_region(self, number: int) -> Region | None:
+        """A place's first-level division, if known."""
+        index = self.admin1_of[number]
+        return None if index == NO_ADMIN1 else self.admin1[index]
+
+    def country_number(self, code: str) -> int:
+        """Index of a country by ISO code."""
+        for number, region in enumerate(self.countries):
+            if region.code == code:
+                return number
+        raise KeyError(code)
+
+    def find_admin1(self, country: str, code_or_name: str) -> Region | None:
+        """A division of a country by GeoNames code or exact name."""
+        for region in self.admin1:
+            if region.country == country and code_or_name in (region.code, region.name):
+                return region
+        return None
+
+    def by_geonameid(self, geonameid: int) -> int | None:
+        """A place's number by its GeoNames id."""
+        # A scan at C speed: the alias table asks for a few dozen ids, once, at load.
+        try:
+            return self.geonameid.index(geonameid)
+        except ValueError:
+            return None
+
+    def cells(self) -> dict[tuple[int, int], list[int]]:
+        """Place numbers by one-degree cell, built on first reverse lookup."""
+        if self._cells is None:
+            cells: dict[tuple[int, int], list[int]] = {}
+            scale = COORD_SCALE
+            for number, (la, lo) in enumerate(zip(self.lat, self.lon, strict=True)):
+                cells.setdefault((la // scale, lo // scale), []).append(number)
+            self._cells = cells
+        return self._cells
+
+    def nearest(self, lat: float, lon: float, min_population: int = 0,
+                max_km: float = 500.0) -> int | None:
+        """The place nearest a point (optionally only places this large), within max_km."""
+        cells = self.cells()
+        cell_lat, cell_lon = math.floor(lat), math.floor(lon)
+        best, best_km = None, max_km
+        for ring in range(0, int(max_km // 111) + 2):
+            for key in _ring(cell_lat, cell_lon, ring):
+                for number in cells.get(key, ()):
+                    if self.population[number] < min_population:
+                        continue
+                    km = distance_km(lat, lon, *self.point(number))
+                    if km < best_km:
+                        best, best_km = number, km
+            # A ring r cells out is at least (r * 111 km * cos(lat)) away; stop once beyond best.
+            if best is not None and best_km < ring * 111 * max(math.cos(math.radians(abs(lat) + ring)), 0.05):
+                break
+        return best
+
+
+def _ring(cell_lat: int, cell_lon: int, ring: int) -> Iterator[tuple[int, int]]:
+    """The cells at Chebyshev distance `ring`, wrapping longitude at the antimeridian."""
+    for dlat in range(-ring, ring + 1):
+        for dlon in range(-ring, ring + 1):
+            if max(abs(dlat), abs(dlon)) == ring:
+                yield cell_lat + dlat, (cell_lon + dlon + 180) % 360 - 180
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+
+
+_LOCK = threading.Lock()
+_LOADED: Gazetteer | None = None
+
+
+def load_gazetteer() -> Gazetteer:
+    """The process-wide gazetteer with the curated aliases, loaded on first use."""
+    global _LOADED
+    with _LOCK:
+        if _LOADED is None:
+            from .aliases import apply_aliases
+
+            gazetteer = Gazetteer()
+            apply_aliases(gazetteer)
+            _LOADED = gazetteer
+    return _LOADED

@@ -1,0 +1,102 @@
+"""Reading a free-text place query: the place itself and the qualifiers that narrow it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .gazetteer import Gazetteer, Region
+from .normalise import key_of, place_key, split_qualifiers, stripped_key, words
+
+# Places named as qualifiers ("Flushing, Queens") are matched by distance, not by name.
+MAX_QUALIFIER_PLACES = 25
+# Longest region name peeled off the front of an unspaced (Chinese-order) address.
+MAX_LEADING_CHARS = 12
+
+
+@dataclass(frozen=True)
+class Qualifier:
+    """One "region" or "country" part of a query, as the regions and places it may mean."""
+
+    text: str
+    regions: tuple[Region, ...]
+    places: tuple[int, ...]
+
+    @property
+    def recognised(self) -> bool:
+        """Whether the gazetteer knows this qualifier at all."""
+        return bool(self.regions or self.places)
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """The head (the place asked for) as lookup keys, and its qualifiers."""
+
+    head: str
+    keys: tuple[str, ...]  # exact key first, then the key without a generic suffix
+    qualifiers: tuple[Qualifier, ...]
+
+
+def parse_query(gazetteer: Gazetteer, text: str) -> ParsedQuery | None:
+    """Split a query into head and qualifiers; None when nothing is left to look up."""
+    parts = split_qualifiers(text)
+    if not parts:
+        return None
+    head, rest = parts[0], parts[1:]
+    if not rest and not _known_head(gazetteer, head):
+        head, rest = _peel_leading(gazetteer, head)
+    if not rest and not _known_head(gazetteer, head):
+        head, rest = _peel_trailing(gazetteer, head)
+    keys = tuple(k for k in dict.fromkeys((place_key(head), stripped_key(head))) if k)
+    if not keys:
+        return None
+    return ParsedQuery(head, keys, tuple(qualifier(gazetteer, part) for part in rest))
+
+
+def qualifier(gazetteer: Gazetteer, text: str) -> Qualifier:
+    """What a qualifier may refer to: countries, divisions, or nearby places."""
+    regions: list[Region] = []
+    places: list[int] = []
+    for key in dict.fromkeys((place_key(text), stripped_key(text))):
+        if key:
+            regions += [r for r in gazetteer.regions(key) if r not in regions]
+            places += gazetteer.places(key)[:MAX_QUALIFIER_PLACES]
+    return Qualifier(text, tuple(regions), tuple(dict.fromkeys(places)))
+
+
+def _known(gazetteer: Gazetteer, key: str) -> bool:
+    """Whether any place or region has this key."""
+    return bool(gazetteer.places(key) or gazetteer.regions(key))
+
+
+def _known_head(gazetteer: Gazetteer, text: str) -> bool:
+    """Whether a head names something, as typed or without its generic suffix."""
+    return any(_known(gazetteer, k) for k in (place_key(text), stripped_key(text)) if k)
+
+
+def _peel_trailing(gazetteer: Gazetteer, head: str) -> tuple[str, list[str]]:
+    """Read "Flushing NY" or "Kashgar Xinjiang China" without commas as place + regions."""
+    tokens, tails = words(head), []
+    while len(tokens) > 1 and not _known_head(gazetteer, " ".join(tokens)):
+        for size in (1, 2, 3):
+            if len(tokens) > size and gazetteer.regions(key_of(tokens[-size:])):
+                tails.insert(0, " ".join(tokens[-size:]))
+                tokens = tokens[:-size]
+                break
+        else:
+            break
+    return (" ".join(tokens), tails) if tails else (head, [])
+
+
+def _peel_leading(gazetteer: Gazetteer, head: str) -> tuple[str, list[str]]:
+    """Read Chinese-order addresses ("中国新疆喀什市", "香港旺角") from the left, widest first."""
+    key, leads = place_key(head), []
+    if key.isascii():
+        return head, []
+    while not _known_head(gazetteer, key):
+        for size in range(min(len(key) - 1, MAX_LEADING_CHARS), 1, -1):
+            if _known(gazetteer, key[:size]):
+                leads.append(key[:size])
+                key = key[size:]
+                break
+        else:
+            break
+    return (key, leads[::-1]) if leads else (head, [])

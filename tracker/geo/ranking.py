@@ -1,0 +1,148 @@
+"""Ranking the gazetteer's candidates for a query, and how confident the best one is."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from .gazetteer import Gazetteer, Region, distance_km
+from .match import PlaceMatch
+from .normalise import place_key
+from .query import ParsedQuery, Qualifier
+
+# Score weights, in log10 units so a score difference of 1 is a 10x likelier candidate.
+POPULATION_WEIGHT = 0.6  # a place 10x larger is 10**0.6 = 4x likelier to be meant
+PRIMARY_NAME_BONUS = 0.8  # the query is the place's own name, not one of its alternates
+CURATED_BONUS = 2.0  # the alias table says this is the place communities mean
+HINT_BONUS = 1.5  # the report says which country this happened in
+SAME_NAME_PENALTY = 0.5  # a region named like a place inside it gives way to that place
+QUALIFIER_NEAR_KM = 60.0  # "Flushing, Queens": a qualifying place within this distance
+MAX_CANDIDATES = 300
+MAX_ALTERNATIVES = 5
+MIN_ALTERNATIVE_SHARE = 0.01
+# How far the wording lowers confidence: an alternate name is a little less sure than the
+# primary one; dropping "City"/"市" or ignoring an unknown qualifier, more so.
+QUALITY = {"exact": 1.0, "alias": 1.0, "region": 1.0, "alternate": 0.95, "stripped": 0.85}
+UNKNOWN_QUALIFIER_FACTOR = 0.7
+
+
+@dataclass
+class Candidate:
+    """A place number or a region, with how it matched and its score."""
+
+    ref: int | Region
+    step: str
+    score: float = 0.0
+
+
+def rank(gazetteer: Gazetteer, query: ParsedQuery, country_hint: str | None) -> list[PlaceMatch]:
+    """The matches for a parsed query, best first, with confidence shares.
+
+    Empty when a qualifier the gazetteer knows rules out every candidate: the caller then
+    answers with the qualifier itself, coarser but not wrong ("Parkdale, Toronto" -> Toronto).
+    """
+    candidates = _gather(gazetteer, query)
+    factor = 1.0
+    for qualifier in query.qualifiers:
+        kept = [c for c in candidates if _satisfies(gazetteer, c.ref, qualifier)]
+        if kept:
+            candidates = kept
+        elif qualifier.recognised:
+            return []
+        else:
+            factor *= UNKNOWN_QUALIFIER_FACTOR
+    if not candidates:
+        return []
+    # A region that contains a same-named place ("Istanbul", "Almaty") means the place.
+    holders = {gazetteer.admin1_region(c.ref) for c in candidates if not isinstance(c.ref, Region)}
+    holders |= {gazetteer.country(c.ref) for c in candidates if not isinstance(c.ref, Region)}
+    for candidate in candidates:
+        candidate.score = _score(gazetteer, candidate, country_hint)
+        if candidate.ref in holders:
+            candidate.score -= PRIMARY_NAME_BONUS + SAME_NAME_PENALTY
+    candidates.sort(key=lambda c: c.score, reverse=True)
+    top = candidates[0].score
+    weights = [10 ** (c.score - top) for c in candidates]
+    total = sum(weights)
+    matches = []
+    for candidate, weight in zip(candidates, weights, strict=True):
+        share = weight / total
+        if matches and (len(matches) > MAX_ALTERNATIVES or share < MIN_ALTERNATIVE_SHARE):
+            break
+        matches.append(to_match(gazetteer, candidate, share * QUALITY[candidate.step] * factor))
+    return matches
+
+
+def _gather(gazetteer: Gazetteer, query: ParsedQuery) -> list[Candidate]:
+    """Places and regions under the exact key, or else under the key without its suffix."""
+    for position, key in enumerate(query.keys):
+        numbers = gazetteer.places(key)[:MAX_CANDIDATES]
+        regions = gazetteer.regions(key)
+        if not numbers and not regions:
+            continue
+        stripped = position > 0
+        found = [Candidate(n, _place_step(gazetteer, n, key, stripped)) for n in numbers]
+        found += [Candidate(r, "stripped" if stripped else "region") for r in regions]
+        return found
+    return []
+
+
+def _place_step(gazetteer: Gazetteer, number: int, key: str, stripped: bool) -> str:
+    """Which step found a place: the curated table, its own name, an alternate, or no suffix."""
+    if number in gazetteer.curated_id or (key, number) in gazetteer.curated_names:
+        return "alias"
+    if stripped:
+        return "stripped"
+    return "exact" if place_key(gazetteer.names[number]) == key else "alternate"
+
+
+def _satisfies(gazetteer: Gazetteer, ref: int | Region, qualifier: Qualifier) -> bool:
+    """Whether a candidate lies in a qualifier's country or division, or near its place."""
+    if isinstance(ref, Region):
+        return any(q.kind == "country" and q.country == ref.country for q in qualifier.regions)
+    country, admin1 = gazetteer.country(ref), gazetteer.admin1_region(ref)
+    for region in qualifier.regions:
+        if region == country or region == admin1:
+            return True
+    lat, lon = gazetteer.point(ref)
+    return any(
+        distance_km(lat, lon, *gazetteer.point(n)) <= QUALIFIER_NEAR_KM
+        for n in qualifier.places if n != ref
+    )
+
+
+def _score(gazetteer: Gazetteer, candidate: Candidate, country_hint: str | None) -> float:
+    """Log-likelihood-like score: population, exactness, curation, the report's country."""
+    ref = candidate.ref
+    if isinstance(ref, Region):
+        population, country, bonus = ref.population, ref.country, PRIMARY_NAME_BONUS
+    else:
+        population = gazetteer.population[ref]
+        country = gazetteer.country(ref).code
+        bonus = PRIMARY_NAME_BONUS if candidate.step in ("exact", "alias") else 0.0
+        if ref in gazetteer.preferred:
+            bonus += CURATED_BONUS
+    if country_hint and country == country_hint:
+        bonus += HINT_BONUS
+    return POPULATION_WEIGHT * math.log10(population + 100) + bonus
+
+
+def to_match(gazetteer: Gazetteer, candidate: Candidate, confidence: float) -> PlaceMatch:
+    """Turn a candidate into a PlaceMatch (without alternatives)."""
+    ref = candidate.ref
+    geocoder = "offline:" + candidate.step
+    if isinstance(ref, Region):
+        admin1 = ref.name if ref.kind == "admin1" else None
+        ident = f"iso3166:{ref.code}" if ref.kind == "country" else f"geonames-admin1:{ref.country}.{ref.code}"
+        return PlaceMatch(ref.name or ref.code, ref.lat or 0.0, ref.lon or 0.0, ref.country, admin1, ref.kind,
+                          confidence, ident, geocoder)
+    return place_match(gazetteer, ref, confidence, geocoder)
+
+
+def place_match(gazetteer: Gazetteer, number: int, confidence: float, geocoder: str) -> PlaceMatch:
+    """A gazetteer place as a PlaceMatch."""
+    lat, lon = gazetteer.point(number)
+    region = gazetteer.admin1_region(number)
+    ident = gazetteer.curated_id.get(number) or f"geonames:{gazetteer.geonameid[number]}"
+    return PlaceMatch(gazetteer.names[number], lat, lon, gazetteer.country(number).code,
+                      region.name if region else None, gazetteer.precision_of.get(number, "city"),
+                      confidence, ident, geocoder)

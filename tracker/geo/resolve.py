@@ -1,0 +1,57 @@
+"""Which geocoder answers: the app's configured one, or the offline default outside an app."""
+from __future__ import annotations
+
+import threading
+
+from flask import Flask, current_app, has_app_context
+from geopy.geocoders.base import Geocoder
+
+from .cache import DatabaseCache
+from .factory import build_geocoder, parse_setting
+from .match import PlaceMatch
+from .offline import OfflineGeocoder, best_with_alternatives
+from .remote import to_match
+
+EXTENSION = "tracker.geocoder"
+_LOCK = threading.Lock()
+_DEFAULT: OfflineGeocoder | None = None
+
+
+def get_geocoder(app: Flask | None = None) -> Geocoder:
+    """The app's configured geopy geocoder, built on first use; offline when there is no app."""
+    if app is None and not has_app_context():
+        return _offline_default()
+    app = app or current_app._get_current_object()
+    with _LOCK:
+        geocoder = app.extensions.get(EXTENSION)
+        if geocoder is None:
+            setting = app.config.get("GEOCODER", "offline")
+            _, url = parse_setting(setting)
+            cache = DatabaseCache(setting) if url else None
+            geocoder = build_geocoder(setting, float(app.config.get("GEOCODER_MIN_DELAY", 1.0)),
+                                      offline=_offline_default(), cache=cache)
+            app.extensions[EXTENSION] = geocoder
+    return geocoder
+
+
+def _offline_default() -> OfflineGeocoder:
+    """One offline geocoder per process: the gazetteer is shared, not loaded per app."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = OfflineGeocoder()
+    return _DEFAULT
+
+
+def resolve_place(text: str, country_hint: str | None = None, *,
+                  geocoder: Geocoder | None = None) -> PlaceMatch | None:
+    """The best PlaceMatch for free text (alternatives included), or None."""
+    geocoder = geocoder or get_geocoder()
+    if not text or not text.strip():
+        return None
+    resolve = getattr(geocoder, "resolve", None)
+    if resolve is not None:
+        return resolve(text, country_hint)
+    # Any other geopy geocoder: read its Locations the way the self-hosted path does.
+    found = geocoder.geocode(text, exactly_one=False) or []
+    name = type(geocoder).__name__.lower()
+    return best_with_alternatives([to_match(name, location) for location in found])
