@@ -49,9 +49,19 @@ def set_security_headers(response: Response) -> Response:
     return response
 
 
+class _NoClientLines(logging.Filter):
+    """Drop werkzeug's per-request lines ("ADDRESS - - [date] ..."); keep its start-up lines."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return " - - [" not in str(record.msg)
+
+
 def silence_access_log() -> None:
-    """Werkzeug's access log writes client addresses; drop it (errors still reach the app log)."""
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    """The development server's access and request-error lines start with the client address;
+    drop them, but keep the "Running on http://..." banner a new user needs."""
+    werkzeug_log = logging.getLogger("werkzeug")
+    if not any(isinstance(f, _NoClientLines) for f in werkzeug_log.filters):
+        werkzeug_log.addFilter(_NoClientLines())
 
 
 # CSRF protection for every form (Flask-WTF); JSON API views authenticated by token opt out.
