@@ -1,0 +1,87 @@
+"""Disclosure control: small cells never appear, directly or by subtraction from a total."""
+from __future__ import annotations
+
+import itertools
+import random
+
+import pytest
+
+from tracker.analytics.disclosure import release
+
+K = 10
+
+
+def recoverable(table, counts: dict) -> list[tuple]:
+    """Withheld cells that a line's total (when publishable) minus its published cells reveals.
+
+    A line is every cell sharing all dimensions but one; an unlisted cell is known to be 0.
+    """
+    found = []
+    published = {cell.key: cell.count for cell in table.cells}
+    for axis in range(len(table.dimensions)):
+        lines: dict[tuple, list] = {}
+        for key in counts:
+            lines.setdefault(key[:axis] + key[axis + 1:], []).append(key)
+        for line in lines.values():
+            if sum(counts[key] for key in line) < K:
+                continue  # that line's total is itself too small to be published anywhere
+            hidden = [key for key in line if key in published and published[key] is None]
+            if len(hidden) == 1 or (hidden and sum(counts[key] for key in hidden) < K):
+                found.extend(hidden)
+    return found
+
+
+def test_cells_below_threshold_are_withheld_and_the_rest_published():
+    counts = {("a",): 50, ("b",): 30, ("c",): 3, ("d",): 12}
+    table = release(["x"], counts, 95, minimum=K)
+    shown = {cell.key: cell.count for cell in table.cells}
+    assert shown[("c",)] is None
+    assert shown[("a",)] == 50 and table.total == 95
+
+
+def test_one_small_cell_takes_a_complement_so_the_total_cannot_reveal_it():
+    counts = {("a",): 50, ("b",): 30, ("c",): 3, ("d",): 12}
+    table = release(["x"], counts, 95, minimum=K)
+    shown = {cell.key: cell.count for cell in table.cells}
+    # Without a complement, 95 - 50 - 30 - 12 = 3 would give the withheld cell away.
+    assert shown[("d",)] is None
+    assert table.suppressed_cells == 2
+
+
+def test_withheld_mass_reaches_the_threshold():
+    counts = {("a",): 40, ("b",): 2, ("c",): 1, ("d",): 20, ("e",): 25}
+    table = release(["x"], counts, 88, minimum=K)
+    hidden = [cell.key for cell in table.cells if cell.suppressed]
+    assert sum(counts[key] for key in hidden) >= K
+
+
+def test_a_table_whose_total_is_small_is_withheld_whole():
+    table = release(["x"], {("a",): 6, ("b",): 3}, 9, minimum=K)
+    assert table.total is None
+    assert all(cell.suppressed for cell in table.cells)
+
+
+def test_zero_cells_are_not_listed():
+    table = release(["x"], {("a",): 40, ("b",): 0}, 40, minimum=K)
+    assert [cell.key for cell in table.cells] == [("a",)]
+
+
+def test_threshold_comes_from_the_configuration(app):
+    app.config["SUPPRESSION_THRESHOLD"] = 5
+    with app.app_context():
+        table = release(["x"], {("a",): 6, ("b",): 30, ("c",): 40}, 76)
+    assert table.threshold == 5
+    assert {cell.key: cell.count for cell in table.cells}[("a",)] == 6
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_no_withheld_cell_is_recoverable_in_random_three_way_tables(seed):
+    rng = random.Random(seed)
+    keys = itertools.product("abcd", "xyz", "pq")
+    counts = {key: rng.choice((0, 1, 2, 5, 9, 11, 15, 40)) for key in keys}
+    total = sum(counts.values())
+    table = release(["m", "t", "h"], counts, total, minimum=K)
+    for cell in table.cells:
+        if counts[cell.key] < K:
+            assert cell.suppressed, cell
+    assert recoverable(table, counts) == []

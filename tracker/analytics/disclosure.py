@@ -1,0 +1,108 @@
+"""Disclosure control: the one place where counts become numbers that may leave the server.
+
+Every analyst page, export and API response is built from a ``ReleasedTable`` made here
+(DESIGN §2: "exports cannot identify anyone"). The rules:
+
+- A cell counts distinct people (each person at most once per cell), not rows.
+- Primary suppression: a cell below the threshold (``SUPPRESSION_THRESHOLD``, default 10)
+  is withheld.
+- Complementary suppression: along every line of the table (all cells that share every
+  dimension but one), and against the table's total, the withheld cells must be at least two
+  and together hold at least the threshold, so no withheld cell can be recovered by
+  subtracting the published cells from a total.
+- A table whose total is below the threshold is withheld whole.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from flask import current_app
+
+DEFAULT_THRESHOLD = 10
+
+Key = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One published cell: its dimension values and its count, None when withheld."""
+
+    key: Key
+    count: int | None
+
+    @property
+    def suppressed(self) -> bool:
+        """Whether the count is withheld."""
+        return self.count is None
+
+
+@dataclass(frozen=True)
+class ReleasedTable:
+    """A table that passed disclosure control, and the only thing views may show or export."""
+
+    dimensions: tuple[str, ...]
+    cells: tuple[Cell, ...]
+    total: int | None
+    threshold: int
+
+    @property
+    def suppressed_cells(self) -> int:
+        """How many cells are withheld (shown to analysts, so they know the table is partial)."""
+        return sum(1 for cell in self.cells if cell.suppressed)
+
+
+def threshold() -> int:
+    """The configured smallest publishable count, never below 2 (a count of 1 is a person)."""
+    return max(2, int(current_app.config.get("SUPPRESSION_THRESHOLD", DEFAULT_THRESHOLD)))
+
+
+def release(dimensions: Iterable[str], counts: Mapping[Key, int], total: int,
+            minimum: int | None = None) -> ReleasedTable:
+    """Apply primary and complementary suppression to distinct-person counts per cell."""
+    k = threshold() if minimum is None else minimum
+    dims = tuple(dimensions)
+    live = {key: count for key, count in counts.items() if count > 0}
+    if total < k:
+        withheld = tuple(Cell(key, None) for key in sorted(live))
+        return ReleasedTable(dims, withheld, None, k)
+    hidden = {key for key, count in live.items() if count < k}
+    _protect_lines(live, hidden, len(dims), k)
+    cells = tuple(Cell(key, None if key in hidden else live[key]) for key in sorted(set(live) | hidden))
+    return ReleasedTable(dims, cells, total, k)
+
+
+def _protect_lines(counts: Mapping[Key, int], hidden: set[Key], width: int, k: int) -> None:
+    """Withhold more cells until every line's withheld cells cannot be told apart (in place)."""
+    values = [sorted({key[axis] for key in counts}) for axis in range(width)]
+    changed = bool(hidden)
+    while changed:
+        changed = False
+        for axis in range(width):
+            for rest in {key[:axis] + key[axis + 1:] for key in hidden}:
+                line = [rest[:axis] + (value,) + rest[axis:] for value in values[axis]]
+                changed |= _protect_line(line, counts, hidden, k)
+
+
+def _protect_line(line: list[Key], counts: Mapping[Key, int], hidden: set[Key], k: int) -> bool:
+    """In one line, withhold the smallest published cells until the withheld mass is safe.
+
+    When no published count is left, an empty cell is withheld instead: a reader who cannot
+    tell it is empty cannot subtract with it either.
+    """
+    withheld = [key for key in line if key in hidden]
+    mass = sum(counts.get(key, 0) for key in withheld)
+    # Smallest published counts first, empty cells last.
+    size = lambda key: (counts.get(key, 0) == 0, counts.get(key, 0), key)
+    candidates = sorted((key for key in line if key not in hidden), key=size)
+    changed = False
+    for key in candidates:
+        if len(withheld) >= 2 and mass >= k:
+            break
+        if counts.get(key, 0) == 0 and len(withheld) >= 2:
+            break
+        hidden.add(key)
+        withheld.append(key)
+        mass += counts.get(key, 0)
+        changed = True
+    return changed
