@@ -1,0 +1,86 @@
+"""Duplicate suggestions and reversible, audited person merges."""
+from datetime import date
+
+import pytest
+from sqlmodel import select
+
+from tracker.casework.dedup import merge_people, suggest_duplicate_incidents, suggest_duplicate_people, unmerge_people
+from tracker.casework.errors import Conflict, InvalidTransition
+from tracker.casework.people import create_person, find_people, involve_person
+from tracker.models import AuditEvent, CasePerson, Involvement, PersonRelationship, RelativeStatus
+from tracker.models.inputs import PersonCreate
+from tests.factories import add_status, make_case, make_incident, make_relative
+
+
+def _person(session, *names, **fields):
+    return create_person(session, PersonCreate(names=[{"name": n} for n in names], **fields), user_id=None)
+
+
+def test_people_with_the_same_name_in_two_scripts_are_suggested(session):
+    latin = _person(session, "Wang Lei", birth_year=1960, residence_country="CN")
+    han = _person(session, "王磊", birth_year=1961, residence_country="CN")
+    other = _person(session, "Li Na", birth_year=1960)
+    suggestions = suggest_duplicate_people(session, latin)
+    assert [s.object_id for s in suggestions] == [han.id]
+    assert {"names", "birth_year", "residence_country"} <= set(suggestions[0].reasons)
+    assert other.id not in [s.object_id for s in suggestions]
+
+
+def test_incidents_sharing_a_person_within_a_month_are_suggested(session):
+    person = _person(session, "Aziz Tursun")
+    first = make_incident(session, start_date=date(2020, 5, 1))
+    near = make_incident(session, start_date=date(2020, 5, 20))
+    far = make_incident(session, start_date=date(2021, 5, 20))
+    for incident in (first, near, far):
+        involve_person(session, incident.id, person, "target", user_id=None)
+    assert [s.object_id for s in suggest_duplicate_incidents(session, first)] == [near.id]
+
+
+def test_a_merge_moves_everything_and_an_unmerge_puts_it_back(session):
+    keep, drop = _person(session, "Wang Lei"), _person(session, "王磊")
+    father, _ = make_relative(session, drop)
+    status = add_status(session, drop, "questioned", date(2019, 1, 1))
+    incident = make_incident(session)
+    involve_person(session, incident.id, drop, "target", user_id=None)
+    case = make_case(session, primary_person_id=drop.id)
+    session.add(CasePerson(case_id=case.id, person_id=drop.id))
+    session.commit()
+
+    moved = merge_people(session, keep, drop, user_id=None)
+    session.commit()
+    assert drop.merged_into_id == keep.id
+    assert all(moved[key] for key in ("involvements", "relationships_from", "statuses", "primary_cases", "cases"))
+    assert session.get(RelativeStatus, status.id).person_id == keep.id
+    assert session.exec(select(PersonRelationship.person_id).where(
+        PersonRelationship.related_person_id == father.id)).one() == keep.id
+    assert [p.id for p in find_people(session, "王磊")] == [keep.id]  # search resolves the merge
+
+    unmerge_people(session, drop, user_id=None)
+    session.commit()
+    session.expire_all()
+    assert drop.merged_into_id is None
+    assert session.get(RelativeStatus, status.id).person_id == drop.id
+    assert session.exec(select(Involvement.person_id).where(Involvement.incident_id == incident.id)).one() == drop.id
+    assert session.get(CasePerson, (case.id, drop.id)) is not None
+    actions = session.exec(select(AuditEvent.action)).all()
+    assert actions.count("person.merge") == 1 and actions.count("person.unmerge") == 1
+
+
+def test_a_conflicting_involvement_stays_with_the_merged_person(session):
+    keep, drop = _person(session, "A B"), _person(session, "A B")
+    incident = make_incident(session)
+    involve_person(session, incident.id, keep, "target", user_id=None)
+    involve_person(session, incident.id, drop, "target", user_id=None)
+    assert merge_people(session, keep, drop, user_id=None)["involvements"] == []
+    assert len(session.exec(select(Involvement).where(Involvement.incident_id == incident.id)).all()) == 2
+
+
+def test_merges_refuse_loops_and_repeats(session):
+    a, b = _person(session, "A"), _person(session, "B")
+    with pytest.raises(Conflict):
+        merge_people(session, a, a, user_id=None)
+    merge_people(session, a, b, user_id=None)
+    with pytest.raises(InvalidTransition):
+        merge_people(session, b, a, user_id=None)
+    with pytest.raises(InvalidTransition):
+        unmerge_people(session, a, user_id=None)

@@ -1,0 +1,120 @@
+"""The triage queue: filters, keyset pages, search by reference, name, place and narrative words."""
+from datetime import datetime, timedelta, UTC
+
+import pytest
+
+from tracker.casework import queue
+from tracker.casework.cases import link_incident_to_case
+from tracker.casework.people import create_person, involve_person
+from tracker.casework.queue import QueueFilters, queue_page
+from tracker.models import IncidentReport, Location, ReportCode, ReportedRelative
+from tracker.models.inputs import PersonCreate
+from tests.factories import make_case, make_incident, make_report, make_user
+
+START = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def _reports(session, n, **fields):
+    return [make_report(session, submitted_at=START + timedelta(minutes=i), **fields) for i in range(n)]
+
+
+def _ids(page):
+    return [r.id for r in page.reports]
+
+
+def test_pages_follow_each_other_without_gaps_or_repeats(session):
+    reports = _reports(session, 7)
+    seen, cursor = [], None
+    while True:
+        page = queue_page(session, QueueFilters(), cursor, page_size=3)
+        seen += _ids(page)
+        if page.next_cursor is None:
+            break
+        cursor = page.next_cursor
+    assert seen == [r.id for r in reversed(reports)]
+    oldest = queue_page(session, QueueFilters(sort="oldest"), None, page_size=3)
+    assert _ids(oldest) == [r.id for r in reports[:3]]
+
+
+def test_a_malformed_cursor_starts_from_the_top(session):
+    reports = _reports(session, 2)
+    assert _ids(queue_page(session, QueueFilters(), "not-a-cursor")) == [r.id for r in reversed(reports)]
+
+
+@pytest.mark.parametrize(("filters", "expected"), [
+    (QueueFilters(community="tibetan"), "tibetan"),
+    (QueueFilters(origin_country="ER"), "eritrean"),
+    (QueueFilters(urgent=True), "urgent"),
+    (QueueFilters(tactic="spyware"), "spyware"),
+    (QueueFilters(relative_detained=True), "detained"),
+    (QueueFilters(status="rejected"), "rejected"),
+])
+def test_filters_keep_only_matching_reports(session, filters, expected):
+    _reports(session, 2)
+    wanted = {
+        "tibetan": lambda: make_report(session, community="tibetan"),
+        "eritrean": lambda: make_report(session, community="eritrean", origin_country="ER"),
+        "urgent": lambda: make_report(session, urgent_risk=True),
+        "spyware": lambda: make_report(session, tactics=("spyware",)),
+        "rejected": lambda: make_report(session, status="rejected"),
+        "detained": lambda: make_report(session),
+    }[expected]()
+    if expected == "detained":
+        session.add(ReportedRelative(report_id=wanted.id, relationship_type="parent",
+                                     statuses=[{"status": "imprisoned", "date": None, "precision": "unknown"}]))
+        session.commit()
+    assert _ids(queue_page(session, filters)) == [wanted.id]
+
+
+def test_assigned_to_me_and_date_range(session):
+    me = make_user(session)
+    mine = make_report(session, assigned_to_id=me.id, submitted_at=START)
+    make_report(session, submitted_at=START + timedelta(days=3))
+    assert _ids(queue_page(session, QueueFilters(assigned_to_id=me.id))) == [mine.id]
+    window = QueueFilters(submitted_from=START.date(), submitted_to=START.date())
+    assert _ids(queue_page(session, window)) == [mine.id]
+
+
+def _accepted_with_incident(session, **incident_fields):
+    report = make_report(session, status="in_triage")
+    incident = make_incident(session, **incident_fields)
+    session.add(IncidentReport(incident_id=incident.id, report_id=report.id))
+    session.commit()
+    return report, incident
+
+
+def test_search_by_case_reference_name_and_place(session):
+    make_report(session)
+    by_case, incident = _accepted_with_incident(session)
+    case = make_case(session, reference="TNR-2026-00007")
+    link_incident_to_case(session, case, incident, user_id=None)
+    by_name, named = _accepted_with_incident(session)
+    person = create_person(session, PersonCreate(names=[{"name": "ئەركىن ياسىن", "script": "Arab"}]), user_id=None)
+    involve_person(session, named.id, person, "target", user_id=None)
+    place = Location(name="Kashgar", country="CN", status="geocoded")
+    session.add(place)
+    session.flush()
+    by_place = make_report(session, location_id=place.id)
+    session.commit()
+    assert _ids(queue_page(session, QueueFilters(query="tnr-2026-00007"))) == [by_case.id]
+    assert _ids(queue_page(session, QueueFilters(query="ئەركىن"))) == [by_name.id]
+    assert _ids(queue_page(session, QueueFilters(query="kashgar"))) == [by_place.id]
+    assert _ids(queue_page(session, QueueFilters(query="nobody at all"))) == []
+
+
+def test_narrative_words_are_found_by_a_bounded_scan(session, monkeypatch):
+    monkeypatch.setattr(queue, "SCAN_CHUNK", 2)
+    monkeypatch.setattr(queue, "NARRATIVE_SCAN_LIMIT", 4)
+    hit = make_report(session, narrative="They called my mother in Ghulja.", submitted_at=START)
+    _reports(session, 5, narrative="Nothing relevant.")
+    first = queue_page(session, QueueFilters(words="ghulja MOTHER"))
+    assert first.reports == [] and first.scan_stopped and first.next_cursor
+    second = queue_page(session, QueueFilters(words="ghulja mother"), first.next_cursor)
+    assert _ids(second) == [hit.id] and second.next_cursor is None
+
+
+def test_report_codes_filter_uses_the_report_not_another(session):
+    report = make_report(session, tactics=("assault",))
+    session.add(ReportCode(report_id=report.id, vocabulary="channel", code="spyware"))
+    session.commit()
+    assert _ids(queue_page(session, QueueFilters(tactic="spyware"))) == []

@@ -1,0 +1,1 @@
+"""The caseworker workspace: triage, incidents, people and relatives, cases, dedup, messaging."""

@@ -1,0 +1,183 @@
+"""Deduplication: suggesting likely duplicate people and incidents, and reversible person merges.
+
+Suggestions for people start from shared blind-index tokens (names across scripts and
+romanisations meet there, see ``names.py``) and add birth year, place and community. A merge
+moves the dropped person's involvements, relationships, statuses and cases to the kept person
+and marks the dropped one ``merged_into``; nothing is deleted. The ids of every moved row are
+written to the audit event (ids only, no personal data), which is what ``unmerge_people`` reads
+to put each row back.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import func, update
+from sqlmodel import Session, select
+
+from ..audit import record
+from ..models import AuditEvent, Case, CasePerson, Incident, Involvement, Person, PersonNameToken
+from ..models import PersonRelationship, RelativeStatus
+from .errors import Conflict, InvalidTransition
+
+CANDIDATES = 50
+INCIDENT_WINDOW = timedelta(days=31)
+
+
+@dataclass
+class Suggestion:
+    """A likely duplicate with a score (higher is likelier) and the reasons for it."""
+
+    object_id: int
+    score: float
+    reasons: list[str] = field(default_factory=list)
+
+
+def suggest_duplicate_people(session: Session, person: Person, *, limit: int = 10) -> list[Suggestion]:
+    """People who share name tokens with this one, scored by names, birth year, place and community."""
+    own = select(PersonNameToken.digest).where(PersonNameToken.person_id == person.id)
+    total = max(1, len(session.exec(own).all()))
+    shared = session.exec(
+        select(PersonNameToken.person_id, func.count()).where(
+            PersonNameToken.digest.in_(own), PersonNameToken.person_id != person.id)
+        .group_by(PersonNameToken.person_id).order_by(func.count().desc()).limit(CANDIDATES)
+    ).all()
+    suggestions = []
+    for other_id, count in shared:
+        other = session.get(Person, other_id)
+        if other is None or other.merged_into_id is not None:
+            continue
+        suggestion = Suggestion(other_id, count / total, ["names"])
+        if person.birth_year and other.birth_year and abs(person.birth_year - other.birth_year) <= 1:
+            suggestion.score += 0.5
+            suggestion.reasons.append("birth_year")
+        if person.residence_country and person.residence_country == other.residence_country:
+            suggestion.score += 0.25
+            suggestion.reasons.append("residence_country")
+        if person.community and person.community == other.community:
+            suggestion.score += 0.1
+            suggestion.reasons.append("community")
+        suggestions.append(suggestion)
+    return sorted(suggestions, key=lambda s: (-s.score, s.object_id))[:limit]
+
+
+def suggest_duplicate_incidents(session: Session, incident: Incident, *, limit: int = 10) -> list[Suggestion]:
+    """Incidents within a month of this one that share a person, or its place, state and tactic."""
+    if incident.start_date is None:
+        return []
+    low, high = incident.start_date - INCIDENT_WINDOW, incident.start_date + INCIDENT_WINDOW
+    people = select(Involvement.person_id).where(Involvement.incident_id == incident.id)
+    by_person = session.exec(select(Involvement.incident_id).join(Incident, Incident.id == Involvement.incident_id)
+                             .where(Involvement.person_id.in_(people), Incident.id != incident.id,
+                                    Incident.start_date.between(low, high)).distinct().limit(CANDIDATES)).all()
+    nearby = session.exec(select(Incident).where(
+        Incident.origin_country == incident.origin_country, Incident.start_date.between(low, high),
+        Incident.id != incident.id).limit(CANDIDATES * 4)).all()
+    scores: dict[int, Suggestion] = {iid: Suggestion(iid, 1.0, ["same_people"]) for iid in by_person}
+    for other in nearby:
+        reasons = [name for name, same in (("same_place", other.location_id == incident.location_id
+                                            and incident.location_id is not None),
+                                           ("same_tactic", other.primary_tactic == incident.primary_tactic),
+                                           ("same_host", other.host_country == incident.host_country)) if same]
+        if "same_place" in reasons or other.id in scores:
+            suggestion = scores.setdefault(other.id, Suggestion(other.id, 0.0))
+            suggestion.score += 0.25 * len(reasons)
+            suggestion.reasons += reasons
+    return sorted(scores.values(), key=lambda s: (-s.score, s.object_id))[:limit]
+
+
+def merge_people(session: Session, keep: Person, drop: Person, *, user_id: int | None) -> dict[str, list]:
+    """Merge ``drop`` into ``keep``: move what can move, keep everything, audit the row ids moved."""
+    if keep.id == drop.id:
+        raise Conflict("a person cannot be merged into themselves")
+    if keep.merged_into_id is not None or drop.merged_into_id is not None:
+        raise InvalidTransition("one of these people was already merged")
+    moved = {
+        "involvements": _move_involvements(session, keep.id, drop.id),
+        "relationships_from": _move_relationships(session, keep.id, drop.id, PersonRelationship.person_id),
+        "relationships_to": _move_relationships(session, keep.id, drop.id, PersonRelationship.related_person_id),
+        "statuses": _move_ids(session, RelativeStatus, RelativeStatus.person_id, drop.id, keep.id),
+        "primary_cases": _move_ids(session, Case, Case.primary_person_id, drop.id, keep.id),
+        "cases": _move_case_people(session, keep.id, drop.id),
+    }
+    drop.merged_into_id = keep.id
+    session.add(drop)
+    session.flush()
+    record(session, "person.merge", user_id=user_id, object_type="person", object_id=drop.id,
+           detail={"into": keep.id, **moved})
+    return moved
+
+
+def _move_ids(session: Session, model, column, old: int, new: int) -> list[int]:
+    """Point every row of ``model`` whose ``column`` is ``old`` at ``new``; return their ids."""
+    ids = list(session.exec(select(model.id).where(column == old)).all())
+    if ids:
+        session.execute(update(model).where(model.id.in_(ids)).values({column.key: new}))
+    return ids
+
+
+def _move_involvements(session: Session, keep_id: int, drop_id: int) -> list[int]:
+    """Move involvements unless the kept person already has that role in that incident."""
+    taken = {(i.incident_id, i.role) for i in session.exec(select(Involvement).where(Involvement.person_id == keep_id))}
+    movable = [i.id for i in session.exec(select(Involvement).where(Involvement.person_id == drop_id))
+               if (i.incident_id, i.role) not in taken]
+    if movable:
+        session.execute(update(Involvement).where(Involvement.id.in_(movable)).values(person_id=keep_id))
+    return movable
+
+
+def _move_relationships(session: Session, keep_id: int, drop_id: int, side) -> list[int]:
+    """Move one side of relationships, except ones that would duplicate or link keep to itself."""
+    link = PersonRelationship
+    other = link.related_person_id if side is link.person_id else link.person_id
+    existing = set(session.exec(select(other, link.relationship_type).where(side == keep_id)).all())
+    movable = [link_id for link_id, o, t in session.exec(
+        select(link.id, other, link.relationship_type).where(side == drop_id))
+        if o != keep_id and (o, t) not in existing]
+    if movable:
+        session.execute(update(link).where(link.id.in_(movable)).values({side.key: keep_id}))
+    return movable
+
+
+def _move_case_people(session: Session, keep_id: int, drop_id: int) -> list[int]:
+    """Attach the kept person to the dropped one's cases; return the case ids that moved."""
+    kept_cases = set(session.exec(select(CasePerson.case_id).where(CasePerson.person_id == keep_id)))
+    movable = [c for c in session.exec(select(CasePerson.case_id).where(CasePerson.person_id == drop_id))
+               if c not in kept_cases]
+    if movable:
+        session.execute(update(CasePerson).where(CasePerson.person_id == drop_id, CasePerson.case_id.in_(movable))
+                        .values(person_id=keep_id))
+    return movable
+
+
+def unmerge_people(session: Session, drop: Person, *, user_id: int | None) -> None:
+    """Undo the last merge of ``drop``: put back every row its audit event says was moved."""
+    if drop.merged_into_id is None:
+        raise InvalidTransition("this person is not merged")
+    event = session.exec(select(AuditEvent).where(
+        AuditEvent.action == "person.merge", AuditEvent.object_type == "person",
+        AuditEvent.object_id == str(drop.id)).order_by(AuditEvent.id.desc())).first()
+    if event is None or event.detail is None:
+        raise Conflict("no record of this merge was found")
+    moved = json.loads(event.detail)
+    keep_id = moved["into"]
+    _restore(session, Involvement, Involvement.person_id, moved["involvements"], drop.id)
+    _restore(session, PersonRelationship, PersonRelationship.person_id, moved["relationships_from"], drop.id)
+    _restore(session, PersonRelationship, PersonRelationship.related_person_id, moved["relationships_to"], drop.id)
+    _restore(session, RelativeStatus, RelativeStatus.person_id, moved["statuses"], drop.id)
+    _restore(session, Case, Case.primary_person_id, moved["primary_cases"], drop.id)
+    if moved["cases"]:
+        session.execute(update(CasePerson).where(CasePerson.person_id == keep_id,
+                                                 CasePerson.case_id.in_(moved["cases"])).values(person_id=drop.id))
+    drop.merged_into_id = None
+    session.add(drop)
+    session.flush()
+    record(session, "person.unmerge", user_id=user_id, object_type="person", object_id=drop.id,
+           detail={"from": keep_id, "merge_event_id": event.id})
+
+
+def _restore(session: Session, model, column, ids: list[int], person_id: int) -> None:
+    """Point these rows back at the person they came from."""
+    if ids:
+        session.execute(update(model).where(model.id.in_(ids)).values({column.key: person_id}))

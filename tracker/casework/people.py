@@ -1,0 +1,141 @@
+"""People: creating and finding them, their sealed names and the blind index over those names.
+
+Names are sealed at rest (DESIGN §2); search works on ``PersonNameToken`` rows, keyed digests of
+each normalised and romanised name token (see ``names.py``). The index reveals only equality:
+someone holding the database and the index key could test guesses, and the number of people
+sharing a token is visible. It reveals no name without the key.
+"""
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+
+from sqlalchemy import delete, intersect, select as sa_select
+from sqlmodel import Session, select
+
+from ..audit import record
+from ..crypto import get_sealer
+from ..models import Involvement, Person, PersonNameToken
+from ..models.inputs import PersonCreate
+from .errors import Conflict, NotFound
+from .names import name_tokens, query_parts
+
+NAME_PURPOSE = "person.name"
+PERSON_FIELDS = ("community", "citizenships", "residence_country", "residence_place", "birth_year",
+                 "target_types", "is_group", "notes")
+
+
+def new_pseudonym() -> str:
+    """A random pseudonym shown on screens instead of the name; it says nothing about the person."""
+    return "P-" + secrets.token_hex(4).upper()
+
+
+def get_person(session: Session, person_id: int) -> Person:
+    """The person with this id; NotFound if there is none."""
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound(f"person {person_id}")
+    return person
+
+
+def create_person(session: Session, data: PersonCreate, *, user_id: int | None) -> Person:
+    """Record a person, seal their names, index them for search, and audit the creation."""
+    pseudonym = data.pseudonym or new_pseudonym()
+    if session.exec(select(Person.id).where(Person.pseudonym == pseudonym)).first() is not None:
+        raise Conflict("this pseudonym is already used")
+    person = Person(pseudonym=pseudonym, **{name: getattr(data, name) for name in PERSON_FIELDS})
+    _save_names(session, person, data)
+    record(session, "person.create", user_id=user_id, object_type="person", object_id=person.id)
+    return person
+
+
+def update_person(session: Session, person: Person, data: PersonCreate, *, user_id: int | None) -> Person:
+    """Replace a person's details and names, re-index the names, and audit the change."""
+    for name in PERSON_FIELDS:
+        setattr(person, name, getattr(data, name))
+    if data.pseudonym and data.pseudonym != person.pseudonym:
+        taken = session.exec(select(Person.id).where(Person.pseudonym == data.pseudonym)).first()
+        if taken is not None:
+            raise Conflict("this pseudonym is already used")
+        person.pseudonym = data.pseudonym
+    _save_names(session, person, data)
+    record(session, "person.update", user_id=user_id, object_type="person", object_id=person.id)
+    return person
+
+
+def _save_names(session: Session, person: Person, data: PersonCreate) -> None:
+    """Seal the person's names and rewrite their search tokens."""
+    person.names = [name.model_dump() for name in data.names]
+    session.add(person)
+    session.flush()
+    index_names(session, person)
+
+
+def index_names(session: Session, person: Person) -> None:
+    """Rewrite the person's blind-index tokens from their current names."""
+    sealer = get_sealer()
+    session.execute(delete(PersonNameToken).where(PersonNameToken.person_id == person.id))
+    tokens: set[str] = set()
+    for entry in person.names or []:
+        tokens |= name_tokens(entry["name"])
+    for digest in sorted({sealer.blind_index(NAME_PURPOSE, token) for token in tokens}):
+        session.add(PersonNameToken(person_id=person.id, digest=digest))
+    session.flush()
+
+
+def find_people(session: Session, query: str, *, limit: int = 50) -> list[Person]:
+    """People whose names contain every part of the query, in any script; merged people resolve."""
+    ids = person_ids_matching(session, query, limit=limit)
+    people = [get_person(session, pid) for pid in ids]
+    return _dedupe(survivor(session, person) for person in people)
+
+
+def person_ids_matching(session: Session, query: str, *, limit: int = 200) -> list[int]:
+    """Ids of people with a name token equal to each query part (through their digests)."""
+    sealer = get_sealer()
+    wanted = query_parts(query)
+    if not wanted:
+        return []
+    selects = [
+        sa_select(PersonNameToken.person_id).where(
+            PersonNameToken.digest.in_([sealer.blind_index(NAME_PURPOSE, form) for form in forms])
+        )
+        for forms in wanted
+    ]
+    matching = selects[0] if len(selects) == 1 else intersect(*selects)
+    return list(session.execute(sa_select(matching.subquery().c[0]).limit(limit)).scalars())
+
+
+def survivor(session: Session, person: Person) -> Person:
+    """The person this one was merged into (following chains), or the person itself."""
+    seen = {person.id}
+    while person.merged_into_id is not None and person.merged_into_id not in seen:
+        seen.add(person.merged_into_id)
+        person = get_person(session, person.merged_into_id)
+    return person
+
+
+def _dedupe(people: Iterable[Person]) -> list[Person]:
+    """People in order, each once."""
+    unique: dict[int, Person] = {}
+    for person in people:
+        unique.setdefault(person.id, person)
+    return list(unique.values())
+
+
+def involve_person(session: Session, incident_id: int, person: Person, role: str, *, user_id: int | None,
+                   tactic: str | None = None, perpetrator_type: str | None = None,
+                   attribution: str | None = None) -> Involvement:
+    """Link a person to an incident with a role (target, relative targeted, perpetrator, witness)."""
+    exists = session.exec(select(Involvement).where(
+        Involvement.incident_id == incident_id, Involvement.person_id == person.id, Involvement.role == role,
+    )).first()
+    if exists is not None:
+        raise Conflict("this person already has this role in the incident")
+    involvement = Involvement(incident_id=incident_id, person_id=person.id, role=role, tactic=tactic,
+                              perpetrator_type=perpetrator_type, attribution=attribution)
+    session.add(involvement)
+    session.flush()
+    record(session, "incident.involve", user_id=user_id, object_type="incident", object_id=incident_id,
+           detail={"person_id": person.id, "role": role})
+    return involvement

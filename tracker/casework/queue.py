@@ -1,0 +1,161 @@
+"""The triage queue: filtered, sorted, keyset-paginated reports, and search over them.
+
+The queue walks the index ``ix_report_queue(status, submitted_at, id)`` from a cursor (the last
+row's time and id), so a page costs the same at a thousand or a million reports: no OFFSET and
+no COUNT over the table (DESIGN performance goal; see benchmarks/bench_casework.py).
+"""
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import date, datetime, time, UTC
+
+from sqlalchemy import String, cast, exists, or_, select as sa_select, tuple_
+from sqlmodel import Session, select
+
+from ..models import Incident, IncidentReport, Involvement, Location, Report, ReportCode, ReportedRelative
+from .cases import case_by_reference
+from .people import get_person, person_ids_matching, survivor
+from .queries import detention_statuses
+
+PAGE_SIZE = 50
+# Narrative words are sealed, so they are searched by opening narratives in queue order, at most
+# this many per request; the page then offers to continue from where the scan stopped.
+NARRATIVE_SCAN_LIMIT = 2_000
+SCAN_CHUNK = 200
+OPEN = "open"  # new and in_triage together
+SORTS = ("newest", "oldest")
+
+
+@dataclass
+class QueueFilters:
+    """What the caseworker asked the queue for; every field is optional."""
+
+    status: str = OPEN
+    community: str | None = None
+    tactic: str | None = None
+    origin_country: str | None = None
+    host_country: str | None = None
+    submitted_from: date | None = None
+    submitted_to: date | None = None
+    urgent: bool = False
+    assigned_to_id: int | None = None
+    relative_detained: bool = False
+    query: str | None = None
+    words: str | None = None
+    sort: str = "newest"
+
+
+@dataclass
+class QueuePage:
+    """One page of the queue and the cursor of the next one (None at the end)."""
+
+    reports: list[Report]
+    next_cursor: str | None
+    scan_stopped: bool = False
+
+
+def encode_cursor(report: Report) -> str:
+    """An opaque cursor from the last row of a page: its submission time and id."""
+    return base64.urlsafe_b64encode(f"{report.submitted_at.isoformat()}|{report.id}".encode()).decode()
+
+
+def decode_cursor(cursor: str | None) -> tuple[datetime, int] | None:
+    """The (time, id) of a cursor, or None if it is missing or malformed."""
+    if not cursor:
+        return None
+    try:
+        at, report_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+        return datetime.fromisoformat(at), int(report_id)
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def filtered(session: Session, filters: QueueFilters):
+    """The queue's SELECT with every filter applied, not yet ordered or paginated."""
+    statement = select(Report)
+    statuses = ("new", "in_triage") if filters.status == OPEN else (filters.status,)
+    statement = statement.where(Report.status.in_(statuses))
+    for column, value in ((Report.community, filters.community), (Report.origin_country, filters.origin_country),
+                          (Report.host_country, filters.host_country),
+                          (Report.assigned_to_id, filters.assigned_to_id)):
+        if value is not None:
+            statement = statement.where(column == value)
+    if filters.urgent:
+        statement = statement.where(Report.urgent_risk.is_(True))
+    if filters.submitted_from:
+        statement = statement.where(Report.submitted_at >= datetime.combine(filters.submitted_from, time.min, UTC))
+    if filters.submitted_to:
+        statement = statement.where(Report.submitted_at <= datetime.combine(filters.submitted_to, time.max, UTC))
+    if filters.tactic:
+        statement = statement.where(exists().where(
+            ReportCode.report_id == Report.id, ReportCode.vocabulary == "tactic", ReportCode.code == filters.tactic))
+    if filters.relative_detained:
+        # The reporter's own account of their relatives, a JSON list; status codes are unique words.
+        said = cast(ReportedRelative.statuses, String)
+        statement = statement.where(exists().where(
+            ReportedRelative.report_id == Report.id, or_(*[said.like(f'%"{c}"%') for c in detention_statuses()])))
+    if filters.query:
+        statement = statement.where(Report.id.in_(search_report_ids(session, filters.query)))
+    return statement
+
+
+def _ordered(statement, filters: QueueFilters, cursor: tuple[datetime, int] | None):
+    """Order along the queue index and start after the cursor."""
+    key = tuple_(Report.submitted_at, Report.id)
+    if filters.sort == "oldest":
+        statement = statement.order_by(Report.submitted_at, Report.id)
+        return statement.where(key > tuple_(*cursor)) if cursor else statement
+    statement = statement.order_by(Report.submitted_at.desc(), Report.id.desc())
+    return statement.where(key < tuple_(*cursor)) if cursor else statement
+
+
+def queue_page(session: Session, filters: QueueFilters, cursor: str | None = None, *,
+               page_size: int = PAGE_SIZE) -> QueuePage:
+    """One page of the queue after ``cursor``; with ``words``, a bounded scan of narratives."""
+    position = decode_cursor(cursor)
+    if filters.words:
+        return _scan_narratives(session, filters, position, page_size)
+    rows = list(session.exec(_ordered(filtered(session, filters), filters, position).limit(page_size + 1)).all())
+    more = len(rows) > page_size
+    rows = rows[:page_size]
+    return QueuePage(rows, encode_cursor(rows[-1]) if more and rows else None)
+
+
+def _scan_narratives(session: Session, filters: QueueFilters, position, page_size: int) -> QueuePage:
+    """Open narratives in queue order until a page of matches or the scan limit is reached."""
+    words = [word.casefold() for word in (filters.words or "").split() if word]
+    found: list[Report] = []
+    scanned = 0
+    last: Report | None = None
+    base = filtered(session, filters)
+    while scanned < NARRATIVE_SCAN_LIMIT:
+        chunk = list(session.exec(_ordered(base, filters, position).limit(SCAN_CHUNK)).all())
+        for report in chunk:
+            scanned += 1
+            last = report
+            if all(word in (report.narrative or "").casefold() for word in words):
+                found.append(report)
+                if len(found) == page_size:
+                    return QueuePage(found, encode_cursor(report))
+        if len(chunk) < SCAN_CHUNK:
+            return QueuePage(found, None)
+        position = (chunk[-1].submitted_at, chunk[-1].id)
+    return QueuePage(found, encode_cursor(last) if last else None, scan_stopped=True)
+
+def search_report_ids(session: Session, query: str):
+    """Ids of reports behind a case reference, a person's name (any script) or a place name."""
+    case = case_by_reference(session, query)
+    if case is not None:
+        incidents = select(Incident.id).where(Incident.case_id == case.id)
+        return sa_select(IncidentReport.report_id).where(IncidentReport.incident_id.in_(incidents))
+    person_ids = {survivor(session, get_person(session, pid)).id for pid in person_ids_matching(session, query)}
+    places = select(Location.id).where(Location.name.ilike(query.strip()))
+    by_person = sa_select(IncidentReport.report_id).join(
+        Involvement, Involvement.incident_id == IncidentReport.incident_id
+    ).where(Involvement.person_id.in_(person_ids or {-1}))
+    by_incident_place = sa_select(IncidentReport.report_id).join(
+        Incident, Incident.id == IncidentReport.incident_id).where(Incident.location_id.in_(places))
+    by_report_place = sa_select(Report.id).where(Report.location_id.in_(places))
+    return by_person.union(by_incident_place, by_report_place)
+
