@@ -1,12 +1,84 @@
-"""Reporter pages."""
+"""Reporter pages: the start page, the report form, the receipt, safety advice, quick exit."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template, request
+from flask_babel import get_locale, gettext
+
+from ..crypto import get_sealer
+from ..db import get_session
+from ..limits import limiter
+from .evidence import EvidenceRejected
+from .forms import MAX_RELATIVES, ReportForm
+from .submission import submit_report
+from .uploads import checked_uploads, evidence_store, rejection_message
+from .validation import report_from_form
 
 bp = Blueprint("intake", __name__)
+
+
+def _submit_limit() -> str:
+    return current_app.config["INTAKE_SUBMIT_LIMIT"]
+
+
+def _submit_global_limit() -> str:
+    return current_app.config["INTAKE_SUBMIT_GLOBAL_LIMIT"]
+
+
+def everyone() -> str:
+    """One key for all clients: a global ceiling that Tor's shared exits cannot dodge or trip alone."""
+    return "everyone"
 
 
 @bp.get("/")
 def home():
     """The landing page: what this service is, and the ways to report or follow up."""
     return render_template("intake/home.html")
+
+
+@bp.get("/safety")
+def safety():
+    """How to report safely, in every language."""
+    return render_template("intake/safety.html")
+
+
+@bp.get("/exit")
+def quick_exit():
+    """A plain neutral page for the quick-exit link; it also clears this site's cookies."""
+    response = current_app.make_response(render_template("intake/exit.html"))
+    # Ends the receipt session and the language choice on this browser (a shared device).
+    response.headers["Clear-Site-Data"] = '"cookies", "storage"'
+    return response
+
+
+@bp.route("/report", methods=["GET", "POST"])
+@limiter.limit(_submit_limit, methods=["POST"])
+@limiter.limit(_submit_global_limit, methods=["POST"], key_func=everyone, scope="intake-submit-all")
+def new_report():
+    """Show the form; on POST validate, store atomically, and show the receipt once."""
+    form = ReportForm()
+    form.ensure_idempotency_key()
+    if request.method == "GET":
+        return render_form(form)
+    if form.add_relative.data and len(form.relatives) < MAX_RELATIVES:
+        form.relatives.append_entry()
+        return render_form(form)
+    if form.website.data:
+        return render_form(form, {"website": gettext("Leave this field empty.")}, status=400)
+    data, errors = report_from_form(form)
+    try:
+        uploads = checked_uploads(request.files.getlist("evidence"))
+    except EvidenceRejected as rejected:
+        errors["evidence"] = rejection_message(rejected)
+    if errors:
+        return render_form(form, errors, status=422)
+    report, receipt = submit_report(get_session(), data, idempotency_key=form.idempotency_key.data,
+                                    evidence_files=uploads, sealer=get_sealer(), store=evidence_store())
+    return render_template("intake/receipt.html", receipt=receipt, urgent=report.urgent_risk)
+
+
+def render_form(form: ReportForm, errors: dict[str, str] | None = None, *, status: int = 200,
+                notice: str | None = None):
+    """The form page, with what the person typed, errors beside their fields, and a notice."""
+    page = render_template("intake/report_form.html", form=form, errors=errors or {},
+                           notice=notice, locale=str(get_locale()))
+    return page, status

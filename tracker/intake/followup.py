@@ -1,0 +1,98 @@
+"""What a reporter can do with a receipt: find the report, read and answer messages, add
+information and evidence, delete everything. Each function commits its own change."""
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from .. import audit
+from ..crypto import Sealer
+from ..models import Location, Message, Report, utcnow
+from .evidence import CheckedUpload, evidence_files, remove_files
+from .receipts import normalise_receipt
+from .submission import EvidenceStore, store_uploads
+
+
+def find_by_receipt(session: Session, typed: str, sealer: Sealer) -> Report | None:
+    """The original report this receipt opens, or None (wrong, malformed or deleted alike)."""
+    receipt = normalise_receipt(typed)
+    # The slow digest runs for malformed input too, so timing tells nothing either.
+    digest = sealer.receipt_digest(receipt or typed[:40])
+    if receipt is None:
+        return None
+    return session.exec(
+        select(Report).where(Report.receipt_digest == digest, Report.follow_up_of_id.is_(None))
+    ).first()
+
+
+def thread(session: Session, report: Report, *, mark_read: bool = True) -> list[Message]:
+    """The report's messages, oldest first; caseworker messages shown now are marked read."""
+    messages = list(session.exec(
+        select(Message).where(Message.report_id == report.id).order_by(Message.created_at, Message.id)
+    ))
+    unread = [m for m in messages if m.direction == "to_reporter" and m.read_at is None]
+    if mark_read and unread:
+        now = utcnow()
+        for message in unread:
+            message.read_at = now
+            session.add(message)
+        session.commit()
+    return messages
+
+
+def reply(session: Session, report: Report, body: str) -> Message:
+    """Add the reporter's answer to the thread."""
+    message = Message(report_id=report.id, direction="from_reporter", body=body)
+    report.last_activity_at = utcnow()
+    session.add_all([message, report])
+    session.commit()
+    return message
+
+
+def follow_ups(session: Session, report: Report) -> list[Report]:
+    """Additions the reporter made later, oldest first."""
+    return list(session.exec(
+        select(Report).where(Report.follow_up_of_id == report.id).order_by(Report.submitted_at, Report.id)
+    ))
+
+
+def add_information(session: Session, report: Report, narrative: str | None,
+                    uploads: list[CheckedUpload], *, sealer: Sealer, store: EvidenceStore) -> Report:
+    """Keep an addition as a new report linked to the first (reports are immutable, DESIGN §3)."""
+    addition = Report(
+        follow_up_of_id=report.id, narrative=narrative, language=report.language,
+        intake_channel=report.intake_channel, submitter_role=report.submitter_role,
+        consent_contact=report.consent_contact, consent_statistics=report.consent_statistics,
+        consent_partners=report.consent_partners, origin_country=report.origin_country,
+        host_country=report.host_country,
+    )
+    written: set[str] = set()
+    try:
+        addition.evidence = store_uploads(uploads, store, sealer, written)
+        report.last_activity_at = utcnow()
+        session.add_all([addition, report])
+        session.commit()
+    except BaseException:
+        session.rollback()
+        remove_files(written, store.folder)
+        raise
+    return addition
+
+
+def delete_report(session: Session, report: Report, *, store: EvidenceStore, sealer: Sealer) -> None:
+    """Hard-delete the report, its additions, messages, place and evidence files (issue 3, §3)."""
+    family = [*follow_ups(session, report), report]
+    files = {name for member in family for row in member.evidence for name in evidence_files(row)}
+    locations = [member.location_id for member in family if member.location_id]
+    report_id = report.id
+    for member in family:
+        session.delete(member)
+    session.flush()
+    for location_id in locations:
+        location = session.get(Location, location_id)
+        if location is not None:
+            session.delete(location)
+    audit.record(session, "report.deleted", actor="reporter", object_type="report",
+                 object_id=report_id, sealer=sealer)
+    session.commit()
+    # Files go after the commit: a failed commit must not leave rows pointing at nothing.
+    remove_files(files, store.folder)

@@ -1,0 +1,141 @@
+"""The reporter's forms (Flask-WTF). They carry and redisplay what was typed; the checking is
+done by the data models in tracker.models.inputs, through tracker.intake.validation.
+
+Nothing identifying is mandatory (issue 3), so no field here is required. Choices are the
+taxonomy's codes; the templates show each code's translated label and definition.
+"""
+from __future__ import annotations
+
+import secrets
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    MultipleFileField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+
+from .. import taxonomy
+from ..models.base import LONG_TEXT, SHORT_TEXT
+
+MAX_RELATIVES = 10
+
+
+def _codes(vocabulary: str) -> list[tuple[str, str]]:
+    """(code, code) pairs; labels are translated at render time from the taxonomy."""
+    return [(t.code, t.code) for t in taxonomy.terms(vocabulary)]
+
+
+def _optional_codes(vocabulary: str) -> list[tuple[str, str]]:
+    """A code list whose first choice is "not said"."""
+    return [("", ""), *_codes(vocabulary)]
+
+
+class RelativeForm(Form):
+    """One relative at home: who they are to the reporter and what happened to them."""
+
+    relationship_type = SelectField(_l("Who are they to you?"), choices=_optional_codes("relationship_type"))
+    residence_country = StringField(_l("Country where they live"), render_kw={"maxlength": 80})
+    residence_place = StringField(_l("Town or region (optional)"), render_kw={"maxlength": SHORT_TEXT})
+    statuses = SelectMultipleField(_l("What happened to them?"), choices=_codes("relative_status"))
+    status_date = StringField(_l("When did it happen?"), render_kw={"type": "date"})
+    status_precision = SelectField(_l("How sure are you of the date?"), choices=_codes("date_precision"),
+                                   default="unknown")
+    in_retaliation = SelectField(_l("Do you think it was because of you or your activities abroad?"),
+                                 choices=_codes("retaliation"), default="unknown")
+    details = TextAreaField(_l("Anything else about them (optional)"), render_kw={"maxlength": LONG_TEXT})
+
+    def is_blank(self) -> bool:
+        """True when the reporter left this relative's block untouched."""
+        return not (self.relationship_type.data or self.statuses.data or self.residence_country.data
+                    or self.residence_place.data or self.details.data)
+
+
+class ReportForm(FlaskForm):
+    """The report form: what happened, when, where, how, who, to whom; relatives; consent."""
+
+    # A random token per form load: a retried POST (double click, flaky network) finds the
+    # report the first POST made instead of creating a second one (issue 3, §5).
+    idempotency_key = HiddenField()
+    # Honeypot: hidden from people by CSS and from screen readers; bots fill every field.
+    website = StringField(_l("Leave this field empty"), render_kw={"autocomplete": "off", "tabindex": "-1"})
+    submitter_role = SelectField(_l("Who are you reporting for?"), choices=_codes("submitter_role"),
+                                 default="self")
+    targets = SelectMultipleField(_l("Who was targeted?"), choices=_codes("report_target"))
+    community = SelectField(_l("Community (optional)"), choices=_optional_codes("community"))
+    tactics = SelectMultipleField(_l("What happened?"), choices=_codes("tactic"))
+    event_date = StringField(_l("When did it happen?"), render_kw={"type": "date"})
+    event_date_precision = SelectField(_l("How sure are you of the date?"),
+                                       choices=_codes("date_precision"), default="unknown")
+    place_text = StringField(_l("Where did it happen? (town, region; optional)"),
+                             render_kw={"maxlength": SHORT_TEXT})
+    place_country = StringField(_l("Country where it happened"), render_kw={"maxlength": 80})
+    origin_country = StringField(_l("Which country's government do you think is behind it?"),
+                                 render_kw={"maxlength": 80})
+    host_country = StringField(_l("Country where you live now"), render_kw={"maxlength": 80})
+    channels = SelectMultipleField(_l("How did they reach you or your family?"), choices=_codes("channel"))
+    perpetrator_types = SelectMultipleField(_l("Who did it?"), choices=_codes("perpetrator_type"))
+    perpetrator_affiliation = StringField(_l("Did they say who they work for? (optional)"),
+                                          render_kw={"maxlength": SHORT_TEXT})
+    demands = SelectMultipleField(_l("What did they want from you?"), choices=_codes("demand"))
+    relatives = FieldList(FormField(RelativeForm), min_entries=1, max_entries=MAX_RELATIVES)
+    add_relative = SubmitField(_l("Add another relative"))
+    narrative = TextAreaField(_l("Tell us what happened, in your own words"),
+                              render_kw={"maxlength": LONG_TEXT, "rows": 10})
+    evidence = MultipleFileField(_l("Photos, screenshots, documents or recordings (optional)"))
+    contact = StringField(_l("How can we reach you safely? (optional)"), render_kw={"maxlength": SHORT_TEXT})
+    consent_contact = BooleanField(_l("You may contact me about this report"))
+    consent_statistics = BooleanField(_l("You may count this report in anonymous statistics"), default=True)
+    consent_partners = BooleanField(_l("You may share this report with trusted partner organisations"))
+    urgent_risk = BooleanField(_l("I or someone I report about may be in danger now"))
+    submit = SubmitField(_l("Send report"))
+
+    def ensure_idempotency_key(self) -> None:
+        """Give a freshly loaded form its retry token (kept as is when the form is re-shown)."""
+        if not self.idempotency_key.data:
+            self.idempotency_key.data = secrets.token_urlsafe(24)
+
+
+class ReceiptForm(FlaskForm):
+    """Enter a receipt code to come back to a report."""
+
+    receipt = StringField(_l("Your receipt code"), render_kw={
+        "autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false", "maxlength": 40})
+    submit = SubmitField(_l("Open my report"))
+
+
+class ReplyForm(FlaskForm):
+    """Answer the caseworker."""
+
+    body = TextAreaField(_l("Your answer"), render_kw={"maxlength": LONG_TEXT, "rows": 5})
+    submit = SubmitField(_l("Send answer"))
+
+
+class AddInformationForm(FlaskForm):
+    """Add information or evidence to a report already sent (kept as a new, linked report)."""
+
+    narrative = TextAreaField(_l("What would you like to add?"), render_kw={"maxlength": LONG_TEXT, "rows": 6})
+    evidence = MultipleFileField(_l("More files (optional)"))
+    submit = SubmitField(_l("Add to my report"))
+
+
+class DeleteForm(FlaskForm):
+    """Confirm deleting the report."""
+
+    confirm = BooleanField(_l("Yes, delete my report and everything I sent with it"))
+    submit = SubmitField(_l("Delete my report"))
+
+
+class LeaveForm(FlaskForm):
+    """Close the report on this device."""
+
+    submit = SubmitField(_l("Close my report on this device"))

@@ -1,0 +1,139 @@
+"""Coming back with a receipt: status, the caseworker's questions, additions, deletion."""
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+
+from ..crypto import get_sealer
+from ..db import get_session
+from ..limits import limiter
+from ..models.base import LONG_TEXT
+from . import access
+from .evidence import EvidenceRejected
+from .followup import add_information, delete_report, find_by_receipt, follow_ups, reply, thread
+from .forms import AddInformationForm, DeleteForm, LeaveForm, ReceiptForm, ReplyForm
+from .uploads import checked_uploads, evidence_store, rejection_message
+from .views import bp, everyone
+
+# What a reporter is told about each report status; spam and rejected both read "closed",
+# since telling a sender their report was judged spam helps nobody and may help an adversary.
+STATUS_TEXT = {
+    "new": "received", "in_triage": "review", "accepted": "accepted",
+    "duplicate": "merged", "rejected": "closed", "spam": "closed",
+}
+
+
+def _receipt_limit() -> str:
+    return current_app.config["INTAKE_RECEIPT_LIMIT"]
+
+
+def _receipt_global_limit() -> str:
+    return current_app.config["INTAKE_RECEIPT_GLOBAL_LIMIT"]
+
+
+@bp.route("/receipt", methods=["GET", "POST"])
+@limiter.limit(_receipt_limit, methods=["POST"])
+@limiter.limit(_receipt_global_limit, methods=["POST"], key_func=everyone, scope="intake-receipt-all")
+def enter_receipt():
+    """Ask for the receipt; a wrong and a deleted report's receipt get the very same answer."""
+    form = ReceiptForm()
+    if request.method == "GET":
+        return render_template("intake/enter_receipt.html", form=form)
+    report = find_by_receipt(get_session(), form.receipt.data or "", get_sealer())
+    if report is None:
+        access.close_report()
+        error = gettext("We could not open a report with this receipt. Check it and try again.")
+        return render_template("intake/enter_receipt.html", form=form, error=error), 404
+    access.open_report(report)
+    return redirect(url_for("intake.my_report"))
+
+
+@bp.get("/my-report")
+def my_report():
+    """The open report: status, messages (marked read as shown), and what can be done."""
+    session = get_session()
+    report = access.current_report(session)
+    if report is None:
+        return _closed()
+    return render_report(report)
+
+
+def render_report(report, *, reply_form=None, add_form=None, errors=None, status: int = 200):
+    """The report page with its forms (kept filled in when one had an error)."""
+    session = get_session()
+    return render_template(
+        "intake/my_report.html", report=report, status_text=STATUS_TEXT.get(report.status, "review"),
+        messages=thread(session, report), additions=follow_ups(session, report),
+        reply_form=reply_form or ReplyForm(formdata=None), add_form=add_form or AddInformationForm(formdata=None),
+        leave_form=LeaveForm(), errors=errors or {},
+    ), status
+
+
+@bp.post("/my-report/reply")
+def send_reply():
+    """Answer the caseworker."""
+    session = get_session()
+    report = access.current_report(session)
+    if report is None:
+        return _closed()
+    form = ReplyForm()
+    body = (form.body.data or "").strip()
+    if not body or len(body) > LONG_TEXT:
+        error = gettext("Write an answer first.") if not body else gettext("Your answer is too long.")
+        return render_report(report, reply_form=form, errors={"body": error}, status=422)
+    reply(session, report, body)
+    flash(gettext("Your answer was sent."), "success")
+    return redirect(url_for("intake.my_report"))
+
+
+@bp.post("/my-report/add")
+def add_to_report():
+    """Add information and evidence, kept as a new report linked to this one."""
+    session = get_session()
+    report = access.current_report(session)
+    if report is None:
+        return _closed()
+    form = AddInformationForm()
+    narrative = (form.narrative.data or "").strip() or None
+    try:
+        uploads = checked_uploads(request.files.getlist("evidence"))
+    except EvidenceRejected as rejected:
+        return render_report(report, add_form=form, errors={"evidence": rejection_message(rejected)}, status=422)
+    if narrative is None and not uploads:
+        return render_report(report, add_form=form,
+                             errors={"narrative": gettext("Write something or choose a file to add.")}, status=422)
+    if narrative and len(narrative) > LONG_TEXT:
+        return render_report(report, add_form=form, errors={"narrative": gettext("This is too long.")}, status=422)
+    add_information(session, report, narrative, uploads, sealer=get_sealer(), store=evidence_store())
+    flash(gettext("Thank you. What you added was sent."), "success")
+    return redirect(url_for("intake.my_report"))
+
+
+@bp.route("/my-report/delete", methods=["GET", "POST"])
+def delete():
+    """Confirm, then delete the report and everything sent with it."""
+    session = get_session()
+    report = access.current_report(session)
+    if report is None:
+        return _closed()
+    form = DeleteForm()
+    if request.method == "POST" and form.confirm.data:
+        delete_report(session, report, store=evidence_store(), sealer=get_sealer())
+        access.close_report()
+        return render_template("intake/deleted.html")
+    error = gettext("Tick the box to confirm.") if request.method == "POST" else None
+    return render_template("intake/delete.html", form=form, error=error)
+
+
+@bp.post("/my-report/leave")
+def leave():
+    """Close the report on this device."""
+    access.close_report()
+    flash(gettext("Your report is closed on this device. Use your receipt to open it again."), "success")
+    return redirect(url_for("intake.home"))
+
+
+def _closed():
+    """The receipt session ended (or the report is gone): ask for the receipt again."""
+    flash(gettext("For your safety, your report closes after a while. Enter your receipt again."), "info")
+    return redirect(url_for("intake.enter_receipt"))

@@ -1,0 +1,134 @@
+"""Domain operations on reports as their reporter sees them: submit, add to, answer, delete.
+
+Each takes the database session explicitly and commits once, so a report, its codes, its
+relatives, its evidence rows and its place arrive together or not at all (issue 3, §5).
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, UTC
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from .. import audit
+from ..crypto import Sealer
+from ..models import Location, Report, ReportCode, ReportedRelative
+from ..models.inputs import ReportCreate
+from .evidence import CheckedUpload, evidence_files, remove_files, store_evidence
+from .receipts import idempotency_digest, receipt_from_token
+
+# Vocabulary name in report_code -> the ReportCreate field holding its codes.
+CODE_FIELDS = {"tactic": "tactics", "channel": "channels", "demand": "demands",
+               "perpetrator_type": "perpetrator_types"}
+# How long a retried POST may show the receipt again. After that, someone holding the old form
+# (a back button on a shared device) must not be able to get the receipt (DESIGN §2).
+REPLAY_WINDOW = timedelta(minutes=15)
+PLAIN_FIELDS = ("language", "intake_channel", "submitter_role", "targets", "community",
+                "perpetrator_affiliation", "event_date", "event_date_precision", "place_text",
+                "place_country", "origin_country", "host_country", "narrative", "reporter_name",
+                "contact", "consent_contact", "consent_statistics", "consent_partners", "urgent_risk")
+
+
+class EvidenceStore:
+    """Where and how evidence files are kept (from the app's configuration)."""
+
+    def __init__(self, folder: str, keep_image_originals: bool = False):
+        self.folder = folder
+        self.keep_image_originals = keep_image_originals
+
+
+def submit_report(session: Session, data: ReportCreate, *, idempotency_key: str,
+                  evidence_files: list[CheckedUpload], sealer: Sealer,
+                  store: EvidenceStore) -> tuple[Report, str | None]:
+    """Insert a report atomically; a retry with the same token returns the first report.
+
+    The receipt is returned for a new report, and for a retry within REPLAY_WINDOW; later
+    retries get None (the view then says "already sent, use your receipt").
+    """
+    key_digest = idempotency_digest(sealer, idempotency_key)
+    receipt = receipt_from_token(sealer, idempotency_key)
+    existing = _by_idempotency(session, key_digest)
+    if existing is not None:
+        return existing, _replayable(existing, receipt)
+    report = _new_report(data, key_digest, sealer.receipt_digest(receipt))
+    written: set[str] = set()
+    try:
+        report.location_id = _place_of(session, data)
+        report.evidence = store_uploads(evidence_files, store, sealer, written)
+        session.add(report)
+        session.flush()
+        audit.record(session, "report.submitted", actor="reporter", object_type="report",
+                     object_id=report.id, detail={"channel": data.intake_channel}, sealer=sealer)
+        session.commit()
+    except IntegrityError:
+        # A concurrent retry with the same token won the race: keep its report, drop ours.
+        session.rollback()
+        remove_files(written, store.folder)
+        existing = _by_idempotency(session, key_digest)
+        if existing is None:
+            raise
+        return existing, _replayable(existing, receipt)
+    except BaseException:
+        session.rollback()
+        remove_files(written, store.folder)
+        raise
+    return report, receipt
+
+
+def store_uploads(uploads: list[CheckedUpload], store: EvidenceStore, sealer: Sealer,
+            written: set[str]) -> list:
+    """Seal each checked upload to disk; note the files written so a failure can remove them."""
+    rows = []
+    for checked in uploads:
+        row = store_evidence(checked, folder=store.folder, sealer=sealer,
+                             keep_original=store.keep_image_originals)
+        written |= evidence_files(row)
+        rows.append(row)
+    return rows
+
+
+def _place_of(session: Session, data: ReportCreate) -> int | None:
+    """A Location for the typed place, left "pending" for `flask geocode pending` (DESIGN §5).
+
+    tracker.geo had no resolve_place() when intake was built, so nothing is geocoded inline;
+    the typed text is sealed in the Location and never sent anywhere.
+    """
+    if not (data.place_text or data.place_country):
+        return None
+    location = Location(raw_text=data.place_text, country_hint=data.place_country, status="pending")
+    session.add(location)
+    session.flush()
+    return location.id
+
+
+def _by_idempotency(session: Session, key_digest: str) -> Report | None:
+    """The report a previous POST with this token created, if any."""
+    return session.exec(select(Report).where(Report.idempotency_key == key_digest)).first()
+
+
+def _replayable(report: Report, receipt: str) -> str | None:
+    """The receipt, if the first submission is recent enough to show it again."""
+    submitted = report.submitted_at if report.submitted_at.tzinfo else report.submitted_at.replace(tzinfo=UTC)
+    return receipt if datetime.now(UTC) - submitted <= REPLAY_WINDOW else None
+
+
+def _new_report(data: ReportCreate, key_digest: str, receipt_digest: str) -> Report:
+    """The Report row with its codes, relatives and (unresolved) place."""
+    report = Report(**{name: getattr(data, name) for name in PLAIN_FIELDS},
+                    idempotency_key=key_digest, receipt_digest=receipt_digest)
+    report.codes = [ReportCode(vocabulary=vocabulary, code=code)
+                    for vocabulary, field in CODE_FIELDS.items()
+                    for code in dict.fromkeys(getattr(data, field))]
+    report.relatives = [_relative(relative) for relative in data.relatives]
+    return report
+
+
+def _relative(relative) -> ReportedRelative:
+    """A ReportedRelative row from its checked input; statuses kept as the reporter told them."""
+    statuses = [{"status": s.status,
+                 "date": s.status_date.isoformat() if s.status_date else None,
+                 "precision": s.date_precision} for s in relative.statuses]
+    return ReportedRelative(relationship_type=relative.relationship_type,
+                            residence_country=relative.residence_country,
+                            residence_place=relative.residence_place, statuses=statuses,
+                            in_retaliation=relative.in_retaliation, details=relative.details)

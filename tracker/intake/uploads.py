@@ -1,0 +1,47 @@
+"""Evidence from an HTTP request: read the files within the configured limits, and say why
+one was refused in the reporter's language."""
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import gettext
+from werkzeug.datastructures import FileStorage
+
+from .evidence import CheckedUpload, EvidenceRejected, Upload, check_uploads
+from .submission import EvidenceStore
+
+
+def evidence_store() -> EvidenceStore:
+    """The evidence folder and policy of the current app."""
+    config = current_app.config
+    return EvidenceStore(config["EVIDENCE_FOLDER"], bool(config["INTAKE_KEEP_IMAGE_ORIGINALS"]))
+
+
+def checked_uploads(files: list[FileStorage]) -> list[CheckedUpload]:
+    """Read the request's files (a little past the per-file limit at most) and check them."""
+    config = current_app.config
+    max_file = int(config["INTAKE_MAX_FILE_BYTES"])
+    uploads = []
+    for storage in files:
+        if not storage or not storage.filename and not storage.content_length:
+            continue
+        # Read one byte past the limit: enough to know a file is too big without holding it all.
+        uploads.append(Upload(storage.filename or "", storage.stream.read(max_file + 1)))
+    return check_uploads(uploads, max_file=max_file, max_total=int(config["INTAKE_MAX_REQUEST_BYTES"]),
+                         max_count=int(config["INTAKE_MAX_FILES"]))
+
+
+def rejection_message(rejected: EvidenceRejected) -> str:
+    """A translated explanation of why a file was refused."""
+    config = current_app.config
+    megabytes = {"file_mb": int(config["INTAKE_MAX_FILE_BYTES"]) // 2**20,
+                 "total_mb": int(config["INTAKE_MAX_REQUEST_BYTES"]) // 2**20}
+    messages = {
+        "too_many": gettext("You can attach at most %(num)d files at a time.", num=int(config["INTAKE_MAX_FILES"])),
+        "too_large_total": gettext("Together the files are too large: at most %(total_mb)d MB.", **megabytes),
+        "too_large": gettext("“%(name)s” is too large: at most %(file_mb)d MB per file.",
+                             name=rejected.filename, **megabytes),
+        "type": gettext("“%(name)s” is not a type we accept. Send photos (JPEG, PNG, WebP, GIF), PDF, "
+                        "audio (MP3, OGG, M4A, WAV) or plain text.", name=rejected.filename),
+        "damaged": gettext("“%(name)s” could not be read. It may be damaged.", name=rejected.filename),
+    }
+    return messages.get(rejected.reason, gettext("This file could not be accepted."))

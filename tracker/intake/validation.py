@@ -1,0 +1,153 @@
+"""From what the reporter typed to a checked ReportCreate, with translated errors per field.
+
+The checking itself is ReportCreate's (tracker.models.inputs), so the form and the JSON API
+accept exactly the same reports. Pydantic's English messages are never shown: each error is
+mapped to a message of ours, translated, and attached to the form field it belongs to.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask_babel import get_locale, gettext
+from pydantic import ValidationError
+
+from ..countries import country_codes, country_names
+from ..models.inputs import ReportCreate
+from .forms import ReportForm
+
+COUNTRY_FIELDS = frozenset({"place_country", "origin_country", "host_country", "residence_country"})
+DATE_FIELDS = frozenset({"event_date", "status_date"})
+
+
+class FieldErrors(dict[str, str]):
+    """Form field name -> one translated message."""
+
+
+def parse_country(value: str | None) -> str | None:
+    """A country typed or picked by name (in the reader's language or English) or ISO code."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    if text.upper() in country_codes():
+        return text.upper()
+    wanted = text.casefold()
+    for locale in (str(get_locale()), "en"):
+        for code, name in country_names(locale).items():
+            if name.casefold() == wanted:
+                return code
+    raise ValueError("unknown country")
+
+
+def parse_date(value: str | None) -> date | None:
+    """YYYY-MM-DD from a date input, or YYYY-MM / YYYY typed where date inputs are plain text."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    parts = text.split("-")
+    if len(parts) == 1:
+        return date(int(parts[0]), 1, 1)
+    if len(parts) == 2:
+        return date(int(parts[0]), int(parts[1]), 1)
+    return date.fromisoformat(text)
+
+
+def report_from_form(form: ReportForm) -> tuple[ReportCreate | None, FieldErrors]:
+    """Build and validate the report; on failure, return the errors keyed by form field name."""
+    errors = FieldErrors()
+    raw = _collect(form, errors)
+    if errors:
+        return None, errors
+    try:
+        return ReportCreate.model_validate(raw), errors
+    except ValidationError as exc:
+        for error in exc.errors():
+            name = _form_field_name(error["loc"])
+            errors.setdefault(name, message_for(error, name))
+        return None, errors
+
+
+def _collect(form: ReportForm, errors: FieldErrors) -> dict[str, Any]:
+    """The form's values in ReportCreate's shape; countries and dates parsed here."""
+    raw: dict[str, Any] = {
+        name: getattr(form, name).data or None
+        for name in ("community", "place_text", "perpetrator_affiliation", "narrative", "contact")
+    }
+    raw.update({name: getattr(form, name).data or [] for name in (
+        "targets", "tactics", "channels", "demands", "perpetrator_types")})
+    raw.update({name: bool(getattr(form, name).data) for name in (
+        "consent_contact", "consent_statistics", "consent_partners", "urgent_risk")})
+    raw["language"] = str(get_locale())
+    raw["submitter_role"] = form.submitter_role.data or "self"
+    raw["event_date_precision"] = form.event_date_precision.data or "unknown"
+    for name in ("place_country", "origin_country", "host_country"):
+        raw[name] = _parsed(parse_country, getattr(form, name), name, errors)
+    raw["event_date"] = _parsed(parse_date, form.event_date, "event_date", errors)
+    raw["relatives"] = [
+        _relative(entry.form, entry.name, errors) for entry in form.relatives if not entry.form.is_blank()
+    ]
+    return raw
+
+
+def _relative(form, prefix: str, errors: FieldErrors) -> dict[str, Any]:
+    """One relative block in ReportedRelativeCreate's shape (statuses share the block's date)."""
+    when = _parsed(parse_date, form.status_date, f"{prefix}-status_date", errors)
+    precision = form.status_precision.data or "unknown"
+    if not form.relationship_type.data:
+        errors[f"{prefix}-relationship_type"] = gettext("Say who this person is to you, or clear this block.")
+    return {
+        "relationship_type": form.relationship_type.data or "other",
+        "residence_country": _parsed(parse_country, form.residence_country, f"{prefix}-residence_country", errors),
+        "residence_place": form.residence_place.data or None,
+        "statuses": [{"status": s, "status_date": when, "date_precision": precision}
+                     for s in form.statuses.data or []],
+        "in_retaliation": form.in_retaliation.data or "unknown",
+        "details": form.details.data or None,
+    }
+
+
+def _parsed(parse, field, name: str, errors: FieldErrors):
+    """Run a parser on a field; a failure becomes that field's translated error."""
+    try:
+        return parse(field.data)
+    except ValueError:
+        kind = "country" if name.rsplit("-", 1)[-1] in COUNTRY_FIELDS else "date"
+        errors[name] = _country_message() if kind == "country" else _date_message()
+        return None
+
+
+def _form_field_name(loc: tuple) -> str:
+    """Pydantic's error location -> the form field's name (relatives-0-status_date...)."""
+    if loc and loc[0] == "relatives" and len(loc) >= 3:
+        field = loc[2]
+        if field == "statuses":
+            field = "status_date" if loc[-1] == "status_date" else "statuses"
+        return f"relatives-{loc[1]}-{field}"
+    return str(loc[0]) if loc else "form"
+
+
+def message_for(error: dict[str, Any], name: str) -> str:
+    """A translated message for one pydantic error; never pydantic's own English."""
+    kind = error.get("type", "")
+    field = name.rsplit("-", 1)[-1]
+    if kind == "string_too_long":
+        return gettext("This is too long: at most %(num)d characters.", num=error["ctx"]["max_length"])
+    if kind == "too_long":
+        return gettext("Too many choices here.")
+    if field in COUNTRY_FIELDS:
+        return _country_message()
+    if field in DATE_FIELDS:
+        if "future" in str(error.get("msg", "")):
+            return gettext("This date is in the future.")
+        return _date_message()
+    if kind in ("value_error", "literal_error", "enum", "string_pattern_mismatch"):
+        return gettext("Choose one of the options shown.")
+    return gettext("This value is not valid.")
+
+
+def _country_message() -> str:
+    return gettext("Choose a country from the list, or leave this empty.")
+
+
+def _date_message() -> str:
+    return gettext("Enter a date as year-month-day, or leave this empty.")
