@@ -128,3 +128,21 @@ def post_form(client, url: str, data: dict, *, form_url: str | None = None, **kw
     """POST a form the way a browser does: load the form page first, send its CSRF token."""
     payload = {"csrf_token": csrf_token(client, form_url or url), **data}
     return client.post(url, data=payload, **kwargs)
+
+
+def login_as(client, user, password: str | None = None):
+    """Sign ``user`` in through the real login form, with a TOTP code computed from its secret.
+
+    The code is for the first time step after the last one the server accepted (a code is
+    accepted only once), so a test may sign the same user in twice within one 30-second step.
+    """
+    import pyotp
+
+    from tests.factories import STAFF_PASSWORD
+    from tracker.staff import clock
+    from tracker.staff.second_factor import time_step
+
+    step = max(time_step(clock.now()), (user.totp_last_step or -1) + 1)
+    code = pyotp.TOTP(user.totp_secret).generate_otp(step)
+    return post_form(client, "/staff/login", {"email": user.email, "password": password or STAFF_PASSWORD,
+                                              "otp": code}, form_url="/staff/login")

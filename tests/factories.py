@@ -9,6 +9,7 @@ from sqlmodel import Session
 from tracker.models import (
     Case, Incident, IncidentCode, Person, PersonRelationship, RelativeStatus, Report, ReportCode, User,
 )
+from tracker.staff.accounts import new_totp_secret
 from tracker.staff.passwords import hash_password
 
 _serial = count(1)
@@ -17,7 +18,9 @@ STAFF_PASSWORD = "correct horse battery staple 42"
 
 def make_user(session: Session, role: str = "caseworker", *, email: str | None = None,
               password: str = STAFF_PASSWORD, **fields) -> User:
-    """A staff account that has already changed its first password."""
+    """A staff account that has changed its first password and enrolled its TOTP app."""
+    fields.setdefault("totp_secret", new_totp_secret())
+    fields.setdefault("totp_confirmed", True)
     user = User(email=email or f"{role}{next(_serial)}@example.org", role=role,
                 password_hash=hash_password(password), must_change_password=False, **fields)
     session.add(user)

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import secrets
+from functools import cache
+from importlib import resources
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -36,3 +38,33 @@ def needs_rehash(password_hash: str) -> bool:
 def one_time_password() -> str:
     """A random first password to be changed at first login (about 100 bits)."""
     return secrets.token_urlsafe(16)
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    """The shipped list of common and breached-style passwords, lower-cased."""
+    text = resources.files(__package__).joinpath("common_passwords.txt").read_text("utf-8")
+    return frozenset(line.strip().lower() for line in text.splitlines()
+                     if line.strip() and not line.startswith("#"))
+
+
+def _core(password: str) -> str:
+    """The password without the digits and symbols people tack on ("Password2024!" -> "password")."""
+    return password.lower().strip("0123456789!@#$%^&*()-_=+.,?~ ")
+
+
+def password_problem(password: str, email: str = "") -> str | None:
+    """Why a new password is refused, or None. Length and commonness only: no composition rules
+    and no forced rotation (NIST SP 800-63B §5.1.1.2)."""
+    if len(password) < MIN_LENGTH:
+        return "too_short"
+    if len(password) > MAX_LENGTH:
+        return "too_long"
+    lowered = password.lower()
+    common = common_passwords()
+    if lowered in common or _core(password) in common or len(set(lowered)) < 4:
+        return "common"
+    local_part = email.split("@")[0].lower()
+    if len(local_part) >= 4 and local_part in lowered:
+        return "contains_email"
+    return None

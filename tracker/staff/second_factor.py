@@ -1,0 +1,112 @@
+"""The mandatory second factor: TOTP codes (RFC 6238), recovery codes, and the enrolment QR code.
+
+A TOTP code is accepted at most once: the accepted time step is stored in User.totp_last_step
+and no step at or before it is accepted again, so a code phished or shoulder-surfed after use is
+worthless. One step of clock drift either way is tolerated (issue 5, §2).
+"""
+from __future__ import annotations
+
+import hmac
+import secrets
+from datetime import datetime
+
+import pyotp
+import segno
+from sqlmodel import Session, delete, select
+
+from ..crypto import get_sealer
+from ..models import RecoveryCode, User
+from . import clock
+
+STEP_SECONDS = 30
+DRIFT_STEPS = 1
+RECOVERY_CODE_COUNT = 10
+RECOVERY_PURPOSE = "recovery-code"
+# Recovery codes avoid letters that are easy to confuse when copied by hand (0/O, 1/I/L).
+_RECOVERY_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def time_step(moment: datetime) -> int:
+    """The TOTP time step (counter) of a moment."""
+    return int(moment.timestamp()) // STEP_SECONDS
+
+
+def matching_step(secret: str, code: str, moment: datetime, after: int | None) -> int | None:
+    """The step within the drift window whose code this is and that comes after ``after``."""
+    code = code.strip().replace(" ", "")
+    if not (code.isdigit() and len(code) == 6):
+        return None
+    totp = pyotp.TOTP(secret)
+    current = time_step(moment)
+    for step in range(current - DRIFT_STEPS, current + DRIFT_STEPS + 1):
+        if after is not None and step <= after:
+            continue
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def accept_totp(user: User, code: str) -> bool:
+    """Check a code against the user's confirmed secret and burn its time step if it matches."""
+    if not user.totp_secret:
+        return False
+    step = matching_step(user.totp_secret, code, clock.now(), user.totp_last_step)
+    if step is None:
+        return False
+    user.totp_last_step = step
+    return True
+
+
+def _normalise_recovery_code(code: str) -> str:
+    return code.strip().upper().replace("-", "").replace(" ", "")
+
+
+def _recovery_digest(code: str) -> str:
+    return get_sealer().token_digest(RECOVERY_PURPOSE, _normalise_recovery_code(code))
+
+
+def issue_recovery_codes(db: Session, user_id: int) -> list[str]:
+    """Replace a user's recovery codes with new ones; return them to be shown once."""
+    db.exec(delete(RecoveryCode).where(RecoveryCode.user_id == user_id))
+    codes = []
+    for _ in range(RECOVERY_CODE_COUNT):
+        raw = "".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(12))  # about 59 bits
+        codes.append(f"{raw[:4]}-{raw[4:8]}-{raw[8:]}")
+        db.add(RecoveryCode(user_id=user_id, code_digest=_recovery_digest(raw)))
+    return codes
+
+
+def use_recovery_code(db: Session, user_id: int, code: str) -> bool:
+    """Spend one unused recovery code of this user; False if it is unknown or already used."""
+    if len(_normalise_recovery_code(code)) != 12:
+        return False
+    row = db.exec(select(RecoveryCode).where(
+        RecoveryCode.user_id == user_id,
+        RecoveryCode.code_digest == _recovery_digest(code),
+        RecoveryCode.used_at.is_(None),
+    )).first()
+    if row is None:
+        return False
+    row.used_at = clock.now()
+    return True
+
+
+def remaining_recovery_codes(db: Session, user_id: int) -> int:
+    """How many unused recovery codes a user still has."""
+    return len(db.exec(select(RecoveryCode.id).where(
+        RecoveryCode.user_id == user_id, RecoveryCode.used_at.is_(None))).all())
+
+
+def check_second_factor(db: Session, user: User, code: str) -> str | None:
+    """Accept a TOTP code or a recovery code; say which one ("totp", "recovery") or None."""
+    if accept_totp(user, code):
+        return "totp"
+    if use_recovery_code(db, user.id, code):
+        return "recovery"
+    return None
+
+
+def enrolment_qr_svg(uri: str) -> str:
+    """The otpauth:// URI as an inline SVG QR code, drawn here: no image service sees the secret."""
+    return segno.make(uri, error="m").svg_inline(scale=5, title="TOTP enrolment QR code",
+                                                 svgclass="totp-qr", lineclass=None)
