@@ -52,7 +52,7 @@ def _amend_place(gazetteer: Gazetteer, entry: dict[str, Any]) -> None:
     if number is None:
         raise ValueError(f"aliases.toml: GeoNames id {entry['geonames']} is not in the gazetteer")
     if "display" in entry:
-        gazetteer.names[number] = entry["display"]
+        gazetteer.rename(number, entry["display"])
     for name in entry.get("names", ()):
         gazetteer.add_place_name(number, name)
     if "precision" in entry:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from collections.abc import Iterator
 
-from .normalise import KEY_VERSION, keys_for_name
+from .normalise import KEY_VERSION, keys_for_name, place_key
 from .store import COORD_SCALE, INDEX_PATH, NO_ADMIN1, SHARED, read_index
 
 
@@ -54,6 +54,7 @@ class Gazetteer:
         self.preferred: set[int] = set()
         self.curated_id: dict[int, str] = {}
         self.curated_names: set[tuple[str, int]] = set()
+        self._primary_keys: dict[int, str] = {}
 
     def add_place(self, name: str, lat: float, lon: float, country: str, admin1: str | None,
                   population: int) -> int:
@@ -98,6 +99,18 @@ class Gazetteer:
                 found = (posting,)
         return found + self.added_keys.get(key, ())
 
+    def rename(self, number: int, name: str) -> None:
+        """Give a place a better display name (its old names stay indexed)."""
+        self.names[number] = name
+        self._primary_keys.pop(number, None)
+
+    def primary_key(self, number: int) -> str:
+        """The key of a place's own (display) name, remembered once computed."""
+        key = self._primary_keys.get(number)
+        if key is None:
+            key = self._primary_keys[number] = place_key(self.names[number])
+        return key
+
     def regions(self, key: str) -> list[Region]:
         """Countries and divisions indexed under a key."""
         return self.region_keys.get(key, [])
@@ -138,41 +151,51 @@ class Gazetteer:
             return None
 
     def cells(self) -> dict[tuple[int, int], list[int]]:
-        """Place numbers by one-degree cell, built on first reverse lookup."""
+        """Place numbers by grid cell, built on first reverse lookup."""
         if self._cells is None:
             cells: dict[tuple[int, int], list[int]] = {}
-            scale = COORD_SCALE
+            size = CELL_DEGREES * COORD_SCALE
             for number, (la, lo) in enumerate(zip(self.lat, self.lon, strict=True)):
-                cells.setdefault((la // scale, lo // scale), []).append(number)
+                cells.setdefault((int(la // size), int(lo // size)), []).append(number)
             self._cells = cells
         return self._cells
 
     def nearest(self, lat: float, lon: float, min_population: int = 0,
                 max_km: float = 500.0) -> int | None:
         """The place nearest a point (optionally only places this large), within max_km."""
-        cells = self.cells()
-        cell_lat, cell_lon = math.floor(lat), math.floor(lon)
-        best, best_km = None, max_km
-        for ring in range(0, int(max_km // 111) + 2):
-            for key in _ring(cell_lat, cell_lon, ring):
+        cells, population = self.cells(), self.population
+        cell = (math.floor(lat / CELL_DEGREES), math.floor(lon / CELL_DEGREES))
+        # Compare squared equirectangular distances in scaled units: exact enough to rank
+        # neighbours a few cells apart, and far cheaper than haversine per place.
+        scale = math.cos(math.radians(lat))
+        qlat, qlon = lat * COORD_SCALE, lon * COORD_SCALE
+        best, best_d2 = None, math.inf
+        cell_km = CELL_DEGREES * KM_PER_DEGREE * max(math.cos(math.radians(min(abs(lat) + 1, 89))), 0.02)
+        for ring in range(0, int(max_km / cell_km) + 2):
+            for key in _ring(*cell, ring):
                 for number in cells.get(key, ()):
-                    if self.population[number] < min_population:
+                    if population[number] < min_population:
                         continue
-                    km = distance_km(lat, lon, *self.point(number))
-                    if km < best_km:
-                        best, best_km = number, km
-            # A ring r cells out is at least (r * 111 km * cos(lat)) away; stop once beyond best.
-            if best is not None and best_km < ring * 111 * max(math.cos(math.radians(abs(lat) + ring)), 0.05):
+                    dlon = (self.lon[number] - qlon + 180 * COORD_SCALE) % (360 * COORD_SCALE) - 180 * COORD_SCALE
+                    d2 = (self.lat[number] - qlat) ** 2 + (dlon * scale) ** 2
+                    if d2 < best_d2:
+                        best, best_d2 = number, d2
+            # Every place in ring r+1 is at least r cells away: stop once the best is nearer.
+            if best is not None and math.sqrt(best_d2) / COORD_SCALE * KM_PER_DEGREE < ring * cell_km:
                 break
+        if best is None or distance_km(lat, lon, *self.point(best)) > max_km:
+            return None
         return best
 
 
 def _ring(cell_lat: int, cell_lon: int, ring: int) -> Iterator[tuple[int, int]]:
     """The cells at Chebyshev distance `ring`, wrapping longitude at the antimeridian."""
+    columns = round(360 / CELL_DEGREES)
+    half = columns // 2
     for dlat in range(-ring, ring + 1):
-        for dlon in range(-ring, ring + 1):
-            if max(abs(dlat), abs(dlon)) == ring:
-                yield cell_lat + dlat, (cell_lon + dlon + 180) % 360 - 180
+        step = 1 if abs(dlat) == ring else 2 * ring  # inner rows: only the two edge cells
+        for dlon in range(-ring, ring + 1, max(step, 1)):
+            yield cell_lat + dlat, (cell_lon + dlon + half) % columns - half
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -182,6 +205,11 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
 
+
+KM_PER_DEGREE = 111.195
+# Reverse lookups scan quarter-degree cells (about 28 km): small enough that a dense region's
+# cell holds tens of places, large enough that a sparse one needs few rings.
+CELL_DEGREES = 0.25
 
 _LOCK = threading.Lock()
 _LOADED: Gazetteer | None = None

@@ -47,7 +47,7 @@ class PlaceMatch:
 
     def without_alternatives(self) -> PlaceMatch:
         """This match alone, as it appears in another match's alternatives."""
-        return replace(self, alternatives=())
+        return replace(self, alternatives=()) if self.alternatives else self
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (alternatives nested), for the cache, the CLI and geopy's raw."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-KEY_VERSION = 1
+KEY_VERSION = 2
 
 # Turkish dotted capital I and dotless small i both fold to a plain "i"; casefold() alone
 # turns "İ" into "i̇" (i + combining dot) and leaves "ı" alone, so "Kadıköy" would miss "Kadikoy".
@@ -18,8 +18,9 @@ _TURKISH = str.maketrans({"İ": "i", "ı": "i"})
 # typed with or without them, or ending in a shad, must reach the same key.
 _TIBETAN_MARKS = re.compile("[\u0f0b-\u0f12\u0f14]")
 
-# Punctuation, spaces and symbols separate words; Mn/Mc marks are kept where they carry letters.
-_SEPARATORS = re.compile(r"[\W_]+", re.UNICODE)
+# ASCII text takes a regex fast path; anything else is walked character by character because
+# \W would also split off combining marks, which are letters in Tibetan, Devanagari or Arabic.
+_ASCII_SEPARATORS = re.compile(r"[\W_]+")
 
 # Generic words that people add to or drop from a place's name. Stripped as a whole trailing
 # word (Latin) or trailing character (CJK); "Mexico City" keeps its full key as well.
@@ -40,22 +41,23 @@ _STRIP_MARKS_BELOW = 0x0530
 def words(text: str) -> list[str]:
     """Split text into folded words: NFKC, casefold, Turkish i, accents off, no punctuation."""
     text = unicodedata.normalize("NFKC", text).translate(_TURKISH).casefold()
+    if text.isascii():
+        return [w for w in _ASCII_SEPARATORS.split(text) if w]
     text = _TIBETAN_MARKS.sub("", text)
-    text = _strip_accents(text)
-    return [w for w in _SEPARATORS.split(text) if w]
+    return _fold(text).split()
 
 
-def _strip_accents(text: str) -> str:
-    """Drop combining accents from European scripts only."""
+def _fold(text: str) -> str:
+    """Drop accents from European scripts, keep other scripts' marks, turn the rest into spaces."""
     out: list[str] = []
     base = 0
     for ch in unicodedata.normalize("NFD", text):
-        if unicodedata.combining(ch):
-            if base < _STRIP_MARKS_BELOW:
-                continue
-        else:
-            base = ord(ch)
-        out.append(ch)
+        if unicodedata.combining(ch) or unicodedata.category(ch)[0] == "M":
+            if base >= _STRIP_MARKS_BELOW:
+                out.append(ch)
+            continue
+        base = ord(ch)
+        out.append(ch if ch.isalnum() else " ")
     return unicodedata.normalize("NFC", "".join(out))
 
 
@@ -71,27 +73,35 @@ def place_key(text: str) -> str:
 
 def stripped_key(text: str) -> str | None:
     """The key without a trailing generic word ("Kashi Shi" -> "kashi"), or None if none."""
-    parts = words(text)
+    return stripped_of(words(text))
+
+
+def stripped_of(parts: list[str]) -> str | None:
+    """stripped_key() for text already split into words."""
     if len(parts) > 1 and parts[-1] in _LATIN_SUFFIXES:
         return key_of(parts[:-1])
-    if parts:
+    if parts and not parts[-1].isascii():
         last = parts[-1]
         for suffix in _CJK_SUFFIXES + _UYGHUR_SUFFIXES:
             if last.endswith(suffix) and len(last) > len(suffix):
                 return key_of(parts[:-1] + [last[: -len(suffix)]])
-        if len(parts) > 1 and parts[-1] in _UYGHUR_SUFFIXES:
+        if len(parts) > 1 and last in _UYGHUR_SUFFIXES:
             return key_of(parts[:-1])
     return None
 
 
+def lookup_keys(text: str) -> tuple[str, ...]:
+    """The keys to try for a name, most exact first: as typed, then without its suffix."""
+    parts = words(text)
+    full, stripped = key_of(parts), stripped_of(parts)
+    if not full:
+        return ()
+    return (full, stripped) if stripped and stripped != full else (full,)
+
+
 def keys_for_name(name: str) -> set[str]:
     """Every key under which a gazetteer name is indexed."""
-    keys = {place_key(name)}
-    stripped = stripped_key(name)
-    if stripped:
-        keys.add(stripped)
-    keys.discard("")
-    return keys
+    return set(lookup_keys(name))
 
 
 # Separators between "place, region, country" parts, in Latin, CJK and Arabic script.

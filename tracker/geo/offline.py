@@ -21,7 +21,7 @@ REVERSE_HALF_KM = 10.0
 
 
 def search(gazetteer: Gazetteer, text: str, country_hint: str | None = None) -> list[PlaceMatch]:
-    """All matches for a query, best first (each without alternatives)."""
+    """All matches for a query, best first; the first carries the rest as its alternatives."""
     parsed = parse_query(gazetteer, text)
     if parsed is None:
         return []
@@ -29,10 +29,12 @@ def search(gazetteer: Gazetteer, text: str, country_hint: str | None = None) -> 
     if matches or not parsed.qualifiers:
         return matches
     rest = ", ".join(q.text for q in parsed.qualifiers)
-    return [
-        replace(m, confidence=m.confidence * QUALIFIER_FALLBACK_FACTOR, geocoder="offline:qualifier")
+    coarse = [
+        replace(m, confidence=m.confidence * QUALIFIER_FALLBACK_FACTOR, geocoder="offline:qualifier",
+                alternatives=())
         for m in search(gazetteer, rest, country_hint)
     ]
+    return [replace(coarse[0], alternatives=tuple(coarse[1:])), *coarse[1:]] if coarse else []
 
 
 def _hint(country_hint: str | None) -> str | None:
@@ -70,7 +72,8 @@ class OfflineGeocoder(Geocoder):
 
     def resolve(self, text: str, country_hint: str | None = None) -> PlaceMatch | None:
         """The best match for free text, with alternatives when the text is ambiguous."""
-        return best_with_alternatives(search(self.gazetteer, text, country_hint))
+        matches = search(self.gazetteer, text, country_hint)
+        return matches[0] if matches else None
 
     def geocode(self, query: str, *, exactly_one: bool = True, country_codes: Any = None,
                 timeout: Any = None) -> Location | list[Location] | None:
@@ -81,8 +84,8 @@ class OfflineGeocoder(Geocoder):
         if not matches:
             return None
         if exactly_one:
-            return to_location(best_with_alternatives(matches))
-        return [to_location(m) for m in matches]
+            return to_location(matches[0])
+        return [to_location(matches[0].without_alternatives()), *map(to_location, matches[1:])]
 
     def reverse(self, query: Any, *, exactly_one: bool = True,
                 timeout: Any = None) -> Location | list[Location] | None:

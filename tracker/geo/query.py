@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .gazetteer import Gazetteer, Region
-from .normalise import key_of, place_key, split_qualifiers, stripped_key, words
+from .normalise import key_of, lookup_keys, place_key, split_qualifiers, words
 
 # Places named as qualifiers ("Flushing, Queens") are matched by distance, not by name.
 MAX_QUALIFIER_PLACES = 25
@@ -41,11 +41,12 @@ def parse_query(gazetteer: Gazetteer, text: str) -> ParsedQuery | None:
     if not parts:
         return None
     head, rest = parts[0], parts[1:]
-    if not rest and not _known_head(gazetteer, head):
+    keys = lookup_keys(head)
+    if not rest and not _known_keys(gazetteer, keys):
         head, rest = _peel_leading(gazetteer, head)
-    if not rest and not _known_head(gazetteer, head):
-        head, rest = _peel_trailing(gazetteer, head)
-    keys = tuple(k for k in dict.fromkeys((place_key(head), stripped_key(head))) if k)
+        if not rest:
+            head, rest = _peel_trailing(gazetteer, head)
+        keys = lookup_keys(head) if rest else keys
     if not keys:
         return None
     return ParsedQuery(head, keys, tuple(qualifier(gazetteer, part) for part in rest))
@@ -55,7 +56,7 @@ def qualifier(gazetteer: Gazetteer, text: str) -> Qualifier:
     """What a qualifier may refer to: countries, divisions, or nearby places."""
     regions: list[Region] = []
     places: list[int] = []
-    for key in dict.fromkeys((place_key(text), stripped_key(text))):
+    for key in lookup_keys(text):
         if key:
             regions += [r for r in gazetteer.regions(key) if r not in regions]
             places += gazetteer.places(key)[:MAX_QUALIFIER_PLACES]
@@ -67,15 +68,15 @@ def _known(gazetteer: Gazetteer, key: str) -> bool:
     return bool(gazetteer.places(key) or gazetteer.regions(key))
 
 
-def _known_head(gazetteer: Gazetteer, text: str) -> bool:
-    """Whether a head names something, as typed or without its generic suffix."""
-    return any(_known(gazetteer, k) for k in (place_key(text), stripped_key(text)) if k)
+def _known_keys(gazetteer: Gazetteer, keys: tuple[str, ...]) -> bool:
+    """Whether any of a head's keys names something."""
+    return any(_known(gazetteer, key) for key in keys)
 
 
 def _peel_trailing(gazetteer: Gazetteer, head: str) -> tuple[str, list[str]]:
     """Read "Flushing NY" or "Kashgar Xinjiang China" without commas as place + regions."""
     tokens, tails = words(head), []
-    while len(tokens) > 1 and not _known_head(gazetteer, " ".join(tokens)):
+    while len(tokens) > 1 and not _known_keys(gazetteer, lookup_keys(" ".join(tokens))):
         for size in (1, 2, 3):
             if len(tokens) > size and gazetteer.regions(key_of(tokens[-size:])):
                 tails.insert(0, " ".join(tokens[-size:]))
@@ -91,7 +92,7 @@ def _peel_leading(gazetteer: Gazetteer, head: str) -> tuple[str, list[str]]:
     key, leads = place_key(head), []
     if key.isascii():
         return head, []
-    while not _known_head(gazetteer, key):
+    while not _known_keys(gazetteer, lookup_keys(key)):
         for size in range(min(len(key) - 1, MAX_LEADING_CHARS), 1, -1):
             if _known(gazetteer, key[:size]):
                 leads.append(key[:size])

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from .gazetteer import Gazetteer, Region, distance_km
 from .match import PlaceMatch
-from .normalise import place_key
 from .query import ParsedQuery, Qualifier
 
 # Score weights, in log10 units so a score difference of 1 is a 10x likelier candidate.
@@ -35,7 +34,8 @@ class Candidate:
 
 
 def rank(gazetteer: Gazetteer, query: ParsedQuery, country_hint: str | None) -> list[PlaceMatch]:
-    """The matches for a parsed query, best first, with confidence shares.
+    """The matches for a parsed query, best first, with confidence shares; the first one
+    already carries the others as its alternatives.
 
     Empty when a qualifier the gazetteer knows rules out every candidate: the caller then
     answers with the qualifier itself, coarser but not wrong ("Parkdale, Toronto" -> Toronto).
@@ -63,13 +63,11 @@ def rank(gazetteer: Gazetteer, query: ParsedQuery, country_hint: str | None) -> 
     top = candidates[0].score
     weights = [10 ** (c.score - top) for c in candidates]
     total = sum(weights)
-    matches = []
-    for candidate, weight in zip(candidates, weights, strict=True):
-        share = weight / total
-        if matches and (len(matches) > MAX_ALTERNATIVES or share < MIN_ALTERNATIVE_SHARE):
-            break
-        matches.append(to_match(gazetteer, candidate, share * QUALITY[candidate.step] * factor))
-    return matches
+    kept = [(c, w / total) for c, w in zip(candidates, weights, strict=True)][: MAX_ALTERNATIVES + 1]
+    kept = kept[:1] + [(c, share) for c, share in kept[1:] if share >= MIN_ALTERNATIVE_SHARE]
+    others = tuple(to_match(gazetteer, c, share * QUALITY[c.step] * factor) for c, share in kept[1:])
+    best, share = kept[0]
+    return [to_match(gazetteer, best, share * QUALITY[best.step] * factor, others), *others]
 
 
 def _gather(gazetteer: Gazetteer, query: ParsedQuery) -> list[Candidate]:
@@ -92,7 +90,7 @@ def _place_step(gazetteer: Gazetteer, number: int, key: str, stripped: bool) -> 
         return "alias"
     if stripped:
         return "stripped"
-    return "exact" if place_key(gazetteer.names[number]) == key else "alternate"
+    return "exact" if gazetteer.primary_key(number) == key else "alternate"
 
 
 def _satisfies(gazetteer: Gazetteer, ref: int | Region, qualifier: Qualifier) -> bool:
@@ -126,23 +124,25 @@ def _score(gazetteer: Gazetteer, candidate: Candidate, country_hint: str | None)
     return POPULATION_WEIGHT * math.log10(population + 100) + bonus
 
 
-def to_match(gazetteer: Gazetteer, candidate: Candidate, confidence: float) -> PlaceMatch:
-    """Turn a candidate into a PlaceMatch (without alternatives)."""
+def to_match(gazetteer: Gazetteer, candidate: Candidate, confidence: float,
+             alternatives: tuple[PlaceMatch, ...] = ()) -> PlaceMatch:
+    """Turn a candidate into a PlaceMatch."""
     ref = candidate.ref
     geocoder = "offline:" + candidate.step
     if isinstance(ref, Region):
         admin1 = ref.name if ref.kind == "admin1" else None
         ident = f"iso3166:{ref.code}" if ref.kind == "country" else f"geonames-admin1:{ref.country}.{ref.code}"
         return PlaceMatch(ref.name or ref.code, ref.lat or 0.0, ref.lon or 0.0, ref.country, admin1, ref.kind,
-                          confidence, ident, geocoder)
-    return place_match(gazetteer, ref, confidence, geocoder)
+                          confidence, ident, geocoder, alternatives)
+    return place_match(gazetteer, ref, confidence, geocoder, alternatives)
 
 
-def place_match(gazetteer: Gazetteer, number: int, confidence: float, geocoder: str) -> PlaceMatch:
+def place_match(gazetteer: Gazetteer, number: int, confidence: float, geocoder: str,
+                alternatives: tuple[PlaceMatch, ...] = ()) -> PlaceMatch:
     """A gazetteer place as a PlaceMatch."""
     lat, lon = gazetteer.point(number)
     region = gazetteer.admin1_region(number)
     ident = gazetteer.curated_id.get(number) or f"geonames:{gazetteer.geonameid[number]}"
     return PlaceMatch(gazetteer.names[number], lat, lon, gazetteer.country(number).code,
                       region.name if region else None, gazetteer.precision_of.get(number, "city"),
-                      confidence, ident, geocoder)
+                      confidence, ident, geocoder, alternatives)

@@ -62,7 +62,7 @@ class SelfHostedGeocoder(Geocoder):
         if country_hint and self.provider == "nominatim":
             args["country_codes"] = country_hint.lower()
         elif country_hint and self.provider == "pelias":
-            args["country_bias"] = country_hint.upper()
+            args["countries"] = [country_hint.upper()]
         return args
 
     def _best(self, locations: list[Location], country_hint: str | None) -> PlaceMatch | None:

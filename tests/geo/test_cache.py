@@ -1,0 +1,58 @@
+"""Self-hosted answers are cached in the database under a keyed digest, sealed."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import select
+
+from tracker.geo import get_geocoder, resolve_place
+from tracker.geo.selfhosted import SelfHostedGeocoder
+from tracker.models import GeocodeCache
+
+from .fake_geocoder import FakeGeocoderServer
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeGeocoderServer]:
+    """A running fake geocoding server."""
+    with FakeGeocoderServer() as server:
+        yield server
+
+
+@pytest.fixture
+def app_config(fake: FakeGeocoderServer) -> dict:
+    """The app is configured for the fake Nominatim, without a delay between requests."""
+    return {"GEOCODER": f"nominatim:{fake.url}", "GEOCODER_MIN_DELAY": 0.0}
+
+
+def test_the_configured_geocoder_is_built_once_and_kept(app) -> None:
+    with app.app_context():
+        geocoder = get_geocoder()
+        assert isinstance(geocoder, SelfHostedGeocoder)
+        assert get_geocoder() is geocoder is app.extensions["tracker.geocoder"]
+
+
+def test_a_second_lookup_is_answered_from_the_cache(app, session, fake) -> None:
+    first = resolve_place("Kashgar", "CN")
+    second = resolve_place("Kashgar", "CN")
+    assert first == second and first.geocoder == "nominatim"
+    assert len(fake.requests) == 1
+    resolve_place("Kashgar", "KZ")  # another hint is another query
+    assert len(fake.requests) == 2
+
+
+def test_the_cache_stores_neither_the_query_nor_the_answer_in_the_clear(app, session, fake) -> None:
+    resolve_place("Kashgar", "CN")
+    row = session.exec(select(GeocodeCache)).one()
+    assert row.provider == f"nominatim:{fake.url}"
+    assert "kashgar" not in row.query_digest.lower() and len(row.query_digest) == 64
+    stored = session.execute(text("SELECT result FROM geocode_cache")).scalar_one()
+    assert b"Kashgar" not in bytes(stored)
+
+
+def test_fallback_answers_are_not_cached(app, session, fake) -> None:
+    fake.mode = "error"
+    assert resolve_place("Kashgar").geocoder == "offline:exact"
+    assert session.exec(select(GeocodeCache)).all() == []
