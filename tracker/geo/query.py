@@ -27,11 +27,21 @@ class Qualifier:
 
 
 @dataclass(frozen=True)
+class Hit:
+    """What the head's first known key names (looked up once, used by parsing and ranking)."""
+
+    key: str
+    stripped: bool  # found only without its generic suffix ("Kashi Shi" -> "kashi")
+    places: tuple[int, ...]
+    regions: tuple[Region, ...]
+
+
+@dataclass(frozen=True)
 class ParsedQuery:
-    """The head (the place asked for) as lookup keys, and its qualifiers."""
+    """The head (the place asked for), what it names, and its qualifiers."""
 
     head: str
-    keys: tuple[str, ...]  # exact key first, then the key without a generic suffix
+    hit: Hit | None
     qualifiers: tuple[Qualifier, ...]
 
 
@@ -42,14 +52,25 @@ def parse_query(gazetteer: Gazetteer, text: str) -> ParsedQuery | None:
         return None
     head, rest = parts[0], parts[1:]
     keys = lookup_keys(head)
-    if not rest and not _known_keys(gazetteer, keys):
+    if not keys:
+        return None
+    hit = first_hit(gazetteer, keys)
+    if not rest and hit is None:
         head, rest = _peel_leading(gazetteer, head)
         if not rest:
             head, rest = _peel_trailing(gazetteer, head)
-        keys = lookup_keys(head) if rest else keys
-    if not keys:
-        return None
-    return ParsedQuery(head, keys, tuple(qualifier(gazetteer, part) for part in rest))
+        if rest:
+            hit = first_hit(gazetteer, lookup_keys(head))
+    return ParsedQuery(head, hit, tuple(qualifier(gazetteer, part) for part in rest))
+
+
+def first_hit(gazetteer: Gazetteer, keys: tuple[str, ...]) -> Hit | None:
+    """The places and regions under the first key (exact, then stripped) that names any."""
+    for position, key in enumerate(keys):
+        places, regions = gazetteer.places(key), gazetteer.regions(key)
+        if places or regions:
+            return Hit(key, position > 0, places, tuple(regions))
+    return None
 
 
 def qualifier(gazetteer: Gazetteer, text: str) -> Qualifier:
@@ -68,15 +89,10 @@ def _known(gazetteer: Gazetteer, key: str) -> bool:
     return bool(gazetteer.places(key) or gazetteer.regions(key))
 
 
-def _known_keys(gazetteer: Gazetteer, keys: tuple[str, ...]) -> bool:
-    """Whether any of a head's keys names something."""
-    return any(_known(gazetteer, key) for key in keys)
-
-
 def _peel_trailing(gazetteer: Gazetteer, head: str) -> tuple[str, list[str]]:
     """Read "Flushing NY" or "Kashgar Xinjiang China" without commas as place + regions."""
     tokens, tails = words(head), []
-    while len(tokens) > 1 and not _known_keys(gazetteer, lookup_keys(" ".join(tokens))):
+    while len(tokens) > 1 and not first_hit(gazetteer, lookup_keys(" ".join(tokens))):
         for size in (1, 2, 3):
             if len(tokens) > size and gazetteer.regions(key_of(tokens[-size:])):
                 tails.insert(0, " ".join(tokens[-size:]))
@@ -92,7 +108,7 @@ def _peel_leading(gazetteer: Gazetteer, head: str) -> tuple[str, list[str]]:
     key, leads = place_key(head), []
     if key.isascii():
         return head, []
-    while not _known_keys(gazetteer, lookup_keys(key)):
+    while not first_hit(gazetteer, lookup_keys(key)):
         for size in range(min(len(key) - 1, MAX_LEADING_CHARS), 1, -1):
             if _known(gazetteer, key[:size]):
                 leads.append(key[:size])

@@ -71,17 +71,14 @@ def rank(gazetteer: Gazetteer, query: ParsedQuery, country_hint: str | None) -> 
 
 
 def _gather(gazetteer: Gazetteer, query: ParsedQuery) -> list[Candidate]:
-    """Places and regions under the exact key, or else under the key without its suffix."""
-    for position, key in enumerate(query.keys):
-        numbers = gazetteer.places(key)[:MAX_CANDIDATES]
-        regions = gazetteer.regions(key)
-        if not numbers and not regions:
-            continue
-        stripped = position > 0
-        found = [Candidate(n, _place_step(gazetteer, n, key, stripped)) for n in numbers]
-        found += [Candidate(r, "stripped" if stripped else "region") for r in regions]
-        return found
-    return []
+    """The places and regions the query's head names."""
+    hit = query.hit
+    if hit is None:
+        return []
+    found = [Candidate(n, _place_step(gazetteer, n, hit.key, hit.stripped))
+             for n in hit.places[:MAX_CANDIDATES]]
+    found += [Candidate(r, "stripped" if hit.stripped else "region") for r in hit.regions]
+    return found
 
 
 def _place_step(gazetteer: Gazetteer, number: int, key: str, stripped: bool) -> str:
