@@ -6,7 +6,7 @@ import json
 import pytest
 from sqlmodel import select
 
-from tracker.geo import init_app
+from tracker.geo import apply_match, correct_by_hand, geocode_location, init_app
 from tracker.models import Location
 
 
@@ -72,3 +72,16 @@ def test_pending_geocodes_every_pending_location(runner, session) -> None:
     assert (aksu.country, aksu.admin1) == ("CN", "Xinjiang")
     assert unknown.status == "failed" and unknown.lat is None
     assert manual.name == "kept" and manual.geocoded_at is None
+
+
+def test_a_caseworker_can_choose_an_alternative_or_correct_by_hand(session) -> None:
+    location = Location(raw_text="Richmond")
+    match = geocode_location(location)
+    canadian = next(alt for alt in match.alternatives if alt.country == "CA")
+    apply_match(location, canadian, manual=True)
+    assert (location.status, location.country, location.confidence) == ("manual", "CA", 1.0)
+    assert location.geocoder == canadian.geocoder
+    correct_by_hand(location, 39.4712, 75.9931, "neighbourhood", name="Old town")
+    assert (location.name, location.lat, location.lon) == ("Old town", 39.471, 75.993)
+    assert (location.country, location.admin1) == ("CN", "Xinjiang")
+    assert (location.geocoder, location.status) == ("manual", "manual")

@@ -10,14 +10,15 @@ from .attribution import ATTRIBUTION, LICENCE_URL
 from .cli import geocode_cli
 from .coarsen import coarsen
 from .factory import parse_setting
-from .locations import apply_match, geocode_location
+from .locations import apply_match, correct_by_hand, geocode_location
 from .match import PRECISIONS, PlaceMatch
 from .offline import OfflineGeocoder
-from .resolve import EXTENSION, get_geocoder, resolve_place
+from .resolve import EXTENSION, get_geocoder, get_offline_geocoder, resolve_place
 
 __all__ = [
     "ATTRIBUTION", "LICENCE_URL", "PRECISIONS", "OfflineGeocoder", "PlaceMatch", "apply_match",
-    "coarsen", "geocode_location", "get_geocoder", "init_app", "resolve_place",
+    "coarsen", "correct_by_hand", "geocode_location", "get_geocoder", "get_offline_geocoder",
+    "init_app", "resolve_place",
 ]
 
 

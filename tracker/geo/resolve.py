@@ -20,7 +20,7 @@ _DEFAULT: OfflineGeocoder | None = None
 def get_geocoder(app: Flask | None = None) -> Geocoder:
     """The app's configured geopy geocoder, built on first use; offline when there is no app."""
     if app is None and not has_app_context():
-        return _offline_default()
+        return get_offline_geocoder()
     app = app or current_app._get_current_object()
     with _LOCK:
         geocoder = app.extensions.get(EXTENSION)
@@ -29,12 +29,12 @@ def get_geocoder(app: Flask | None = None) -> Geocoder:
             _, url = parse_setting(setting)
             cache = DatabaseCache(setting) if url else None
             geocoder = build_geocoder(setting, float(app.config.get("GEOCODER_MIN_DELAY", 1.0)),
-                                      offline=_offline_default(), cache=cache)
+                                      offline=get_offline_geocoder(), cache=cache)
             app.extensions[EXTENSION] = geocoder
     return geocoder
 
 
-def _offline_default() -> OfflineGeocoder:
+def get_offline_geocoder() -> OfflineGeocoder:
     """One offline geocoder per process: the gazetteer is shared, not loaded per app."""
     global _DEFAULT
     if _DEFAULT is None:
