@@ -15,6 +15,7 @@ CURATED_BONUS = 2.0  # the alias table says this is the place communities mean
 HINT_BONUS = 1.5  # the report says which country this happened in
 SAME_NAME_PENALTY = 0.5  # a region named like a place inside it gives way to that place
 QUALIFIER_NEAR_KM = 60.0  # "Flushing, Queens": a qualifying place within this distance
+QUALIFIER_NEAR_DEGREES = QUALIFIER_NEAR_KM / 111.0
 MAX_CANDIDATES = 300
 MAX_ALTERNATIVES = 5
 MIN_ALTERNATIVE_SHARE = 0.01
@@ -24,7 +25,7 @@ QUALITY = {"exact": 1.0, "alias": 1.0, "region": 1.0, "alternate": 0.95, "stripp
 UNKNOWN_QUALIFIER_FACTOR = 0.7
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     """A place number or a region, with how it matched and its score."""
 
@@ -52,9 +53,7 @@ def rank(gazetteer: Gazetteer, query: ParsedQuery, country_hint: str | None) -> 
             factor *= UNKNOWN_QUALIFIER_FACTOR
     if not candidates:
         return []
-    # A region that contains a same-named place ("Istanbul", "Almaty") means the place.
-    holders = {gazetteer.admin1_region(c.ref) for c in candidates if not isinstance(c.ref, Region)}
-    holders |= {gazetteer.country(c.ref) for c in candidates if not isinstance(c.ref, Region)}
+    holders = _regions_holding_places(gazetteer, candidates)
     for candidate in candidates:
         candidate.score = _score(gazetteer, candidate, country_hint)
         if candidate.ref in holders:
@@ -68,6 +67,14 @@ def rank(gazetteer: Gazetteer, query: ParsedQuery, country_hint: str | None) -> 
     others = tuple(to_match(gazetteer, c, share * QUALITY[c.step] * factor) for c, share in kept[1:])
     best, share = kept[0]
     return [to_match(gazetteer, best, share * QUALITY[best.step] * factor, others), *others]
+
+
+def _regions_holding_places(gazetteer: Gazetteer, candidates: list[Candidate]) -> set[Region]:
+    """Candidate regions that contain a same-named candidate place: "Istanbul" means the city."""
+    if not any(isinstance(c.ref, Region) for c in candidates):
+        return set()
+    places = [c.ref for c in candidates if not isinstance(c.ref, Region)]
+    return {gazetteer.admin1_region(n) for n in places} | {gazetteer.country(n) for n in places}
 
 
 def _gather(gazetteer: Gazetteer, query: ParsedQuery) -> list[Candidate]:
@@ -99,10 +106,13 @@ def _satisfies(gazetteer: Gazetteer, ref: int | Region, qualifier: Qualifier) ->
         if region == country or region == admin1:
             return True
     lat, lon = gazetteer.point(ref)
-    return any(
-        distance_km(lat, lon, *gazetteer.point(n)) <= QUALIFIER_NEAR_KM
-        for n in qualifier.places if n != ref
-    )
+    for number in qualifier.places:
+        other_lat, other_lon = gazetteer.point(number)
+        # A cheap latitude test first: most qualifier places are continents away.
+        if number != ref and abs(other_lat - lat) <= QUALIFIER_NEAR_DEGREES:
+            if distance_km(lat, lon, other_lat, other_lon) <= QUALIFIER_NEAR_KM:
+                return True
+    return False
 
 
 def _score(gazetteer: Gazetteer, candidate: Candidate, country_hint: str | None) -> float:
