@@ -11,6 +11,18 @@ from .evidence import CheckedUpload, evidence_files, remove_files
 from .receipts import normalise_receipt
 from .submission import EvidenceStore, store_uploads
 
+# What a reporter is told about each report status; spam and rejected both read "closed",
+# since telling a sender their report was judged spam helps nobody and may help an adversary.
+REPORTER_STATUS = {
+    "new": "received", "in_triage": "review", "accepted": "accepted",
+    "duplicate": "merged", "rejected": "closed", "spam": "closed",
+}
+
+
+def reporter_status(status: str) -> str:
+    """The reporter's view of a report status: received, review, accepted, merged or closed."""
+    return REPORTER_STATUS.get(status, "review")
+
 
 def find_by_receipt(session: Session, typed: str, sealer: Sealer) -> Report | None:
     """The original report this receipt opens, or None (wrong, malformed or deleted alike)."""

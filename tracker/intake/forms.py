@@ -23,6 +23,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 
 from .. import taxonomy
 from ..models.base import LONG_TEXT, SHORT_TEXT
@@ -30,14 +31,14 @@ from ..models.base import LONG_TEXT, SHORT_TEXT
 MAX_RELATIVES = 10
 
 
-def _codes(vocabulary: str) -> list[tuple[str, str]]:
-    """(code, code) pairs; labels are translated at render time from the taxonomy."""
-    return [(t.code, t.code) for t in taxonomy.terms(vocabulary)]
+def _codes(vocabulary: str) -> list[SelectChoice]:
+    """The vocabulary's codes; labels are translated at render time from the taxonomy."""
+    return [SelectChoice(t.code, t.code) for t in taxonomy.terms(vocabulary)]
 
 
-def _optional_codes(vocabulary: str) -> list[tuple[str, str]]:
+def _optional_codes(vocabulary: str) -> list[SelectChoice]:
     """A code list whose first choice is "not said"."""
-    return [("", ""), *_codes(vocabulary)]
+    return [SelectChoice("", ""), *_codes(vocabulary)]
 
 
 class RelativeForm(Form):
@@ -57,7 +58,7 @@ class RelativeForm(Form):
     def is_blank(self) -> bool:
         """True when the reporter left this relative's block untouched."""
         return not (self.relationship_type.data or self.statuses.data or self.residence_country.data
-                    or self.residence_place.data or self.details.data)
+                    or self.residence_place.data or self.details.data or self.status_date.data)
 
 
 class ReportForm(FlaskForm):

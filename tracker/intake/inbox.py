@@ -1,6 +1,8 @@
 """Coming back with a receipt: status, the caseworker's questions, additions, deletion."""
 from __future__ import annotations
 
+from functools import wraps
+
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
@@ -10,17 +12,13 @@ from ..limits import limiter
 from ..models.base import LONG_TEXT
 from . import access
 from .evidence import EvidenceRejected
-from .followup import add_information, delete_report, find_by_receipt, follow_ups, reply, thread
+from .followup import (
+    add_information, delete_report, find_by_receipt, follow_ups, reply, reporter_status, thread,
+)
 from .forms import AddInformationForm, DeleteForm, LeaveForm, ReceiptForm, ReplyForm
 from .uploads import checked_uploads, evidence_store, rejection_message
 from .views import bp, everyone
 
-# What a reporter is told about each report status; spam and rejected both read "closed",
-# since telling a sender their report was judged spam helps nobody and may help an adversary.
-STATUS_TEXT = {
-    "new": "received", "in_triage": "review", "accepted": "accepted",
-    "duplicate": "merged", "rejected": "closed", "spam": "closed",
-}
 
 
 def _receipt_limit() -> str:
@@ -29,6 +27,19 @@ def _receipt_limit() -> str:
 
 def _receipt_global_limit() -> str:
     return current_app.config["INTAKE_RECEIPT_GLOBAL_LIMIT"]
+
+
+def with_open_report(view):
+    """Run the view with the report this browser opened, or ask for the receipt again."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        report = access.current_report(get_session())
+        if report is None:
+            return _closed()
+        return view(report, *args, **kwargs)
+
+    return wrapper
 
 
 @bp.route("/receipt", methods=["GET", "POST"])
@@ -49,12 +60,9 @@ def enter_receipt():
 
 
 @bp.get("/my-report")
-def my_report():
+@with_open_report
+def my_report(report):
     """The open report: status, messages (marked read as shown), and what can be done."""
-    session = get_session()
-    report = access.current_report(session)
-    if report is None:
-        return _closed()
     return render_report(report)
 
 
@@ -62,7 +70,7 @@ def render_report(report, *, reply_form=None, add_form=None, errors=None, status
     """The report page with its forms (kept filled in when one had an error)."""
     session = get_session()
     return render_template(
-        "intake/my_report.html", report=report, status_text=STATUS_TEXT.get(report.status, "review"),
+        "intake/my_report.html", report=report, status_text=reporter_status(report.status),
         messages=thread(session, report), additions=follow_ups(session, report),
         reply_form=reply_form or ReplyForm(formdata=None), add_form=add_form or AddInformationForm(formdata=None),
         leave_form=LeaveForm(), errors=errors or {},
@@ -70,29 +78,23 @@ def render_report(report, *, reply_form=None, add_form=None, errors=None, status
 
 
 @bp.post("/my-report/reply")
-def send_reply():
+@with_open_report
+def send_reply(report):
     """Answer the caseworker."""
-    session = get_session()
-    report = access.current_report(session)
-    if report is None:
-        return _closed()
     form = ReplyForm()
     body = (form.body.data or "").strip()
     if not body or len(body) > LONG_TEXT:
         error = gettext("Write an answer first.") if not body else gettext("Your answer is too long.")
         return render_report(report, reply_form=form, errors={"body": error}, status=422)
-    reply(session, report, body)
+    reply(get_session(), report, body)
     flash(gettext("Your answer was sent."), "success")
     return redirect(url_for("intake.my_report"))
 
 
 @bp.post("/my-report/add")
-def add_to_report():
+@with_open_report
+def add_to_report(report):
     """Add information and evidence, kept as a new report linked to this one."""
-    session = get_session()
-    report = access.current_report(session)
-    if report is None:
-        return _closed()
     form = AddInformationForm()
     narrative = (form.narrative.data or "").strip() or None
     try:
@@ -104,21 +106,18 @@ def add_to_report():
                              errors={"narrative": gettext("Write something or choose a file to add.")}, status=422)
     if narrative and len(narrative) > LONG_TEXT:
         return render_report(report, add_form=form, errors={"narrative": gettext("This is too long.")}, status=422)
-    add_information(session, report, narrative, uploads, sealer=get_sealer(), store=evidence_store())
+    add_information(get_session(), report, narrative, uploads, sealer=get_sealer(), store=evidence_store())
     flash(gettext("Thank you. What you added was sent."), "success")
     return redirect(url_for("intake.my_report"))
 
 
 @bp.route("/my-report/delete", methods=["GET", "POST"])
-def delete():
+@with_open_report
+def delete(report):
     """Confirm, then delete the report and everything sent with it."""
-    session = get_session()
-    report = access.current_report(session)
-    if report is None:
-        return _closed()
     form = DeleteForm()
     if request.method == "POST" and form.confirm.data:
-        delete_report(session, report, store=evidence_store(), sealer=get_sealer())
+        delete_report(get_session(), report, store=evidence_store(), sealer=get_sealer())
         access.close_report()
         return render_template("intake/deleted.html")
     error = gettext("Tick the box to confirm.") if request.method == "POST" else None
