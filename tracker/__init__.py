@@ -24,7 +24,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, instance_path: str 
 
     config.load(app, test_config)
 
-    from . import api, audit, cli, crypto, db, health, i18n, intake, limits, security, staff
+    from . import api, audit, cli, crypto, db, health, i18n, intake, limits, maintenance, security, staff
 
     crypto.init_app(app)
     db.init_app(app)
@@ -33,6 +33,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, instance_path: str 
     limits.init_app(app)
     audit.init_app(app)
     cli.init_app(app)
+    maintenance.init_app(app)
 
     app.register_blueprint(health.bp)
     intake.init_app(app)

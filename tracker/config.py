@@ -48,6 +48,10 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),
         "WTF_CSRF_TIME_LIMIT": 3600 * 4,
         "INIT_KEYS": False,
+        # Retention, in days without activity (README: Reliability; `flask retention run`).
+        "RETENTION_REJECTED_DAYS": 30,
+        "RETENTION_UNVERIFIED_ANONYMOUS_DAYS": 180,
+        "RETENTION_CLOSED_CASE_DAYS": 730,
     }
 
 

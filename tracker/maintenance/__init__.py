@@ -1,0 +1,19 @@
+"""Keeping the data safe over time: encrypted backups, key rotation and retention.
+
+Commands: ``flask backup create|restore``, ``flask keys rotate|reseal|status`` and
+``flask retention run|extend``. Nothing here runs inside a request.
+"""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register the maintenance command groups."""
+    from .backup import backup_cli
+    from .keys import keys_cli
+    from .retention_cli import retention_cli
+
+    app.cli.add_command(backup_cli)
+    app.cli.add_command(keys_cli)
+    app.cli.add_command(retention_cli)

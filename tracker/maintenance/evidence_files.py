@@ -1,0 +1,57 @@
+"""Files in the evidence folder, as maintenance jobs see them: list, replace atomically, erase."""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from flask import current_app
+
+
+def evidence_folder() -> Path:
+    """The folder where intake stores sealed evidence files (outside any served folder)."""
+    return Path(current_app.config["EVIDENCE_FOLDER"])
+
+
+def evidence_path(stored_name: str) -> Path:
+    """The path of one stored file; names are server-made, but refuse anything but a plain name."""
+    if not stored_name or Path(stored_name).name != stored_name or stored_name.startswith("."):
+        raise ValueError("not a stored evidence file name")
+    return evidence_folder() / stored_name
+
+
+def stored_files() -> Iterator[Path]:
+    """Every regular file in the evidence folder, in a stable order."""
+    folder = evidence_folder()
+    if folder.is_dir():
+        yield from sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Write a file so a reader sees either the old or the new content, never half of either."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tmp = path.with_name(f".{path.name}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+def erase_file(path: Path) -> bool:
+    """Overwrite a file with zeros, then unlink it; True if there was a file.
+
+    The contents are sealed already, so this is defence in depth: on copy-on-write or
+    journalled file systems old blocks may survive, which the key's secrecy covers.
+    """
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return False
+    with open(path, "r+b") as handle:
+        handle.write(b"\0" * size)
+        handle.flush()
+        os.fsync(handle.fileno())
+    path.unlink()
+    return True
