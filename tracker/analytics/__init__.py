@@ -1,0 +1,25 @@
+"""The analyst workspace: statistics that cannot identify anyone, charts, a map and exports.
+
+Disclosure control (``disclosure.py``) is the only way numbers leave; see the README section
+"Analysis and exports" for the rules it enforces.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+
+bp = Blueprint("analytics", __name__, url_prefix="/analytics")
+
+# Aggregates only, but still least privilege (DESIGN §2): the analysts whose job this is, and
+# admins who answer for what the organisation publishes.
+ANALYTICS_ROLES = ("analyst", "admin")
+
+
+def init_app(app: Flask) -> None:
+    """Mount the dashboard, add its navigation link and the ``flask export`` commands."""
+    from ..staff.navigation import add_nav_item
+    from . import views  # noqa: F401 - registers the routes on bp
+    from .cli import export_cli
+
+    app.register_blueprint(bp)
+    app.cli.add_command(export_cli)
+    add_nav_item(app, "analytics.dashboard", "Statistics", ANALYTICS_ROLES)

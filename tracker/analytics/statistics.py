@@ -57,6 +57,9 @@ class Filters:
         return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name)}
 
 
+NO_FILTERS = Filters()
+
+
 def counted_incident() -> ColumnElement:
     """The consent rule: no report behind it, or at least one consenting report."""
     any_report = exists().where(IncidentReport.incident_id == Incident.id)
@@ -130,12 +133,12 @@ def run(session: Session, queries: tuple[Select, Select], names: Sequence[str]) 
     return release(names, counts, total)
 
 
-def incident_table(session: Session, names: Sequence[str], filters: Filters = Filters()) -> ReleasedTable:
+def incident_table(session: Session, names: Sequence[str], filters: Filters = NO_FILTERS) -> ReleasedTable:
     """People targeted, broken down by incident dimensions, safe to publish."""
     return run(session, incident_query(names, filters), names)
 
 
-def relative_table(session: Session, names: Sequence[str], filters: Filters = Filters(),
+def relative_table(session: Session, names: Sequence[str], filters: Filters = NO_FILTERS,
                    group: str | None = None, retaliation_only: bool = False) -> ReleasedTable:
     """Relatives by status, optionally one status group (e.g. "detention") or in retaliation only."""
     where: list[ColumnElement] = []

@@ -1,0 +1,86 @@
+"""``flask export``: the analyst exports from the command line, to stdout or ``--output FILE``."""
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from typing import IO
+
+import click
+from flask.cli import AppGroup
+
+from ..db import get_session
+from .dataset import codebook, count_incidents, deidentified_rows
+from .exports import MEDIA_TYPES, dataset_chunks, record_export, table_chunks
+from .statistics import Filters, UnknownDimension, incident_table, relative_table
+
+export_cli = AppGroup("export", help="Export statistics and the de-identified dataset (audited).")
+
+
+def filter_options(command):
+    """The dashboard's filters, as options shared by both commands."""
+    for name in ("verification", "host_country", "origin_country", "community", "period_to", "period_from"):
+        command = click.option(f"--{name.replace('_', '-')}", name, default=None,
+                               help=f"Only incidents with this {name.replace('_', ' ')}"
+                               + (" (YYYY-MM)" if name.startswith("period") else "") + ".")(command)
+    return command
+
+
+def _write(chunks: Iterable[str | bytes], output: str | None) -> None:
+    """Write text or bytes chunks to the file, or to standard output."""
+    stream: IO = open(output, "wb") if output else sys.stdout.buffer  # noqa: SIM115 - closed below
+    try:
+        for chunk in chunks:
+            stream.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
+    finally:
+        if output:
+            stream.close()
+        else:
+            stream.flush()
+
+
+@export_cli.command("stats")
+@click.option("--by", "by", required=True, help="Comma-separated dimensions, e.g. month,tactic,host_country.")
+@click.option("--of", "subject", type=click.Choice(["incidents", "relatives"]), default="incidents",
+              show_default=True, help="Count people targeted by incidents, or relatives by status.")
+@click.option("--format", "fmt", type=click.Choice(sorted(MEDIA_TYPES)), default="csv", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False), default=None, help="File to write (default stdout).")
+@filter_options
+def export_stats(by: str, subject: str, fmt: str, output: str | None, **filter_values: str | None) -> None:
+    """Export a table of counts, after disclosure control."""
+    names = [name.strip() for name in by.split(",") if name.strip()]
+    filters = Filters.from_args({key: value for key, value in filter_values.items() if value})
+    session = get_session()
+    with click.progressbar(length=3, label="Exporting statistics", file=sys.stderr) as bar:
+        try:
+            make = incident_table if subject == "incidents" else relative_table
+            table = make(session, names, filters)
+        except UnknownDimension as error:
+            raise click.BadParameter(f"unknown dimension: {error}", param_hint="--by") from None
+        bar.update(1)
+        record_export(session, f"stats.{subject}", fmt, {"by": names, **filters.as_dict()}, actor="cli")
+        bar.update(1)
+        _write(table_chunks(table, fmt), output)
+        bar.update(1)
+
+
+@export_cli.command("incidents")
+@click.option("--format", "fmt", type=click.Choice(sorted(MEDIA_TYPES)), default="csv", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False), default=None, help="File to write (default stdout).")
+@filter_options
+def export_incidents(fmt: str, output: str | None, **filter_values: str | None) -> None:
+    """Export the de-identified incident-level dataset (see the codebook)."""
+    filters = Filters.from_args({key: value for key, value in filter_values.items() if value})
+    session = get_session()
+    record_export(session, "dataset.incidents", fmt, filters.as_dict(), actor="cli")
+    with click.progressbar(length=count_incidents(session, filters), label="Exporting incidents",
+                           file=sys.stderr) as bar:
+        rows = deidentified_rows(session, filters, on_row=lambda: bar.update(1))
+        _write(dataset_chunks(rows, fmt, codebook()), output)
+
+
+@export_cli.command("codebook")
+def export_codebook() -> None:
+    """Print the de-identified dataset's codebook as JSON."""
+    import json
+
+    click.echo(json.dumps(codebook(), indent=2, ensure_ascii=False))

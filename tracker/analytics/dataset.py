@@ -1,0 +1,155 @@
+"""The de-identified incident-level dataset and its codebook, streamed row by row.
+
+Each row is one counted incident with no name, no free text, no database id, a month (or
+year) instead of a date, and a country instead of a place. Columns line up with Freedom House's
+transnational repression dataset (origin state x host country x tactic, with its physical
+tactic names), so the two can be compared.
+
+Rows are also k-anonymous on what an informed adversary could know about a person, the
+quasi-identifiers (period, origin, host, community, primary tactic): a row whose combination is
+shared by fewer people than the suppression threshold is generalised, month to year, then the
+host country dropped; a row still too rare is withheld. Rare channels and demands would single
+people out, so they are not in the dataset at all; the aggregate tables carry them.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import and_, func, literal, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from .. import taxonomy
+from ..models import Incident, Involvement
+from .dimensions import UNKNOWN, month_of, year_of
+from .disclosure import threshold
+from .statistics import NO_FILTERS, Filters, filter_clauses
+
+# Freedom House's names for the physical tactics it counts (Schenkkan and Linzer, 2021).
+FREEDOM_HOUSE_TACTIC = {
+    "assassination": "assassination", "assault": "assault", "abduction_rendition": "rendition",
+    "physical_intimidation": "physical intimidation", "detention_host": "detention",
+    "unlawful_deportation": "unlawful deportation",
+}
+
+COLUMNS = ("record", "period", "year", "origin_country", "host_country", "community", "primary_tactic",
+           "tactic_category", "fh_physical", "fh_tactic", "verification", "generalised")
+
+CODEBOOK_COLUMNS = {
+    "record": "Row number within this export (1, 2, ...); not an identifier in the tracker.",
+    "period": "Month the incident began (YYYY-MM); YYYY when only the year is known or the row was "
+              "generalised; empty when unknown.",
+    "year": "Year the incident began (YYYY); empty when unknown. Freedom House: year.",
+    "origin_country": "ISO 3166-1 alpha-2 code of the state that carried it out. Freedom House: origin country.",
+    "host_country": "ISO 3166-1 alpha-2 code of the country where the targeted person lived; empty when "
+                    "withheld for anonymity. Freedom House: host country.",
+    "community": "Targeted community (tracker taxonomy code).",
+    "primary_tactic": "Main tactic (tracker taxonomy code).",
+    "tactic_category": "Freedom House category of the primary tactic: direct_attack, co_opting, mobility, "
+                       "distance, other.",
+    "fh_physical": "yes when the primary tactic is one Freedom House counts as physical transnational "
+                   "repression, else no. Filter on yes to compare with Freedom House's figures.",
+    "fh_tactic": "Freedom House's tactic name (assassination, assault, rendition, physical intimidation, "
+                 "detention, unlawful deportation) when fh_physical is yes, else empty.",
+    "verification": "How well the incident is established: unverified, credible, corroborated, verified.",
+    "generalised": "0 as recorded; 1 month coarsened to year; 2 host country also withheld.",
+}
+
+
+@dataclass(frozen=True)
+class Level:
+    """One step of generalisation: which quasi-identifiers a row keeps."""
+
+    keep_month: bool
+    keep_host: bool
+
+
+LEVELS = (Level(True, True), Level(False, True), Level(False, False))
+
+
+def _quasi_identifiers(level: Level) -> list:
+    period = (month_of if level.keep_month else year_of)(Incident.start_date, Incident.start_precision)
+    hosts = [func.coalesce(Incident.host_country, literal(UNKNOWN))] if level.keep_host else []
+    return [period, func.coalesce(Incident.origin_country, literal(UNKNOWN)), *hosts,
+            func.coalesce(Incident.community, literal(UNKNOWN)), Incident.primary_tactic]
+
+
+def class_sizes(session: Session, level: Level, filters: Filters) -> dict[tuple, int]:
+    """Distinct people per combination of quasi-identifiers at one level of generalisation."""
+    target = aliased(Involvement, name="target")
+    subject = func.coalesce(target.person_id, literal(0) - Incident.id)
+    columns = _quasi_identifiers(level)
+    query = (select(*columns, func.count(subject.distinct()))
+             .select_from(Incident.__table__.outerjoin(target, and_(target.incident_id == Incident.id,
+                                                                    target.role == "target")))
+             .where(*filter_clauses(filters)).group_by(*columns))
+    return {tuple(row[:-1]): row[-1] for row in session.execute(query)}
+
+
+def _row_values(row, level_index: int, number: int) -> list[str]:
+    month, year, origin, host, community, tactic, verification = row
+    level = LEVELS[level_index]
+    period = month if level.keep_month else year
+    physical = tactic in taxonomy.physical_tactics()
+    category = taxonomy.category_of(tactic) if taxonomy.is_code("tactic", tactic) else ""
+    return [str(number), "" if period == UNKNOWN else period, "" if year == UNKNOWN else year,
+            origin or "", host if level.keep_host and host else "", community or "", tactic, category,
+            "yes" if physical else "no", FREEDOM_HOUSE_TACTIC.get(tactic, ""), verification, str(level_index)]
+
+
+def deidentified_rows(session: Session, filters: Filters = NO_FILTERS,
+                      on_row: Callable[[], None] | None = None) -> Iterator[list[str]]:
+    """Yield the header, then one de-identified row per counted incident (withheld ones skipped)."""
+    k = threshold()
+    sizes = [class_sizes(session, level, filters) for level in LEVELS]
+    keys = [_key_maker(level) for level in LEVELS]
+    query = (select(month_of(Incident.start_date, Incident.start_precision),
+                    year_of(Incident.start_date, Incident.start_precision),
+                    func.coalesce(Incident.origin_country, literal(UNKNOWN)),
+                    func.coalesce(Incident.host_country, literal(UNKNOWN)),
+                    func.coalesce(Incident.community, literal(UNKNOWN)),
+                    Incident.primary_tactic, Incident.verification)
+             .where(*filter_clauses(filters)).order_by(Incident.start_date, Incident.id)
+             .execution_options(stream_results=True, yield_per=5_000))
+    yield list(COLUMNS)
+    number = 0
+    for row in session.execute(query):
+        if on_row is not None:
+            on_row()
+        level = next((i for i in range(len(LEVELS)) if sizes[i].get(keys[i](row), 0) >= k), None)
+        if level is None:
+            continue
+        number += 1
+        yield _row_values(row, level, number)
+
+
+def _key_maker(level: Level) -> Callable[[tuple], tuple]:
+    """How a streamed row maps to its quasi-identifier combination at ``level``."""
+    def key(row: tuple) -> tuple:
+        month, year, origin, host, community, tactic, _ = row
+        hosts = (host,) if level.keep_host else ()
+        return (month if level.keep_month else year, origin, *hosts, community, tactic)
+
+    return key
+
+
+def count_incidents(session: Session, filters: Filters = NO_FILTERS) -> int:
+    """How many incidents the dataset considers (for progress bars), before any is withheld."""
+    return session.execute(select(func.count()).select_from(Incident).where(*filter_clauses(filters))).scalar_one()
+
+
+def codebook() -> dict:
+    """The dataset's codebook: columns, rules and the Freedom House alignment."""
+    return {
+        "title": "De-identified incidents of transnational repression",
+        "unit": "incident, counted if a consenting report supports it or a caseworker recorded it without one",
+        "threshold": threshold(),
+        "columns": [{"name": name, "description": CODEBOOK_COLUMNS[name]} for name in COLUMNS],
+        "anonymity": "Each combination of period, origin_country, host_country, community and primary_tactic "
+                     "is shared by at least `threshold` people; rarer rows are generalised (see "
+                     "`generalised`) or withheld. No names, free text, exact dates or places.",
+        "comparability": "Freedom House (Schenkkan and Linzer, 2021, 'Out of Sight, Not Out of Reach') codes "
+                         "physical incidents by origin state, host country and tactic; rows with fh_physical = "
+                         "yes use the same three variables and tactic names.",
+    }

@@ -1,0 +1,159 @@
+"""Export formats (CSV, JSON, XLSX) for released tables and the de-identified dataset.
+
+Every writer takes rows one at a time and yields chunks, so a million-row export holds only a
+chunk in memory. XLSX uses openpyxl's write-only mode into a temporary file that is then read
+back in chunks (a zip archive cannot be produced front to back).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import tempfile
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from .dimensions import INCIDENT_DIMENSIONS, RELATIVE_DIMENSIONS, value_label
+from .disclosure import ReleasedTable
+
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+CHUNK_ROWS = 1_000
+CHUNK_BYTES = 64 * 1024
+
+# The documented shape of a JSON table export (also in the OpenAPI document as StatsTable).
+TABLE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["dimensions", "threshold", "total", "suppressed_cells", "cells"],
+    "properties": {
+        "dimensions": {"type": "array", "items": {"type": "string"}},
+        "threshold": {"type": "integer", "minimum": 2},
+        "total": {"type": ["integer", "null"], "description": "Distinct people; null when withheld"},
+        "suppressed_cells": {"type": "integer", "minimum": 0},
+        "cells": {"type": "array", "items": {
+            "type": "object",
+            "required": ["values", "labels", "count"],
+            "properties": {
+                "values": {"type": "array", "items": {"type": "string"}},
+                "labels": {"type": "array", "items": {"type": "string"}},
+                "count": {"type": ["integer", "null"], "minimum": 0,
+                          "description": "Distinct people; null when withheld by disclosure control"},
+            },
+        }},
+    },
+}
+
+DATASET_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["codebook", "records"],
+    "properties": {
+        "codebook": {"type": "object"},
+        "records": {"type": "array", "items": {"type": "object", "additionalProperties": {"type": "string"}}},
+    },
+}
+
+
+def dimension_vocabulary(name: str) -> str | None:
+    """The naming scheme of a dimension's values, whichever catalogue it comes from."""
+    dimension = INCIDENT_DIMENSIONS.get(name) or RELATIVE_DIMENSIONS.get(name)
+    return dimension.vocabulary if dimension else None
+
+
+def cell_labels(table: ReleasedTable, key: tuple[str, ...]) -> list[str]:
+    """The translated labels of one cell's values."""
+    return [value_label(dimension_vocabulary(name), value) for name, value in zip(table.dimensions, key, strict=True)]
+
+
+def table_rows(table: ReleasedTable) -> Iterator[list[Any]]:
+    """Header, one row per cell (empty count when withheld), then the total."""
+    yield [*table.dimensions, *(f"{name}_label" for name in table.dimensions), "count", "suppressed"]
+    for cell in table.cells:
+        yield [*cell.key, *cell_labels(table, cell.key), "" if cell.suppressed else cell.count,
+               "yes" if cell.suppressed else "no"]
+    blanks = [""] * (2 * len(table.dimensions) - 1)
+    yield ["total", *blanks, "" if table.total is None else table.total, "no" if table.total is not None else "yes"]
+
+
+def table_document(table: ReleasedTable) -> dict[str, Any]:
+    """A released table as the JSON document TABLE_SCHEMA describes."""
+    return {
+        "dimensions": list(table.dimensions),
+        "threshold": table.threshold,
+        "total": table.total,
+        "suppressed_cells": table.suppressed_cells,
+        "cells": [{"values": list(cell.key), "labels": cell_labels(table, cell.key), "count": cell.count}
+                  for cell in table.cells],
+    }
+
+
+def csv_chunks(rows: Iterable[list[Any]]) -> Iterator[str]:
+    """CSV text in chunks of about CHUNK_ROWS rows."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for number, row in enumerate(rows, 1):
+        writer.writerow(row)
+        if number % CHUNK_ROWS == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def dataset_json_chunks(rows: Iterable[list[str]], codebook: dict[str, Any]) -> Iterator[str]:
+    """The dataset as one JSON object, records streamed between a fixed head and tail."""
+    iterator = iter(rows)
+    header = next(iterator)
+    yield '{"codebook": ' + json.dumps(codebook, ensure_ascii=False) + ', "records": ['
+    parts: list[str] = []
+    for number, row in enumerate(iterator):
+        parts.append(("," if number else "") + json.dumps(dict(zip(header, row, strict=True)), ensure_ascii=False))
+        if len(parts) >= CHUNK_ROWS:
+            yield "".join(parts)
+            parts.clear()
+    yield "".join(parts) + "]}"
+
+
+def xlsx_chunks(rows: Iterable[list[Any]], title: str) -> Iterator[bytes]:
+    """An XLSX workbook with one sheet, written in openpyxl's write-only mode, in chunks."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    for row in rows:
+        sheet.append(row)
+    with tempfile.TemporaryFile() as spool:
+        workbook.save(spool)
+        spool.seek(0)
+        while chunk := spool.read(CHUNK_BYTES):
+            yield chunk
+
+
+def table_chunks(table: ReleasedTable, fmt: str) -> Iterator[str | bytes]:
+    """A released table in one export format."""
+    if fmt == "json":
+        return iter([json.dumps(table_document(table), ensure_ascii=False)])
+    if fmt == "xlsx":
+        return xlsx_chunks(table_rows(table), "statistics")
+    return csv_chunks(table_rows(table))
+
+
+def dataset_chunks(rows: Iterable[list[str]], fmt: str, codebook: dict[str, Any]) -> Iterator[str | bytes]:
+    """The de-identified dataset in one export format."""
+    if fmt == "json":
+        return dataset_json_chunks(rows, codebook)
+    if fmt == "xlsx":
+        return xlsx_chunks(rows, "incidents")
+    return csv_chunks(rows)
+
+
+def record_export(session, what: str, fmt: str, detail: dict[str, Any], *, user_id: int | None = None,
+                  actor: str = "staff") -> None:
+    """Write the export to the audit log and commit, before any byte of it leaves (DESIGN §2)."""
+    from ..audit import record
+
+    record(session, "analytics.export", user_id=user_id, actor=actor, object_type=what,
+           detail={"format": fmt, **detail})
+    session.commit()
