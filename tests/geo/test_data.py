@@ -11,13 +11,13 @@ from tracker.geo.aliases import read_aliases
 from tracker.geo.build_index import key_sections
 from tracker.geo.gazetteer import Gazetteer
 from tracker.geo.normalise import KEY_VERSION, keys_for_name
-from tracker.geo.store import INDEX_PATH, read_index, write_index
+from tracker.geo.store import INDEX_PATH, read_header, write_index
 
 README_SECTION = Path(__file__).parents[2] / "tracker" / "geo" / "README-section.md"
 
 
 def test_the_packaged_index_is_current_and_attributed() -> None:
-    header, _ = read_index(INDEX_PATH)
+    header = read_header(INDEX_PATH)
     assert header["key_version"] == KEY_VERSION
     assert "GeoNames" in header["attribution"] and "CC BY 4.0" in header["attribution"]
     assert INDEX_PATH.stat().st_size < 8_000_000  # committed data stays small

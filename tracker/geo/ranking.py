@@ -16,6 +16,7 @@ HINT_BONUS = 1.5  # the report says which country this happened in
 SAME_NAME_PENALTY = 0.5  # a region named like a place inside it gives way to that place
 QUALIFIER_NEAR_KM = 60.0  # "Flushing, Queens": a qualifying place within this distance
 QUALIFIER_NEAR_DEGREES = QUALIFIER_NEAR_KM / 111.0
+IN_REGION, NEAR_PLACE = 2, 1  # how a candidate meets a qualifier, best first
 MAX_CANDIDATES = 300
 MAX_ALTERNATIVES = 5
 MIN_ALTERNATIVE_SHARE = 0.01
@@ -44,9 +45,10 @@ def rank(gazetteer: Gazetteer, query: ParsedQuery, country_hint: str | None) -> 
     candidates = _gather(gazetteer, query)
     factor = 1.0
     for qualifier in query.qualifiers:
-        kept = [c for c in candidates if _satisfies(gazetteer, c.ref, qualifier)]
-        if kept:
-            candidates = kept
+        levels = [_satisfies(gazetteer, c.ref, qualifier) for c in candidates]
+        best = max(levels, default=0)
+        if best:
+            candidates = [c for c, level in zip(candidates, levels, strict=True) if level == best]
         elif qualifier.recognised:
             return []
         else:
@@ -97,22 +99,26 @@ def _place_step(gazetteer: Gazetteer, number: int, key: str, stripped: bool) -> 
     return "exact" if gazetteer.primary_key(number) == key else "alternate"
 
 
-def _satisfies(gazetteer: Gazetteer, ref: int | Region, qualifier: Qualifier) -> bool:
-    """Whether a candidate lies in a qualifier's country or division, or near its place."""
+def _satisfies(gazetteer: Gazetteer, ref: int | Region, qualifier: Qualifier) -> int:
+    """How a candidate meets a qualifier: IN_REGION, NEAR_PLACE or 0 (not at all).
+
+    Lying in the named country or division beats lying near a place of that name: in
+    "Dumbrăvița, Suceava" the county wins over a village near the town of Suceava.
+    """
     if isinstance(ref, Region):
-        return any(q.kind == "country" and q.country == ref.country for q in qualifier.regions)
+        return IN_REGION if any(q.kind == "country" and q.country == ref.country for q in qualifier.regions) else 0
     country, admin1 = gazetteer.country(ref), gazetteer.admin1_region(ref)
     for region in qualifier.regions:
         if region == country or region == admin1:
-            return True
+            return IN_REGION
     lat, lon = gazetteer.point(ref)
     for number in qualifier.places:
         other_lat, other_lon = gazetteer.point(number)
         # A cheap latitude test first: most qualifier places are continents away.
         if number != ref and abs(other_lat - lat) <= QUALIFIER_NEAR_DEGREES:
             if distance_km(lat, lon, other_lat, other_lon) <= QUALIFIER_NEAR_KM:
-                return True
-    return False
+                return NEAR_PLACE
+    return 0
 
 
 def _score(gazetteer: Gazetteer, candidate: Candidate, country_hint: str | None) -> float:

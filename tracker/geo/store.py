@@ -49,6 +49,12 @@ def write_index(path: Path, header: dict[str, Any], sections: dict[str, Any]) ->
             out.write(blob)
 
 
+def read_header(path: Path = INDEX_PATH) -> dict[str, Any]:
+    """Only the header, decompressing no more than its first line."""
+    with lzma.open(path, "rb") as handle:
+        return json.loads(handle.readline())
+
+
 def read_index(path: Path = INDEX_PATH) -> tuple[dict[str, Any], dict[str, Any]]:
     """Read the header and the sections (text as str, numbers as array)."""
     raw = lzma.decompress(path.read_bytes())
