@@ -115,3 +115,23 @@ def test_place_match_round_trips_and_validates() -> None:
     assert PlaceMatch.from_dict(match.to_dict()) == match
     with pytest.raises(ValueError):
         PlaceMatch("A", 0, 0, None, None, "street", 0.5, "x", "y")
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("Urumqui", "geonames:1529102"),  # an extra letter
+        ("Kashgr, Xinjiang", "geonames:1280849"),  # a missing letter, with a qualifier
+        ("Zeytinbrunu", "geonames:737071"),  # two letters swapped
+        ("Flushng NY", "alias:us-flushing-queens"),
+    ],
+)
+def test_one_typo_is_forgiven_with_less_confidence(offline: OfflineGeocoder, typed: str, expected: str) -> None:
+    match = offline.resolve(typed)
+    assert (match.gazetteer_id, match.geocoder) == (expected, "offline:fuzzy")
+    assert match.confidence <= 0.6
+
+
+def test_short_or_hopeless_typos_find_nothing(offline: OfflineGeocoder) -> None:
+    assert offline.resolve("Oshh") is None  # too short to guess from
+    assert offline.resolve("qqqzzzxx") is None

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .fuzzy import known_neighbours
 from .gazetteer import Gazetteer, Region
 from .normalise import key_of, lookup_keys, place_key, split_qualifiers, words
 
@@ -34,6 +35,7 @@ class Hit:
     stripped: bool  # found only without its generic suffix ("Kashi Shi" -> "kashi")
     places: tuple[int, ...]
     regions: tuple[Region, ...]
+    fuzzy: bool = False  # found only one typo away ("Kashgr" -> "kashgar")
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,18 @@ def parse_query(gazetteer: Gazetteer, text: str) -> ParsedQuery | None:
             head, rest = _peel_trailing(gazetteer, head)
         if rest:
             hit = first_hit(gazetteer, lookup_keys(head))
+    if hit is None:
+        hit = _typo_hit(gazetteer, lookup_keys(head))
     return ParsedQuery(head, hit, tuple(qualifier(gazetteer, part) for part in rest))
+
+
+def _typo_hit(gazetteer: Gazetteer, keys: tuple[str, ...]) -> Hit | None:
+    """The places one edit away from an unknown head, as a last resort."""
+    neighbours = known_neighbours(gazetteer, keys[0]) if keys else []
+    if not neighbours:
+        return None
+    places = tuple(dict.fromkeys(n for key in neighbours for n in gazetteer.places(key)))
+    return Hit(keys[0], False, places, (), fuzzy=True)
 
 
 def first_hit(gazetteer: Gazetteer, keys: tuple[str, ...]) -> Hit | None:

@@ -21,8 +21,8 @@ MAX_CANDIDATES = 300
 MAX_ALTERNATIVES = 5
 MIN_ALTERNATIVE_SHARE = 0.01
 # How far the wording lowers confidence: an alternate name is a little less sure than the
-# primary one; dropping "City"/"市" or ignoring an unknown qualifier, more so.
-QUALITY = {"exact": 1.0, "alias": 1.0, "region": 1.0, "alternate": 0.95, "stripped": 0.85}
+# primary one; dropping "City"/"市" or ignoring an unknown qualifier, more so; a typo, most.
+QUALITY = {"exact": 1.0, "alias": 1.0, "region": 1.0, "alternate": 0.95, "stripped": 0.85, "fuzzy": 0.6}
 UNKNOWN_QUALIFIER_FACTOR = 0.7
 
 
@@ -84,6 +84,8 @@ def _gather(gazetteer: Gazetteer, query: ParsedQuery) -> list[Candidate]:
     hit = query.hit
     if hit is None:
         return []
+    if hit.fuzzy:
+        return [Candidate(n, "fuzzy") for n in hit.places[:MAX_CANDIDATES]]
     found = [Candidate(n, _place_step(gazetteer, n, hit.key, hit.stripped))
              for n in hit.places[:MAX_CANDIDATES]]
     found += [Candidate(r, "stripped" if hit.stripped else "region") for r in hit.regions]
