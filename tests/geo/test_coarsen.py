@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from tracker.geo import coarsen
-from tracker.geo.gazetteer import Gazetteer, distance_km
+from tracker.geo.gazetteer import Gazetteer
+from tracker.geo.spatial import distance_km
 
 KASHGAR = (39.46718, 75.98675)
 FLUSHING = (40.7654, -73.8318)

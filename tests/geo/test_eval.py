@@ -5,7 +5,7 @@ import csv
 from collections import Counter
 from pathlib import Path
 
-from tracker.geo.gazetteer import distance_km
+from tracker.geo.spatial import distance_km
 from tracker.geo.offline import OfflineGeocoder
 
 EVAL_PATH = Path(__file__).with_name("eval_queries.csv")

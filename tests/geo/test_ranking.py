@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import random
 
-from tracker.geo.gazetteer import Gazetteer, distance_km
+from tracker.geo.gazetteer import Gazetteer
+from tracker.geo.spatial import distance_km
 from tracker.geo.offline import OfflineGeocoder
 
 SAMPLE = 600

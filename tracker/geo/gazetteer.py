@@ -1,14 +1,13 @@
 """The loaded gazetteer: places, countries and first-level divisions, looked up by key."""
 from __future__ import annotations
 
-import math
 import threading
 from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Iterator
 
 from .normalise import KEY_VERSION, keys_for_name, place_key
+from .spatial import CellIndex
 from .store import COORD_SCALE, INDEX_PATH, NO_ADMIN1, SHARED, read_index
 
 
@@ -48,7 +47,7 @@ class Gazetteer:
         for region, row in zip(self.countries + self.admin1, header["countries"] + header["admin1"], strict=True):
             for key in row[-1]:
                 self.region_keys.setdefault(key, []).append(region)
-        self._cells: dict[tuple[int, int], list[int]] | None = None
+        self._cells: CellIndex | None = None  # built on the first reverse lookup
         # Curated facts from aliases.toml, by place number.
         self.precision_of: dict[int, str] = {}
         self.preferred: set[int] = set()
@@ -150,66 +149,13 @@ class Gazetteer:
         except ValueError:
             return None
 
-    def cells(self) -> dict[tuple[int, int], list[int]]:
-        """Place numbers by grid cell, built on first reverse lookup."""
-        if self._cells is None:
-            cells: dict[tuple[int, int], list[int]] = {}
-            size = CELL_DEGREES * COORD_SCALE
-            for number, (la, lo) in enumerate(zip(self.lat, self.lon, strict=True)):
-                cells.setdefault((int(la // size), int(lo // size)), []).append(number)
-            self._cells = cells
-        return self._cells
-
     def nearest(self, lat: float, lon: float, min_population: int = 0,
                 max_km: float = 500.0) -> int | None:
         """The place nearest a point (optionally only places this large), within max_km."""
-        cells, population = self.cells(), self.population
-        cell = (math.floor(lat / CELL_DEGREES), math.floor(lon / CELL_DEGREES))
-        # Compare squared equirectangular distances in scaled units: exact enough to rank
-        # neighbours a few cells apart, and far cheaper than haversine per place.
-        scale = math.cos(math.radians(lat))
-        qlat, qlon = lat * COORD_SCALE, lon * COORD_SCALE
-        best, best_d2 = None, math.inf
-        cell_km = CELL_DEGREES * KM_PER_DEGREE * max(math.cos(math.radians(min(abs(lat) + 1, 89))), 0.02)
-        for ring in range(0, int(max_km / cell_km) + 2):
-            for key in _ring(*cell, ring):
-                for number in cells.get(key, ()):
-                    if population[number] < min_population:
-                        continue
-                    dlon = (self.lon[number] - qlon + 180 * COORD_SCALE) % (360 * COORD_SCALE) - 180 * COORD_SCALE
-                    d2 = (self.lat[number] - qlat) ** 2 + (dlon * scale) ** 2
-                    if d2 < best_d2:
-                        best, best_d2 = number, d2
-            # Every place in ring r+1 is at least r cells away: stop once the best is nearer.
-            if best is not None and math.sqrt(best_d2) / COORD_SCALE * KM_PER_DEGREE < ring * cell_km:
-                break
-        if best is None or distance_km(lat, lon, *self.point(best)) > max_km:
-            return None
-        return best
+        if self._cells is None:
+            self._cells = CellIndex(self.lat, self.lon)
+        return self._cells.nearest(lat, lon, self.population, min_population, max_km)
 
-
-def _ring(cell_lat: int, cell_lon: int, ring: int) -> Iterator[tuple[int, int]]:
-    """The cells at Chebyshev distance `ring`, wrapping longitude at the antimeridian."""
-    columns = round(360 / CELL_DEGREES)
-    half = columns // 2
-    for dlat in range(-ring, ring + 1):
-        step = 1 if abs(dlat) == ring else 2 * ring  # inner rows: only the two edge cells
-        for dlon in range(-ring, ring + 1, max(step, 1)):
-            yield cell_lat + dlat, (cell_lon + dlon + half) % columns - half
-
-
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
-
-
-KM_PER_DEGREE = 111.195
-# Reverse lookups scan quarter-degree cells (about 28 km): small enough that a dense region's
-# cell holds tens of places, large enough that a sparse one needs few rings.
-CELL_DEGREES = 0.25
 
 _LOCK = threading.Lock()
 _LOADED: Gazetteer | None = None

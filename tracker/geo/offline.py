@@ -9,10 +9,11 @@ from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 from geopy.point import Point
 
-from .gazetteer import Gazetteer, distance_km, load_gazetteer
+from .gazetteer import Gazetteer, load_gazetteer
 from .match import PlaceMatch
 from .query import parse_query
 from .ranking import place_match, rank
+from .spatial import distance_km
 
 # "Parkdale, Toronto" answered as "Toronto": right, but coarser than asked.
 QUALIFIER_FALLBACK_FACTOR = 0.6

@@ -4,7 +4,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .gazetteer import Gazetteer, Region, distance_km
+from .gazetteer import Gazetteer, Region
+from .spatial import distance_km
 from .match import PlaceMatch
 from .query import ParsedQuery, Qualifier
 
