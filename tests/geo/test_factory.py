@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from tracker.geo import init_app
+from tracker.geo import get_offline_geocoder, init_app, warm_up
 from tracker.geo.factory import GeocoderSettingError, build_geocoder, parse_setting
 from tracker.geo.offline import OfflineGeocoder
 from tracker.geo.resolve import EXTENSION
@@ -60,3 +60,8 @@ def test_init_app_registers_the_command_and_checks_the_setting() -> None:
     bad.config["GEOCODER"] = "nominatim:https://nominatim.openstreetmap.org"
     with pytest.raises(GeocoderSettingError):
         init_app(bad)
+
+
+def test_warm_up_loads_the_gazetteer_once() -> None:
+    assert warm_up() > 170_000
+    assert get_offline_geocoder().gazetteer is get_offline_geocoder().gazetteer

@@ -13,12 +13,12 @@ from .factory import parse_setting
 from .locations import apply_match, correct_by_hand, geocode_location
 from .match import PRECISIONS, PlaceMatch
 from .offline import OfflineGeocoder
-from .resolve import EXTENSION, get_geocoder, get_offline_geocoder, resolve_place
+from .resolve import EXTENSION, get_geocoder, get_offline_geocoder, resolve_place, warm_up
 
 __all__ = [
     "ATTRIBUTION", "LICENCE_URL", "PRECISIONS", "OfflineGeocoder", "PlaceMatch", "apply_match",
     "coarsen", "correct_by_hand", "geocode_location", "get_geocoder", "get_offline_geocoder",
-    "init_app", "resolve_place",
+    "init_app", "resolve_place", "warm_up",
 ]
 
 

@@ -19,7 +19,8 @@ class DatabaseCache:
     """GeocodeCache rows: the query is never stored, only its blind index; the answer is sealed."""
 
     def __init__(self, provider: str) -> None:
-        self.provider = provider  # the GEOCODER setting, so a new server starts a new cache
+        # The GEOCODER setting (so a new server starts a new cache), cut to the column's size.
+        self.provider = provider[:200]
 
     def digest(self, text: str, country_hint: str | None) -> str:
         """The keyed digest of a query and its hint (tracker.crypto's blind index)."""

@@ -34,7 +34,13 @@ class _LookupByDefault(AppGroup):
 @click.option("--country", "default_country", help="Country hint (ISO code) for rows without one.")
 @click.pass_context
 def geocode_cli(ctx: click.Context, batch: bool, default_country: str | None) -> None:
-    """Geocode places with the configured geocoder (offline by default)."""
+    """Geocode places with the configured geocoder (offline by default).
+
+    \b
+    flask geocode "Kashgar" [--country CN] [--json]   one place and its alternatives
+    flask geocode --batch < places.csv                 CSV (query[,country]) to JSON lines
+    flask geocode pending                              every stored location still pending
+    """
     if ctx.invoked_subcommand is not None:
         return
     if batch:

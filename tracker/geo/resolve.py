@@ -42,6 +42,11 @@ def get_offline_geocoder() -> OfflineGeocoder:
     return _DEFAULT
 
 
+def warm_up() -> int:
+    """Load the gazetteer now (about a second), so the first report is not the one that waits."""
+    return len(get_offline_geocoder().gazetteer.names)
+
+
 def resolve_place(text: str, country_hint: str | None = None, *,
                   geocoder: Geocoder | None = None) -> PlaceMatch | None:
     """The best PlaceMatch for free text (alternatives included), or None."""
