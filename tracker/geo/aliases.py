@@ -30,8 +30,12 @@ def apply_aliases(gazetteer: Gazetteer, path: Path = ALIASES_PATH) -> None:
     table = read_aliases(path)
     for entry in table.get("place", ()):
         _add_place(gazetteer, entry)
-    for entry in table.get("extra", ()):
-        _amend_place(gazetteer, entry)
+    extras = table.get("extra", [])
+    numbers = gazetteer.by_geonameids({entry["geonames"] for entry in extras})
+    for entry in extras:
+        if entry["geonames"] not in numbers:
+            raise ValueError(f"aliases.toml: GeoNames id {entry['geonames']} is not in the gazetteer")
+        _amend_place(gazetteer, numbers[entry["geonames"]], entry)
     for entry in table.get("region", ()):
         _name_region(gazetteer, entry)
 
@@ -46,11 +50,8 @@ def _add_place(gazetteer: Gazetteer, entry: dict[str, Any]) -> None:
         gazetteer.add_place_name(number, name)
 
 
-def _amend_place(gazetteer: Gazetteer, entry: dict[str, Any]) -> None:
-    """More names, a precision or a ranking preference for a GeoNames place."""
-    number = gazetteer.by_geonameid(entry["geonames"])
-    if number is None:
-        raise ValueError(f"aliases.toml: GeoNames id {entry['geonames']} is not in the gazetteer")
+def _amend_place(gazetteer: Gazetteer, number: int, entry: dict[str, Any]) -> None:
+    """More names, a display name, a precision or a ranking preference for a GeoNames place."""
     if "display" in entry:
         gazetteer.rename(number, entry["display"])
     for name in entry.get("names", ()):
