@@ -1,8 +1,6 @@
 """Self-hosted answers are cached in the database under a keyed digest, sealed."""
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import text
 from sqlmodel import select
@@ -12,13 +10,6 @@ from tracker.geo.selfhosted import SelfHostedGeocoder
 from tracker.models import GeocodeCache
 
 from .fake_geocoder import FakeGeocoderServer
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeGeocoderServer]:
-    """A running fake geocoding server."""
-    with FakeGeocoderServer() as server:
-        yield server
 
 
 @pytest.fixture

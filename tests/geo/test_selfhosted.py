@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-
 import pytest
 
 from tracker.geo import resolve_place
@@ -12,13 +10,6 @@ from tracker.geo.offline import OfflineGeocoder
 from tracker.geo.selfhosted import SelfHostedGeocoder
 
 from .fake_geocoder import FakeGeocoderServer
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeGeocoderServer]:
-    """A running fake geocoding server."""
-    with FakeGeocoderServer() as server:
-        yield server
 
 
 def self_hosted(provider: str, fake: FakeGeocoderServer, offline: OfflineGeocoder,

@@ -91,9 +91,8 @@ def qualifier(gazetteer: Gazetteer, text: str) -> Qualifier:
     regions: list[Region] = []
     places: list[int] = []
     for key in lookup_keys(text):
-        if key:
-            regions += [r for r in gazetteer.regions(key) if r not in regions]
-            places += gazetteer.places(key)[:MAX_QUALIFIER_PLACES]
+        regions += [r for r in gazetteer.regions(key) if r not in regions]
+        places += gazetteer.places(key)[:MAX_QUALIFIER_PLACES]
     return Qualifier(text, tuple(regions), tuple(dict.fromkeys(places)))
 
 
