@@ -25,6 +25,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, instance_path: str 
     config.load(app, test_config)
 
     from . import analytics, api, audit, cli, crypto, db, health, i18n, intake, limits, maintenance, security, staff
+    from . import casework
 
     crypto.init_app(app)
     db.init_app(app)
@@ -38,6 +39,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, instance_path: str 
     app.register_blueprint(health.bp)
     intake.init_app(app)
     staff.init_app(app)
+    casework.init_app(app)
     analytics.init_app(app)
     api.init_app(app)
     return app

@@ -1,1 +1,26 @@
-"""The caseworker workspace: triage, incidents, people and relatives, cases, dedup, messaging."""
+"""The caseworker workspace: triage, incidents, people and relatives, cases, dedup, messaging.
+
+Domain functions (``triage``, ``incidents``, ``people``, ``relatives``, ``cases``, ``dedup``,
+``messages``, ``queue``) take the session explicitly and raise ``errors``; the pages in
+``views/`` and the JSON API in ``tracker/api/casework.py`` are thin layers over them.
+"""
+from __future__ import annotations
+
+from flask import Flask
+
+VIEW_MODULES = ("queue", "reports", "incidents", "people", "cases")
+
+
+def init_app(app: Flask) -> None:
+    """Mount the casework pages and add them to the staff navigation."""
+    from importlib import import_module
+
+    from ..staff.navigation import add_nav_item
+    from .views import bp
+
+    for name in VIEW_MODULES:
+        import_module(f"{__name__}.views.{name}")
+    app.register_blueprint(bp)
+    for endpoint, label in (("casework.queue", "Triage queue"), ("casework.cases", "Cases"),
+                            ("casework.people", "People")):
+        add_nav_item(app, endpoint, label, ("caseworker",))

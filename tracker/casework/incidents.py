@@ -90,3 +90,11 @@ def incident_links(session: Session, incident_id: int) -> list[IncidentLink]:
     return list(session.exec(select(IncidentLink).where(
         (IncidentLink.from_incident_id == incident_id) | (IncidentLink.to_incident_id == incident_id)
     ).order_by(IncidentLink.id)).all())
+
+
+def incident_values(incident: Incident) -> dict:
+    """An incident's editable values, in the shape of a draft from a report (for the editor)."""
+    values = {name: getattr(incident, name) for name in INCIDENT_FIELDS}
+    values.update({v + "s": incident.codes_of(v) for v in CODED})
+    values["perpetrator_types"] = incident.codes_of("perpetrator_type")
+    return values

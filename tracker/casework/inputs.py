@@ -4,9 +4,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from pydantic import StringConstraints
-from sqlmodel import SQLModel
+from sqlmodel import Field, SQLModel
 
 from ..models.base import SHORT_TEXT, Code
+from ..models.inputs import IncidentCreate
 
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=SHORT_TEXT)]
 
@@ -51,3 +52,10 @@ class CaseUpdate(SQLModel):
     status: Code("case_status") = "open"
     priority: Code("priority") = "normal"
     risk_level: Code("risk_level") | None = None
+
+
+class IncidentWithSources(IncidentCreate):
+    """An incident with the perpetrator types seen in it and the reports it draws on."""
+
+    perpetrator_types: list[Code("perpetrator_type")] = Field(default_factory=list, max_length=20)
+    report_ids: list[int] = Field(default_factory=list, max_length=100)

@@ -1,0 +1,139 @@
+"""A report's page and the triage actions on it."""
+from __future__ import annotations
+
+from flask import render_template, request
+from flask_babel import gettext as _
+from pydantic import ValidationError
+from sqlmodel import select
+
+from ...db import get_session
+from ...models import Incident, IncidentReport, User
+from ...models.inputs import MessageCreate
+from ..errors import CaseworkError
+from ..incidents import create_incident
+from ..inputs import IncidentWithSources, Rejection, TriageUpdate
+from ..messages import mark_reporter_messages_read, send_to_reporter, thread
+from ..triage import (
+    accept_report_as_incidents, get_report, incident_draft, mark_duplicate, reject_report, reopen_report,
+    update_triage,
+)
+from . import audit_view, bp, caseworker_only, done, int_arg, refused, user_id
+from .forms import read_form
+
+
+def report_incidents(report_id: int) -> list[Incident]:
+    """The incidents that cite a report."""
+    return list(get_session().exec(select(Incident).join(IncidentReport, IncidentReport.incident_id == Incident.id)
+                                   .where(IncidentReport.report_id == report_id).order_by(Incident.id)).all())
+
+
+def caseworkers() -> list[User]:
+    """Active caseworkers, for the assignment menu."""
+    return list(get_session().exec(select(User).where(User.role == "caseworker", User.active.is_(True))
+                                   .order_by(User.email)).all())
+
+
+@bp.get("/reports/<int:report_id>")
+@caseworker_only
+def report(report_id: int):
+    """Everything the reporter sent, the thread, and the triage forms."""
+    session = get_session()
+    found = get_report(session, report_id)
+    audit_view("report", found.id)
+    messages = thread(session, found.id)
+    mark_reporter_messages_read(session, found.id)
+    session.commit()
+    return render_template("casework/report.html", report=found, messages=messages,
+                           incidents=report_incidents(found.id), caseworkers=caseworkers())
+
+
+@bp.route("/reports/<int:report_id>/accept", methods=["GET", "POST"])
+@caseworker_only
+def accept(report_id: int):
+    """Accept a report as an incident, pre-filled from what the reporter said."""
+    session = get_session()
+    found = get_report(session, report_id)
+    if request.method == "GET":
+        audit_view("report", found.id)
+        return render_template("casework/incident_form.html", report=found, draft=incident_draft(found),
+                               action=request.path)
+    try:
+        draft = read_form(IncidentWithSources, request.form, report_ids=[])
+        perpetrators = draft.perpetrator_types
+        if found.status == "accepted":  # a further incident from an accepted report
+            incident = create_incident(session, draft, user_id=user_id(), report_ids=[found.id],
+                                       perpetrator_types=perpetrators)
+        else:
+            [incident] = accept_report_as_incidents(session, found, [draft], user_id=user_id(),
+                                                    perpetrator_types=perpetrators)
+    except (ValidationError, CaseworkError) as error:
+        return refused(error, "casework.accept", report_id=report_id)
+    return done(_("Incident recorded."), "casework.incident", incident_id=incident.id)
+
+
+@bp.post("/reports/<int:report_id>/triage")
+@caseworker_only
+def triage(report_id: int):
+    """Assign the report and set its priority, risk and verification."""
+    session = get_session()
+    found = get_report(session, report_id)
+    try:
+        update_triage(session, found, read_form(TriageUpdate, request.form), user_id=user_id())
+    except (ValidationError, CaseworkError) as error:
+        return refused(error, "casework.report", report_id=report_id)
+    return done(_("Triage saved."), "casework.report", report_id=report_id)
+
+
+@bp.post("/reports/<int:report_id>/duplicate")
+@caseworker_only
+def duplicate(report_id: int):
+    """Mark the report a duplicate of another report."""
+    session = get_session()
+    found = get_report(session, report_id)
+    try:
+        original_id = int_arg("original_id")
+        if original_id is None:
+            raise CaseworkError(_("Give the number of the original report."))
+        original = mark_duplicate(session, found, original_id, user_id=user_id())
+    except CaseworkError as error:
+        return refused(error, "casework.report", report_id=report_id)
+    return done(_("Marked as a duplicate of report %(id)s.", id=original.id), "casework.report",
+                report_id=report_id)
+
+
+@bp.post("/reports/<int:report_id>/reject")
+@caseworker_only
+def reject(report_id: int):
+    """Reject the report or mark it spam, with a reason."""
+    session = get_session()
+    found = get_report(session, report_id)
+    try:
+        reject_report(session, found, read_form(Rejection, request.form), user_id=user_id())
+    except (ValidationError, CaseworkError) as error:
+        return refused(error, "casework.report", report_id=report_id)
+    return done(_("Report closed."), "casework.report", report_id=report_id)
+
+
+@bp.post("/reports/<int:report_id>/reopen")
+@caseworker_only
+def reopen(report_id: int):
+    """Put a closed report back in triage."""
+    session = get_session()
+    try:
+        reopen_report(session, get_report(session, report_id), user_id=user_id())
+    except CaseworkError as error:
+        return refused(error, "casework.report", report_id=report_id)
+    return done(_("Report reopened."), "casework.report", report_id=report_id)
+
+
+@bp.post("/reports/<int:report_id>/messages")
+@caseworker_only
+def message(report_id: int):
+    """Write to the reporter; they read it in their receipt inbox."""
+    session = get_session()
+    found = get_report(session, report_id)
+    try:
+        send_to_reporter(session, found, read_form(MessageCreate, request.form), user_id=user_id())
+    except ValidationError as error:
+        return refused(error, "casework.report", report_id=report_id)
+    return done(_("Message sent."), "casework.report", report_id=report_id)
