@@ -7,6 +7,7 @@ from typing import IO
 
 import click
 from flask.cli import AppGroup
+from flask_babel import force_locale
 
 from ..db import get_session
 from .dataset import codebook, count_incidents, deidentified_rows
@@ -26,11 +27,13 @@ def filter_options(command):
 
 
 def _write(chunks: Iterable[str | bytes], output: str | None) -> None:
-    """Write text or bytes chunks to the file, or to standard output."""
+    """Write text or bytes chunks to the file, or to standard output; labels in English."""
     stream: IO = open(output, "wb") if output else sys.stdout.buffer  # noqa: SIM115 - closed below
     try:
-        for chunk in chunks:
-            stream.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
+        # No request here to choose a language from (tracker.i18n reads ?lang= and the session).
+        with force_locale("en"):
+            for chunk in chunks:
+                stream.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
     finally:
         if output:
             stream.close()

@@ -6,10 +6,13 @@ transnational repression dataset (origin state x host country x tactic, with its
 tactic names), so the two can be compared.
 
 Rows are also k-anonymous on what an informed adversary could know about a person, the
-quasi-identifiers (period, origin, host, community, primary tactic): a row whose combination is
-shared by fewer people than the suppression threshold is generalised, month to year, then the
-host country dropped; a row still too rare is withheld. Rare channels and demands would single
-people out, so they are not in the dataset at all; the aggregate tables carry them.
+quasi-identifiers (period, origin, host, community, primary tactic): every released combination
+is shared by at least the suppression threshold of distinct people. The whole export is
+generalised at one level (global recoding, so a rare row cannot be narrowed down by comparing
+it with finer rows): months, else years, else years without host country, the finest level at
+which at most 5% of rows must be withheld; rows still in a rarer combination are withheld.
+Rare channels and demands would single people out, so they are not in the dataset at all; the
+aggregate tables carry them.
 """
 from __future__ import annotations
 
@@ -53,7 +56,8 @@ CODEBOOK_COLUMNS = {
     "fh_tactic": "Freedom House's tactic name (assassination, assault, rendition, physical intimidation, "
                  "detention, unlawful deportation) when fh_physical is yes, else empty.",
     "verification": "How well the incident is established: unverified, credible, corroborated, verified.",
-    "generalised": "0 as recorded; 1 month coarsened to year; 2 host country also withheld.",
+    "generalised": "Level of the whole export: 0 months; 1 months coarsened to years; 2 years and host "
+                   "country withheld.",
 }
 
 
@@ -66,6 +70,8 @@ class Level:
 
 
 LEVELS = (Level(True, True), Level(False, True), Level(False, False))
+# The share of rows a level may withhold before the next, coarser level is tried.
+MAX_WITHHELD = 0.05
 
 
 def _quasi_identifiers(level: Level) -> list:
@@ -75,16 +81,27 @@ def _quasi_identifiers(level: Level) -> list:
             func.coalesce(Incident.community, literal(UNKNOWN)), Incident.primary_tactic]
 
 
-def class_sizes(session: Session, level: Level, filters: Filters) -> dict[tuple, int]:
-    """Distinct people per combination of quasi-identifiers at one level of generalisation."""
+def class_sizes(session: Session, level: Level, filters: Filters) -> dict[tuple, tuple[int, int]]:
+    """(incidents, distinct people) per combination of quasi-identifiers at one level."""
     target = aliased(Involvement, name="target")
     subject = func.coalesce(target.person_id, literal(0) - Incident.id)
     columns = _quasi_identifiers(level)
-    query = (select(*columns, func.count(subject.distinct()))
+    query = (select(*columns, func.count(Incident.id.distinct()), func.count(subject.distinct()))
              .select_from(Incident.__table__.outerjoin(target, and_(target.incident_id == Incident.id,
                                                                     target.role == "target")))
              .where(*filter_clauses(filters)).group_by(*columns))
-    return {tuple(row[:-1]): row[-1] for row in session.execute(query)}
+    return {tuple(row[:-2]): (row[-2], row[-1]) for row in session.execute(query)}
+
+
+def choose_level(session: Session, filters: Filters, k: int) -> tuple[int, dict[tuple, tuple[int, int]]]:
+    """The finest level that withholds at most MAX_WITHHELD of the rows, and its class sizes."""
+    for index, level in enumerate(LEVELS):
+        sizes = class_sizes(session, level, filters)
+        rows = sum(incidents for incidents, _ in sizes.values())
+        withheld = sum(incidents for incidents, people in sizes.values() if people < k)
+        if withheld <= MAX_WITHHELD * rows:
+            return index, sizes
+    return index, sizes
 
 
 def _row_values(row, level_index: int, number: int) -> list[str]:
@@ -102,8 +119,8 @@ def deidentified_rows(session: Session, filters: Filters = NO_FILTERS,
                       on_row: Callable[[], None] | None = None) -> Iterator[list[str]]:
     """Yield the header, then one de-identified row per counted incident (withheld ones skipped)."""
     k = threshold()
-    sizes = [class_sizes(session, level, filters) for level in LEVELS]
-    keys = [_key_maker(level) for level in LEVELS]
+    level, sizes = choose_level(session, filters, k)
+    key_of = _key_maker(LEVELS[level])
     query = (select(month_of(Incident.start_date, Incident.start_precision),
                     year_of(Incident.start_date, Incident.start_precision),
                     func.coalesce(Incident.origin_country, literal(UNKNOWN)),
@@ -117,8 +134,7 @@ def deidentified_rows(session: Session, filters: Filters = NO_FILTERS,
     for row in session.execute(query):
         if on_row is not None:
             on_row()
-        level = next((i for i in range(len(LEVELS)) if sizes[i].get(keys[i](row), 0) >= k), None)
-        if level is None:
+        if sizes.get(key_of(row), (0, 0))[1] < k:
             continue
         number += 1
         yield _row_values(row, level, number)
@@ -147,8 +163,9 @@ def codebook() -> dict:
         "threshold": threshold(),
         "columns": [{"name": name, "description": CODEBOOK_COLUMNS[name]} for name in COLUMNS],
         "anonymity": "Each combination of period, origin_country, host_country, community and primary_tactic "
-                     "is shared by at least `threshold` people; rarer rows are generalised (see "
-                     "`generalised`) or withheld. No names, free text, exact dates or places.",
+                     "is shared by at least `threshold` people. The whole export is generalised at one "
+                     "level (see `generalised`) and rows in rarer combinations are withheld. No names, "
+                     "free text, exact dates or places.",
         "comparability": "Freedom House (Schenkkan and Linzer, 2021, 'Out of Sight, Not Out of Reach') codes "
                          "physical incidents by origin state, host country and tactic; rows with fh_physical = "
                          "yes use the same three variables and tactic names.",
