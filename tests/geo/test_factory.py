@@ -1,6 +1,10 @@
 """The GEOCODER setting: offline by default, self-hosted by URL, never a public service."""
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from flask import Flask
 
@@ -65,3 +69,15 @@ def test_init_app_registers_the_command_and_checks_the_setting() -> None:
 def test_warm_up_loads_the_gazetteer_once() -> None:
     assert warm_up() > 170_000
     assert get_offline_geocoder().gazetteer is get_offline_geocoder().gazetteer
+
+
+def test_nothing_is_loaded_at_import_or_app_start() -> None:
+    script = (
+        "import flask, tracker.geo as geo, tracker.geo.gazetteer as g\n"
+        "app = flask.Flask('x'); geo.init_app(app)\n"
+        "assert g._LOADED is None and app.extensions['tracker.geocoder'] is None\n"
+        "geo.get_geocoder(app)\n"
+        "assert g._LOADED is None, 'building the geocoder must not load the gazetteer'\n"
+    )
+    root = Path(__file__).parents[2]
+    subprocess.run([sys.executable, "-c", script], check=True, cwd=root, timeout=120)
