@@ -35,7 +35,8 @@ def search(gazetteer: Gazetteer, text: str, country_hint: str | None = None) -> 
                 alternatives=())
         for m in search(gazetteer, rest, country_hint)
     ]
-    return [replace(coarse[0], alternatives=tuple(coarse[1:])), *coarse[1:]] if coarse else []
+    best = best_with_alternatives(coarse)
+    return [best, *coarse[1:]] if best else []
 
 
 def _hint(country_hint: str | None) -> str | None:
