@@ -9,14 +9,13 @@ import re
 import secrets
 from functools import wraps
 
-from flask import current_app, jsonify, request
+from flask import jsonify, request
 from flask_babel import gettext
 from pydantic import ValidationError
 
 from .. import taxonomy
 from ..crypto import get_sealer
 from ..db import get_session
-from ..limits import limiter
 from ..models.base import LONG_TEXT
 from ..models.inputs import MessageCreate, ReportCreate
 from ..intake.evidence import EvidenceRejected
@@ -26,24 +25,10 @@ from ..intake.followup import (
 from ..intake.submission import submit_report
 from ..intake.uploads import checked_uploads, evidence_store, rejection_message
 from ..intake.validation import message_for
-from ..intake.views import everyone
+from ..intake.throttle import receipt_limits, submission_limits
 from . import bp
 
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
-
-
-def _limit(name: str):
-    """A limit read from the configuration at request time."""
-    return lambda: current_app.config[name]
-
-
-def limited(kind: str):
-    """Per-client and global limits, the same as the web form's (Tor exits are shared)."""
-    def decorate(view):
-        view = limiter.limit(_limit(f"INTAKE_{kind}_GLOBAL_LIMIT"), key_func=everyone,
-                             scope=f"intake-{kind.lower()}-all")(view)
-        return limiter.limit(_limit(f"INTAKE_{kind}_LIMIT"))(view)
-    return decorate
 
 
 def error(code: str, message: str, status: int, fields: dict[str, str] | None = None):
@@ -66,7 +51,7 @@ def with_receipt(view):
 
 
 @bp.post("/reports")
-@limited("SUBMIT")
+@submission_limits()
 def api_submit_report():
     """Submit a report; an Idempotency-Key header makes retries safe."""
     key = request.headers.get("Idempotency-Key") or secrets.token_urlsafe(24)
@@ -97,7 +82,7 @@ def validation_error(exc: ValidationError):
 
 
 @bp.get("/receipt/report")
-@limited("RECEIPT")
+@receipt_limits()
 @with_receipt
 def api_report_status(report):
     """The report's status as its reporter may see it."""
@@ -112,7 +97,7 @@ def api_report_status(report):
 
 
 @bp.get("/receipt/messages")
-@limited("RECEIPT")
+@receipt_limits()
 @with_receipt
 def api_list_messages(report):
     """The message thread, oldest first; caseworker messages are marked read."""
@@ -123,7 +108,7 @@ def api_list_messages(report):
 
 
 @bp.post("/receipt/messages")
-@limited("RECEIPT")
+@receipt_limits()
 @with_receipt
 def api_reply(report):
     """Answer the caseworker."""
@@ -136,7 +121,7 @@ def api_reply(report):
 
 
 @bp.post("/receipt/additions")
-@limited("RECEIPT")
+@receipt_limits()
 @with_receipt
 def api_add_information(report):
     """Add information (form field ``narrative``) and evidence files (``evidence``)."""
@@ -154,7 +139,7 @@ def api_add_information(report):
 
 
 @bp.delete("/receipt/report")
-@limited("RECEIPT")
+@receipt_limits()
 @with_receipt
 def api_delete_report(report):
     """Delete the report, its additions, messages and files, for good."""

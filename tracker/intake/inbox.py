@@ -3,12 +3,11 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
 from ..crypto import get_sealer
 from ..db import get_session
-from ..limits import limiter
 from ..models.base import LONG_TEXT
 from . import access
 from .evidence import EvidenceRejected
@@ -17,16 +16,9 @@ from .followup import (
 )
 from .forms import AddInformationForm, DeleteForm, LeaveForm, ReceiptForm, ReplyForm
 from .uploads import checked_uploads, evidence_store, rejection_message
-from .views import bp, everyone
+from .throttle import receipt_limits
+from .views import bp
 
-
-
-def _receipt_limit() -> str:
-    return current_app.config["INTAKE_RECEIPT_LIMIT"]
-
-
-def _receipt_global_limit() -> str:
-    return current_app.config["INTAKE_RECEIPT_GLOBAL_LIMIT"]
 
 
 def with_open_report(view):
@@ -43,8 +35,7 @@ def with_open_report(view):
 
 
 @bp.route("/receipt", methods=["GET", "POST"])
-@limiter.limit(_receipt_limit, methods=["POST"])
-@limiter.limit(_receipt_global_limit, methods=["POST"], key_func=everyone, scope="intake-receipt-all")
+@receipt_limits(methods=["POST"])
 def enter_receipt():
     """Ask for the receipt; a wrong and a deleted report's receipt get the very same answer."""
     form = ReceiptForm()

@@ -6,27 +6,14 @@ from flask_babel import get_locale, gettext
 
 from ..crypto import get_sealer
 from ..db import get_session
-from ..limits import limiter
 from .evidence import EvidenceRejected
 from .forms import MAX_RELATIVES, ReportForm
 from .submission import submit_report
+from .throttle import submission_limits
 from .uploads import checked_uploads, evidence_store, rejection_message
 from .validation import report_from_form
 
 bp = Blueprint("intake", __name__)
-
-
-def _submit_limit() -> str:
-    return current_app.config["INTAKE_SUBMIT_LIMIT"]
-
-
-def _submit_global_limit() -> str:
-    return current_app.config["INTAKE_SUBMIT_GLOBAL_LIMIT"]
-
-
-def everyone() -> str:
-    """One key for all clients: a global ceiling that Tor's shared exits cannot dodge or trip alone."""
-    return "everyone"
 
 
 @bp.get("/")
@@ -51,8 +38,7 @@ def quick_exit():
 
 
 @bp.route("/report", methods=["GET", "POST"])
-@limiter.limit(_submit_limit, methods=["POST"])
-@limiter.limit(_submit_global_limit, methods=["POST"], key_func=everyone, scope="intake-submit-all")
+@submission_limits(methods=["POST"])
 def new_report():
     """Show the form; on POST validate, store atomically, and show the receipt once."""
     form = ReportForm()
