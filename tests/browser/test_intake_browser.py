@@ -1,0 +1,55 @@
+"""A reporter in Tor Browser's "Safest" mode (JavaScript off) reports in Uyghur, adds a relative
+and a photo, saves the receipt, comes back with it and reads a caseworker's question."""
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from tracker.models import Evidence, Message, Report, ReportedRelative
+
+from tests.intake.helpers import jpeg_with_gps
+
+QUESTION = "ئاكىڭىز قايسى شەھەرگە ئېلىپ كېتىلدى؟"  # "Which city was your brother taken to?"
+
+
+def test_report_in_uyghur_without_javascript_then_return_with_the_receipt(app, live_server, page, artifacts_dir):
+    page.goto(f"{live_server}/report?lang=zh_Hans")
+    page.screenshot(path=str(artifacts_dir / "intake-form-zh_Hans.png"), full_page=True)
+    page.goto(f"{live_server}/report?lang=ug")
+    assert page.get_attribute("html", "dir") == "rtl"
+    page.screenshot(path=str(artifacts_dir / "intake-form-ug.png"), full_page=True)
+
+    page.check("#tactics-coercion_by_proxy")
+    page.check("#channels-wechat")
+    page.fill("#narrative", "ئانامغا تېلېفون قىلىپ، مېنىڭ دوستلىرىمنى سورىدى.")
+    page.select_option("#relatives-0-relationship_type", "parent")
+    page.check("#relatives-0-statuses-questioned")
+    page.click("button[name=add_relative]")  # no JavaScript: the server adds a block
+    assert page.input_value("#narrative").startswith("ئانامغا")
+    page.select_option("#relatives-1-relationship_type", "sibling")
+    page.check("#relatives-1-statuses-detained_administrative")
+    page.select_option("#relatives-1-in_retaliation", "likely")
+    page.set_input_files("#evidence", files=[{"name": "photo.jpg", "mimeType": "image/jpeg",
+                                              "buffer": jpeg_with_gps()}])
+    page.click("button[name=submit]")
+
+    receipt = page.inner_text("#receipt-code").strip()
+    assert len(receipt) == 19
+    page.screenshot(path=str(artifacts_dir / "intake-receipt-ug.png"), full_page=True)
+
+    engine = app.extensions["tracker.engine"]
+    with Session(engine) as session:
+        report = session.exec(select(Report)).one()
+        assert report.language == "ug" and report.codes_of("tactic") == ["coercion_by_proxy"]
+        assert sorted(r.relationship_type for r in session.exec(select(ReportedRelative))) == ["parent", "sibling"]
+        assert session.exec(select(Evidence)).one().mime_type == "image/jpeg"
+        session.add(Message(report_id=report.id, direction="to_reporter", body=QUESTION))
+        session.commit()
+
+    page.goto(f"{live_server}/receipt")
+    page.fill("#receipt", receipt.lower())
+    page.click("button[name=submit]")
+    assert page.url.endswith("/my-report")
+    assert QUESTION in page.inner_text(".thread")
+    page.screenshot(path=str(artifacts_dir / "intake-my-report-ug.png"), full_page=True)
+    with Session(engine) as session:
+        assert session.exec(select(Message)).one().read_at is not None
