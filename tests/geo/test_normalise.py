@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from tracker.geo.fuzzy import known_prefix_length, one_edit_away
 from tracker.geo.normalise import keys_for_name, place_key, split_qualifiers, stripped_key
 
 
@@ -57,3 +58,17 @@ def test_qualifiers_split_on_latin_cjk_and_arabic_commas() -> None:
     assert split_qualifiers("喀什，新疆、中国") == ["喀什", "新疆", "中国"]
     assert split_qualifiers("قەشقەر، شىنجاڭ") == ["قەشقەر", "شىنجاڭ"]
     assert split_qualifiers(" , ") == []
+
+
+def test_typo_candidates_cover_every_single_edit() -> None:
+    edits = set(one_edit_away("kashgr"))
+    assert {"kashgar", "kashg", "akshgr", "kasgr", "kashgrs"} <= edits
+    assert "kashgr" not in edits
+    limited = set(one_edit_away("kashgr", last_position=2))
+    assert limited < edits and all(edit.endswith("gr") for edit in limited)  # "gr" is never touched
+
+
+def test_known_prefix_length_stops_where_no_key_continues() -> None:
+    keys = sorted(["kashgar", "kashi", "kunming"])
+    assert known_prefix_length(keys, "kashgr") == 5
+    assert known_prefix_length(keys, "xyz") == 0

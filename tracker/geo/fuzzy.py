@@ -1,6 +1,7 @@
 """Typo tolerance: the keys one edit away from an unknown Latin-script key ("Urumqui", "Kashgr")."""
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator
 from string import ascii_lowercase
 
@@ -10,10 +11,15 @@ from .gazetteer import Gazetteer
 MIN_FUZZY_LENGTH = 5
 
 
-def one_edit_away(key: str) -> Iterator[str]:
-    """Every string one deletion, transposition, substitution or insertion away from key."""
-    splits = [(key[:i], key[i:]) for i in range(len(key) + 1)]
-    for left, right in splits:
+def one_edit_away(key: str, last_position: int | None = None) -> Iterator[str]:
+    """Strings one deletion, transposition, substitution or insertion away from key.
+
+    Only edits at positions up to last_position are made: an edit at position i keeps
+    key[:i], so it can only name a place if some key starts with key[:i].
+    """
+    last = len(key) if last_position is None else min(last_position, len(key))
+    for i in range(last + 1):
+        left, right = key[:i], key[i:]
         if right:
             yield left + right[1:]
             if len(right) > 1:
@@ -25,8 +31,21 @@ def one_edit_away(key: str) -> Iterator[str]:
             yield left + letter + right
 
 
+def known_prefix_length(keys: list[str], key: str) -> int:
+    """The length of key's longest prefix that starts some indexed key (keys are sorted)."""
+    length = 0
+    while length < len(key):
+        prefix = key[: length + 1]
+        position = bisect_left(keys, prefix)
+        if position == len(keys) or not keys[position].startswith(prefix):
+            break
+        length += 1
+    return length
+
+
 def known_neighbours(gazetteer: Gazetteer, key: str) -> list[str]:
     """Keys of places one edit away from an unknown ASCII key (none for short or other-script keys)."""
     if len(key) < MIN_FUZZY_LENGTH or not key.isascii() or not key.isalpha():
         return []
-    return [edit for edit in dict.fromkeys(one_edit_away(key)) if gazetteer.places(edit)]
+    reach = known_prefix_length(gazetteer.keys, key)
+    return [edit for edit in dict.fromkeys(one_edit_away(key, reach)) if gazetteer.places(edit)]

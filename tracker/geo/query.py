@@ -13,7 +13,7 @@ MAX_QUALIFIER_PLACES = 25
 MAX_LEADING_CHARS = 12
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Qualifier:
     """One "region" or "country" part of a query, as the regions and places it may mean."""
 
@@ -27,7 +27,7 @@ class Qualifier:
         return bool(self.regions or self.places)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Hit:
     """What the head's first known key names (looked up once, used by parsing and ranking)."""
 
@@ -38,7 +38,7 @@ class Hit:
     fuzzy: bool = False  # found only one typo away ("Kashgr" -> "kashgar")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ParsedQuery:
     """The head (the place asked for), what it names, and its qualifiers."""
 
