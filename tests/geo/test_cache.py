@@ -5,9 +5,9 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import select
 
-from tracker.geo import get_geocoder, resolve_place
+from tracker.geo import get_geocoder, init_app, resolve_place
 from tracker.geo.selfhosted import SelfHostedGeocoder
-from tracker.models import GeocodeCache
+from tracker.models import GeocodeCache, Location
 
 from .fake_geocoder import FakeGeocoderServer
 
@@ -47,3 +47,18 @@ def test_fallback_answers_are_not_cached(app, session, fake) -> None:
     fake.mode = "error"
     assert resolve_place("Kashgar").geocoder == "offline:exact"
     assert session.exec(select(GeocodeCache)).all() == []
+
+
+def test_pending_through_the_self_hosted_service_fills_the_cache(app, session, fake) -> None:
+    if "geocode" not in app.cli.commands:
+        init_app(app)
+    session.add_all([Location(raw_text="Kashgar", country_hint="CN") for _ in range(2)])
+    session.commit()
+    result = app.test_cli_runner().invoke(args=["geocode", "pending"])
+    assert result.exit_code == 0, result.output
+    session.expire_all()
+    rows = session.exec(select(Location)).all()
+    expected = ("geocoded", "nominatim", "osm:relation/3407411")
+    assert [(r.status, r.geocoder, r.gazetteer_id) for r in rows] == [expected] * 2
+    assert len(fake.requests) == 1  # the second row came from the cache
+    assert len(session.exec(select(GeocodeCache)).all()) == 1
