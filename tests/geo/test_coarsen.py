@@ -52,3 +52,11 @@ def test_missing_points_and_bad_levels() -> None:
         coarsen(*KASHGAR, "city", "street")
     with pytest.raises(ValueError):
         coarsen(*KASHGAR, "city", "grid:0")
+
+
+def test_city_level_far_from_any_town_falls_back_to_the_division(gazetteer: Gazetteer) -> None:
+    # Tibet's Changtang plateau: villages, but no town of 15,000 within 50 km.
+    point = (33.0, 86.0)
+    assert gazetteer.nearest(*point, 15_000, 50) is None
+    division = coarsen(*point, "point", "admin1", gazetteer)
+    assert division is not None and coarsen(*point, "point", "city", gazetteer) == division

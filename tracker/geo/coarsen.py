@@ -38,9 +38,7 @@ def _snap(gazetteer: Gazetteer, lat: float, lon: float, level: str) -> tuple[flo
     """The representative point of the place, division or country containing the point."""
     if level == "city":
         number = gazetteer.nearest(lat, lon, CITY_MIN_POPULATION, CITY_SNAP_KM)
-        if number is None:
-            number = gazetteer.nearest(lat, lon, 0, CITY_SNAP_KM)
-        if number is None:
+        if number is None:  # no town nearby: the division, never the small place itself
             return _snap(gazetteer, lat, lon, "admin1")
         return _rounded(*gazetteer.point(number), level)
     number = gazetteer.nearest(lat, lon, 0, REGION_SEARCH_KM)
