@@ -104,19 +104,20 @@ def choose_level(session: Session, filters: Filters, k: int) -> tuple[int, dict[
     return index, sizes
 
 
-def _row_values(row, level_index: int, number: int) -> list[str]:
+def _row_values(row, level_index: int, number: int) -> list:
     month, year, origin, host, community, tactic, verification = row
     level = LEVELS[level_index]
     period = month if level.keep_month else year
     physical = tactic in taxonomy.physical_tactics()
     category = taxonomy.category_of(tactic) if taxonomy.is_code("tactic", tactic) else ""
-    return [str(number), "" if period == UNKNOWN else period, "" if year == UNKNOWN else year,
+    # The row number stays an integer: a million distinct strings would fill XLSX's string table.
+    return [number, "" if period == UNKNOWN else period, "" if year == UNKNOWN else year,
             origin or "", host if level.keep_host and host else "", community or "", tactic, category,
             "yes" if physical else "no", FREEDOM_HOUSE_TACTIC.get(tactic, ""), verification, str(level_index)]
 
 
 def deidentified_rows(session: Session, filters: Filters = NO_FILTERS,
-                      on_row: Callable[[], None] | None = None) -> Iterator[list[str]]:
+                      on_row: Callable[[], None] | None = None) -> Iterator[list]:
     """Yield the header, then one de-identified row per counted incident (withheld ones skipped)."""
     k = threshold()
     level, sizes = choose_level(session, filters, k)

@@ -14,6 +14,7 @@ Every analyst page, export and API response is built from a ``ReleasedTable`` ma
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -72,37 +73,48 @@ def release(dimensions: Iterable[str], counts: Mapping[Key, int], total: int,
     return ReleasedTable(dims, cells, total, k)
 
 
+def _rest(key: Key, axis: int) -> Key:
+    """The key without one dimension: which line along ``axis`` the cell lies on."""
+    return key[:axis] + key[axis + 1:]
+
+
 def _protect_lines(counts: Mapping[Key, int], hidden: set[Key], width: int, k: int) -> None:
     """Withhold more cells until every line's withheld cells cannot be told apart (in place)."""
     values = [sorted({key[axis] for key in counts}) for axis in range(width)]
-    changed = bool(hidden)
-    while changed:
-        changed = False
+    smallest_first: list[dict[Key, list[Key]]] = [defaultdict(list) for _ in range(width)]
+    for key in sorted(counts, key=lambda key: (counts[key], key)):
         for axis in range(width):
-            for rest in {key[:axis] + key[axis + 1:] for key in hidden}:
-                line = [rest[:axis] + (value,) + rest[axis:] for value in values[axis]]
-                changed |= _protect_line(line, counts, hidden, k)
+            smallest_first[axis][_rest(key, axis)].append(key)
+    # A work list of lines to check: a cell withheld in one line may unsettle its other lines.
+    pending = {(axis, _rest(key, axis)) for key in hidden for axis in range(width)}
+    while pending:
+        axis, rest = pending.pop()
+        line = [rest[:axis] + (value,) + rest[axis:] for value in values[axis]]
+        for key in _protect_line(line, smallest_first[axis][rest], counts, hidden, k):
+            pending.update((other, _rest(key, other)) for other in range(width) if other != axis)
 
 
-def _protect_line(line: list[Key], counts: Mapping[Key, int], hidden: set[Key], k: int) -> bool:
+def _protect_line(line: list[Key], smallest_first: list[Key], counts: Mapping[Key, int], hidden: set[Key],
+                  k: int) -> list[Key]:
     """In one line, withhold the smallest published cells until the withheld mass is safe.
 
     When no published count is left, an empty cell is withheld instead: a reader who cannot
-    tell it is empty cannot subtract with it either.
+    tell it is empty cannot subtract with it either. Returns the cells it withheld.
     """
     withheld = [key for key in line if key in hidden]
+    if not withheld:
+        return []
     mass = sum(counts.get(key, 0) for key in withheld)
-    # Smallest published counts first, empty cells last.
-    size = lambda key: (counts.get(key, 0) == 0, counts.get(key, 0), key)
-    candidates = sorted((key for key in line if key not in hidden), key=size)
-    changed = False
-    for key in candidates:
-        if len(withheld) >= 2 and mass >= k:
-            break
-        if counts.get(key, 0) == 0 and len(withheld) >= 2:
+    published = (key for key in smallest_first if key not in hidden)
+    added: list[Key] = []
+    while len(withheld) < 2 or mass < k:
+        key = next(published, None)
+        if key is None and len(withheld) < 2:
+            key = next((key for key in line if key not in hidden), None)  # an empty cell
+        if key is None:
             break
         hidden.add(key)
         withheld.append(key)
+        added.append(key)
         mass += counts.get(key, 0)
-        changed = True
-    return changed
+    return added

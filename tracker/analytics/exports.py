@@ -51,7 +51,10 @@ DATASET_SCHEMA: dict[str, Any] = {
     "required": ["codebook", "records"],
     "properties": {
         "codebook": {"type": "object"},
-        "records": {"type": "array", "items": {"type": "object", "additionalProperties": {"type": "string"}}},
+        "records": {"type": "array", "items": {
+            "type": "object", "required": ["record"],
+            "properties": {"record": {"type": "integer", "minimum": 1}},
+            "additionalProperties": {"type": "string"}}},
     },
 }
 
@@ -62,16 +65,23 @@ def dimension_vocabulary(name: str) -> str | None:
     return dimension.vocabulary if dimension else None
 
 
-def cell_labels(table: ReleasedTable, key: tuple[str, ...]) -> list[str]:
-    """The translated labels of one cell's values."""
-    return [value_label(dimension_vocabulary(name), value) for name, value in zip(table.dimensions, key, strict=True)]
+def cell_labels(table: ReleasedTable, key: tuple[str, ...], memo: dict | None = None) -> list[str]:
+    """The translated labels of one cell's values; ``memo`` spares a big table repeated lookups."""
+    memo = {} if memo is None else memo
+    labels = []
+    for name, value in zip(table.dimensions, key, strict=True):
+        if (name, value) not in memo:
+            memo[name, value] = value_label(dimension_vocabulary(name), value)
+        labels.append(memo[name, value])
+    return labels
 
 
 def table_rows(table: ReleasedTable) -> Iterator[list[Any]]:
     """Header, one row per cell (empty count when withheld), then the total."""
     yield [*table.dimensions, *(f"{name}_label" for name in table.dimensions), "count", "suppressed"]
+    memo: dict = {}
     for cell in table.cells:
-        yield [*cell.key, *cell_labels(table, cell.key), "" if cell.suppressed else cell.count,
+        yield [*cell.key, *cell_labels(table, cell.key, memo), "" if cell.suppressed else cell.count,
                "yes" if cell.suppressed else "no"]
     blanks = [""] * (2 * len(table.dimensions) - 1)
     yield ["total", *blanks, "" if table.total is None else table.total, "no" if table.total is not None else "yes"]
@@ -79,12 +89,13 @@ def table_rows(table: ReleasedTable) -> Iterator[list[Any]]:
 
 def table_document(table: ReleasedTable) -> dict[str, Any]:
     """A released table as the JSON document TABLE_SCHEMA describes."""
+    memo: dict = {}
     return {
         "dimensions": list(table.dimensions),
         "threshold": table.threshold,
         "total": table.total,
         "suppressed_cells": table.suppressed_cells,
-        "cells": [{"values": list(cell.key), "labels": cell_labels(table, cell.key), "count": cell.count}
+        "cells": [{"values": list(cell.key), "labels": cell_labels(table, cell.key, memo), "count": cell.count}
                   for cell in table.cells],
     }
 
@@ -102,7 +113,7 @@ def csv_chunks(rows: Iterable[list[Any]]) -> Iterator[str]:
     yield buffer.getvalue()
 
 
-def dataset_json_chunks(rows: Iterable[list[str]], codebook: dict[str, Any]) -> Iterator[str]:
+def dataset_json_chunks(rows: Iterable[list[Any]], codebook: dict[str, Any]) -> Iterator[str]:
     """The dataset as one JSON object, records streamed between a fixed head and tail."""
     iterator = iter(rows)
     header = next(iterator)
@@ -140,7 +151,7 @@ def table_chunks(table: ReleasedTable, fmt: str) -> Iterator[str | bytes]:
     return csv_chunks(table_rows(table))
 
 
-def dataset_chunks(rows: Iterable[list[str]], fmt: str, codebook: dict[str, Any]) -> Iterator[str | bytes]:
+def dataset_chunks(rows: Iterable[list[Any]], fmt: str, codebook: dict[str, Any]) -> Iterator[str | bytes]:
     """The de-identified dataset in one export format."""
     if fmt == "json":
         return dataset_json_chunks(rows, codebook)
