@@ -111,8 +111,9 @@ def _ordered(statement, filters: QueueFilters, cursor: tuple[datetime, int] | No
 
 
 def queue_page(session: Session, filters: QueueFilters, cursor: str | None = None, *,
-               page_size: int = PAGE_SIZE) -> QueuePage:
+               page_size: int | None = None) -> QueuePage:
     """One page of the queue after ``cursor``; with ``words``, a bounded scan of narratives."""
+    page_size = page_size or PAGE_SIZE
     position = decode_cursor(cursor)
     if filters.words:
         return _scan_narratives(session, filters, position, page_size)

@@ -53,11 +53,12 @@ def queue():
     """Reports waiting for triage, filtered, sorted and paged by cursor."""
     session = get_session()
     filters = filters_from(request.args)
-    page = queue_page(session, filters, request.args.get("after"))
     # The search text may be a name: the log says that a search happened, never what it was.
+    # Committed before the query, so the page's rows are not expired and reloaded one by one.
     record(session, "queue.view", user_id=user_id(), object_type="queue",
            detail={"searched": bool(filters.query or filters.words)})
     session.commit()
+    page = queue_page(session, filters, request.args.get("after"))
     kept = {name: request.args[name] for name in FILTER_ARGS if request.args.get(name)}
     return render_template("casework/queue.html", page=page, filters=filters, kept=kept,
                            unread=unread_from_reporters(session, [r.id for r in page.reports]))

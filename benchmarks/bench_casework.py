@@ -1,0 +1,165 @@
+"""Casework latency at 1,000 and at 1,000,000 incidents, in one run: the ratio should stay near 1.
+
+Run: ``python benchmarks/bench_casework.py [--repeat 30] [--sizes 1000 1000000]``. Each size gets a
+SQLite database under benchmarks/results/casework-N/ built with ``flask demo-data`` (reused when
+present; the 1,000,000 one is copied from the demo-data benchmark's demo-1m.sqlite3 if that exists,
+since building it takes minutes). The script then adds the same small fixture to each database
+(a caseworker, 200 new reports, one case with 5 incidents and 3 people) and times pages through
+the test client as that signed-in caseworker, audit writes included. It prints the median of each
+page per size and the ratio between the largest and the smallest.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import statistics
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import pyotp  # noqa: E402 - after the path set-up above
+from sqlmodel import select  # noqa: E402
+
+from tracker import create_app  # noqa: E402
+from tracker.db import get_session  # noqa: E402
+from tracker.models import (  # noqa: E402
+    Case, CasePerson, Incident, IncidentCode, Person, PersonRelationship, RelativeStatus, Report, ReportCode, User,
+)
+from tracker.staff.accounts import new_totp_secret  # noqa: E402
+from tracker.staff.passwords import hash_password  # noqa: E402
+from tracker.staff.second_factor import time_step  # noqa: E402
+from tracker.staff import clock  # noqa: E402
+
+RESULTS = ROOT / "benchmarks" / "results"
+DEMO_1M = RESULTS / "demo-1m.sqlite3", RESULTS / "demo-1m-instance"
+EMAIL, PASSWORD = "bench-caseworker@example.org", "benchmark password, long enough 42"
+BENCH_REFERENCE = "TNR-2099-00001"
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+NEXT = re.compile(r'rel="next" href="([^"]+)"')
+
+
+def prepare(size: int):
+    """The app over this size's database, built or reused, with the benchmark fixture added."""
+    folder = RESULTS / f"casework-{size}"
+    database = folder / "tracker.sqlite3"
+    if not database.exists() and size == 1_000_000 and DEMO_1M[0].exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy(DEMO_1M[1] / "keys.json", folder / "keys.json")
+        shutil.copy(DEMO_1M[0], database)
+    fresh = not database.exists()
+    app = create_app({"DATABASE_URL": f"sqlite:///{database}", "RATELIMIT_STORAGE_URI": "memory://"},
+                     instance_path=str(folder))
+    runner = app.test_cli_runner()
+    if fresh:
+        for args in (["db", "upgrade"], ["demo-data", "--incidents", str(size), "--seed", "1"]):
+            result = runner.invoke(args=args)
+            if result.exit_code:
+                raise SystemExit(result.output)
+    with app.app_context():
+        add_fixture(get_session())
+    return app
+
+
+def add_fixture(session) -> None:
+    """A caseworker, 200 new reports and one mid-sized case, added once per database."""
+    if session.exec(select(User).where(User.email == EMAIL)).first() is not None:
+        return
+    session.add(User(email=EMAIL, role="caseworker", password_hash=hash_password(PASSWORD),
+                     must_change_password=False, totp_secret=new_totp_secret(), totp_confirmed=True))
+    for n in range(200):
+        report = Report(community="uyghur", origin_country="CN", host_country="TR", status="new",
+                        narrative=f"[SYNTHETIC] benchmark report {n}", is_synthetic=True)
+        report.codes = [ReportCode(vocabulary="tactic", code="coercion_by_proxy")]
+        session.add(report)
+    case = Case(reference=BENCH_REFERENCE, title="[SYNTHETIC] benchmark case")
+    people = [Person(pseudonym=f"P-BENCH-{n}", names=[{"name": f"Bench {n}", "script": "Latn"}], is_synthetic=True)
+              for n in range(3)]
+    session.add_all([case, *people])
+    session.flush()
+    for n in range(5):
+        incident = Incident(case_id=case.id, primary_tactic="coercion_by_proxy", origin_country="CN",
+                            start_date=date(2018, 1, 1) + timedelta(days=60 * n), is_synthetic=True)
+        incident.codes = [IncidentCode(vocabulary="tactic", code="coercion_by_proxy")]
+        session.add(incident)
+    for person in people:
+        session.add(CasePerson(case_id=case.id, person_id=person.id))
+    for relative in people[1:]:
+        session.add(PersonRelationship(person_id=people[0].id, related_person_id=relative.id,
+                                       relationship_type="parent"))
+        session.add(RelativeStatus(person_id=relative.id, status="imprisoned", status_date=date(2019, 1, 1),
+                                   in_retaliation="yes"))
+    session.commit()
+
+
+def signed_in_client(app):
+    """A test client signed in as the benchmark caseworker through the real login form."""
+    client = app.test_client()
+    with app.app_context():
+        user = get_session().exec(select(User).where(User.email == EMAIL)).one()
+        step = max(time_step(clock.now()), (user.totp_last_step or -1) + 1)
+        code = pyotp.TOTP(user.totp_secret).generate_otp(step)
+    token = CSRF.search(client.get("/staff/login").get_data(as_text=True)).group(1)
+    response = client.post("/staff/login", data={"csrf_token": token, "email": EMAIL, "password": PASSWORD,
+                                                 "otp": code})
+    if response.status_code not in (302, 303):
+        raise SystemExit(f"benchmark login failed: {response.status_code}")
+    return client
+
+
+def pages(app, client) -> dict[str, str]:
+    """The URLs to time in this database (the same pages in each)."""
+    with app.app_context():
+        session = get_session()
+        bench_case = session.exec(select(Case.id).where(Case.reference == BENCH_REFERENCE)).one()
+        first_case = session.exec(select(Case.id).order_by(Case.id)).first()
+    first_page = client.get("/casework/?status=accepted").get_data(as_text=True)
+    return {
+        "queue: open reports": "/casework/",
+        "queue: accepted, newest": "/casework/?status=accepted",
+        "queue: accepted, page 2": NEXT.search(first_page).group(1).replace("&amp;", "&"),
+        "queue: filtered": "/casework/?status=accepted&community=tibetan&tactic=coercion_by_proxy&sort=oldest",
+        "queue: case reference": f"/casework/?status=open&q={BENCH_REFERENCE}",
+        "case page: benchmark case": f"/casework/cases/{bench_case}",
+        "case page: first demo case": f"/casework/cases/{first_case}",
+    }
+
+
+def median_ms(client, url: str, repeat: int) -> float:
+    """Median latency of a GET over ``repeat`` runs, after two warm-up runs."""
+    for _ in range(2):
+        assert client.get(url).status_code == 200, url
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        response = client.get(url)
+        times.append(time.perf_counter() - start)
+        assert response.status_code == 200, url
+    return statistics.median(times) * 1000
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Time every page in every size and print the medians and the ratio."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 1_000_000])
+    args = parser.parse_args(argv)
+    results: dict[int, dict[str, float]] = {}
+    for size in args.sizes:
+        app = prepare(size)
+        client = signed_in_client(app)
+        results[size] = {name: median_ms(client, url, args.repeat) for name, url in pages(app, client).items()}
+        app.extensions["tracker.engine"].dispose()
+    small, large = min(args.sizes), max(args.sizes)
+    print(f"{'page':32} " + " ".join(f"{size:>12,}" for size in args.sizes) + f" {'ratio':>7}")
+    for name in results[small]:
+        row = " ".join(f"{results[size][name]:10.1f}ms" for size in args.sizes)
+        print(f"{name:32} {row} {results[large][name] / results[small][name]:6.2f}x")
+
+
+if __name__ == "__main__":
+    main()
