@@ -136,13 +136,19 @@ def login_as(client, user, password: str | None = None):
     The code is for the first time step after the last one the server accepted (a code is
     accepted only once), so a test may sign the same user in twice within one 30-second step.
     """
+    from tests.factories import STAFF_PASSWORD
+
+    code = next_totp_code(user)
+    return post_form(client, "/staff/login", {"email": user.email, "password": password or STAFF_PASSWORD,
+                                              "otp": code}, form_url="/staff/login")
+
+
+def next_totp_code(user, secret: str | None = None) -> str:
+    """The code of the first time step the server has not yet accepted for ``user``."""
     import pyotp
 
-    from tests.factories import STAFF_PASSWORD
     from tracker.staff import clock
     from tracker.staff.second_factor import time_step
 
     step = max(time_step(clock.now()), (user.totp_last_step or -1) + 1)
-    code = pyotp.TOTP(user.totp_secret).generate_otp(step)
-    return post_form(client, "/staff/login", {"email": user.email, "password": password or STAFF_PASSWORD,
-                                              "otp": code}, form_url="/staff/login")
+    return pyotp.TOTP(secret or user.totp_secret).generate_otp(step)

@@ -1,7 +1,6 @@
 """Login and logout over HTTP: one answer for every failure, fresh sessions, safe redirects."""
 from __future__ import annotations
 
-import pyotp
 import pytest
 from sqlmodel import select
 
@@ -47,9 +46,9 @@ def test_right_password_without_a_valid_code_fails(client, session):
     assert client.get("/staff/").status_code == 302
 
 
-def test_a_totp_code_is_accepted_only_once(client, session):
+def test_a_totp_code_is_accepted_only_once(client, session, fresh_code):
     user = make_user(session)
-    code = pyotp.TOTP(user.totp_secret).now()
+    code = fresh_code(user)
     assert _login(client, user.email, STAFF_PASSWORD, code).status_code == 302
     client.post("/staff/logout", data={"csrf_token": _csrf(client)})
     assert FAILED in _login(client, user.email, STAFF_PASSWORD, code).get_data(as_text=True)
@@ -66,7 +65,7 @@ def _csrf(client) -> str:
     return csrf_token(client, "/staff/account")
 
 
-def test_login_issues_a_new_session_identifier(client, session):
+def test_login_issues_a_new_session_identifier(client, session, sign_in):
     user = make_user(session)
     client.get("/staff/login")
     before = client.get_cookie(COOKIE).value
@@ -101,11 +100,11 @@ def test_session_cookie_flags(client, session):
     assert "remember_token" not in " ".join(header) + cookie
 
 
-def test_next_is_followed_only_to_same_site_paths(client, session):
+def test_next_is_followed_only_to_same_site_paths(client, session, fresh_code):
     user = make_user(session)
     page = client.get("/staff/login?next=/staff/account").get_data(as_text=True)
     assert 'name="next" value="/staff/account"' in page
-    code = pyotp.TOTP(user.totp_secret).now()
+    code = fresh_code(user)
     response = _login(client, user.email, STAFF_PASSWORD, code, next="/staff/account")
     assert response.headers["Location"] == "/staff/account"
 

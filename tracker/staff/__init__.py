@@ -9,7 +9,7 @@ from flask import Blueprint, Flask, g
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 # View modules register their routes on ``bp`` when imported by init_app.
-VIEW_MODULES = ("login", "first_login", "account")
+VIEW_MODULES = ("login", "first_login", "account", "admin", "audit_log", "api_tokens")
 
 
 def init_app(app: Flask) -> None:
@@ -17,17 +17,23 @@ def init_app(app: Flask) -> None:
     from importlib import import_module
 
     from .auth import login_manager
-    from .navigation import nav_items
+    from .cookies import TlsAwareSessionInterface
+    from .navigation import add_nav_item, nav_items
 
     for name in VIEW_MODULES:
         import_module(f"{__name__}.{name}")
     login_manager.init_app(app)
-    app.before_request(forget_previous_user)
+    app.session_interface = TlsAwareSessionInterface()
+    app.before_request(forget_previous_request)
     app.jinja_env.globals["staff_nav_items"] = nav_items
+    add_nav_item(app, "staff.list_users", "Staff accounts", ("admin",))
+    add_nav_item(app, "staff.audit_log", "Audit log", ("admin",))
     app.register_blueprint(bp)
 
 
-def forget_previous_user() -> None:
-    """Resolve the signed-in user afresh for every request, even when an app context outlives
-    one request (as in tests): a session ended a moment ago must not linger in ``g``."""
+def forget_previous_request() -> None:
+    """Resolve the signed-in user and CSRF token afresh for every request, even when an app
+    context outlives one request (as in tests): a session ended a moment ago, or another
+    browser's token, must not linger in ``g``."""
     g.pop("_login_user", None)
+    g.pop("csrf_token", None)

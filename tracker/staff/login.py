@@ -85,8 +85,9 @@ def login():
     user, outcome = authenticate(db, email, request.form.get("password", ""), request.form.get("otp", ""))
     if outcome not in SUCCESS:
         throttle.note_failure(email)
-        record(db, "staff.login", user_id=user.id if user else None, object_type="user",
-               object_id=user.id if user else None, outcome="failure", detail={"reason": outcome})
+        # Nobody is known to be acting, so no user_id; the object is the account tried, if any.
+        record(db, "staff.login", object_type="user", object_id=user.id if user else None,
+               outcome="failure", detail={"reason": outcome})
         db.commit()
         flash(_("Sign-in failed. Check your email, password and code, or wait a few minutes."), "error")
         return render_template("staff/login.html", next=target), 200

@@ -35,7 +35,7 @@ def start_session(db: Session, user_id: int, *, second_factor_done: bool) -> str
     return token
 
 
-def _aware(moment: datetime) -> datetime:
+def as_utc(moment: datetime) -> datetime:
     """SQLite returns naive datetimes; every stored time is UTC."""
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
@@ -44,7 +44,7 @@ def is_expired(row: StaffSession, moment: datetime) -> bool:
     """Idle too long, or older than the absolute lifetime (DESIGN §2: short idle sessions)."""
     idle = current_app.config["STAFF_IDLE_TIMEOUT"]
     lifetime = current_app.config["STAFF_SESSION_LIFETIME"]
-    return (moment - _aware(row.last_seen_at) > idle) or (moment - _aware(row.created_at) > lifetime)
+    return (moment - as_utc(row.last_seen_at) > idle) or (moment - as_utc(row.created_at) > lifetime)
 
 
 def find_live_session(db: Session, token: str) -> StaffSession | None:
@@ -57,7 +57,7 @@ def find_live_session(db: Session, token: str) -> StaffSession | None:
         db.delete(row)
         db.commit()
         return None
-    if moment - _aware(row.last_seen_at) >= TOUCH_INTERVAL:
+    if moment - as_utc(row.last_seen_at) >= TOUCH_INTERVAL:
         row.last_seen_at = moment
         db.commit()
     return row

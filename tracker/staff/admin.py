@@ -1,0 +1,109 @@
+"""Admin pages: create, deactivate and reactivate staff, reset a second factor, see who is active.
+
+The first admin can only be made from the command line (``flask users create``); from then on
+admins manage accounts here, and every change is written to the audit log.
+"""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlmodel import Session, delete, select
+
+from ..audit import record
+from ..db import get_session
+from ..models import RecoveryCode, User
+from . import bp
+from .accounts import ROLES, AccountError, create_user, new_totp_secret
+from .auth import role_required
+from .sessions import end_user_sessions, live_session_counts
+
+
+def _account(db: Session, user_id: int) -> User:
+    """The account an admin acts on, or 404."""
+    user = db.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+def _refuse_self(user: User) -> bool:
+    """Admins may not lock themselves out; say so and return True if they tried."""
+    if user.id == current_user.id:
+        flash(_("You cannot do this to your own account; ask another admin."), "error")
+        return True
+    return False
+
+
+@bp.get("/admin/users")
+@role_required("admin")
+def list_users():
+    """Every staff account, whether it is active, enrolled and currently signed in."""
+    db = get_session()
+    users = db.exec(select(User).order_by(User.active.desc(), User.email)).all()
+    return render_template("staff/admin_users.html", users=users, sessions=live_session_counts(db))
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"])
+@role_required("admin")
+def create_account():
+    """Create an account; its one-time password is shown once, here, to the admin."""
+    if request.method == "POST":
+        db = get_session()
+        try:
+            user, password = create_user(db, request.form.get("email", ""), request.form.get("role", ""),
+                                         actor_id=current_user.id)
+        except AccountError as exc:
+            flash(_("The account was not created: %(reason)s", reason=str(exc)), "error")
+        else:
+            db.commit()
+            return render_template("staff/admin_created.html", user=user, password=password)
+    return render_template("staff/admin_new_user.html", roles=ROLES)
+
+
+@bp.post("/admin/users/<int:user_id>/deactivate")
+@role_required("admin")
+def deactivate_account(user_id: int):
+    """Deactivate an account: it cannot sign in, its sessions end, its API tokens stop working."""
+    db = get_session()
+    user = _account(db, user_id)
+    if not _refuse_self(user):
+        user.active = False
+        ended = end_user_sessions(db, user.id)
+        record(db, "staff.deactivate", user_id=current_user.id, object_type="user", object_id=user.id,
+               detail={"sessions_ended": ended})
+        db.commit()
+        flash(_("The account is deactivated and signed out everywhere."), "info")
+    return redirect(url_for("staff.list_users"))
+
+
+@bp.post("/admin/users/<int:user_id>/reactivate")
+@role_required("admin")
+def reactivate_account(user_id: int):
+    """Let a deactivated account sign in again."""
+    db = get_session()
+    user = _account(db, user_id)
+    user.active = True
+    record(db, "staff.reactivate", user_id=current_user.id, object_type="user", object_id=user.id)
+    db.commit()
+    flash(_("The account is active again."), "info")
+    return redirect(url_for("staff.list_users"))
+
+
+@bp.post("/admin/users/<int:user_id>/reset-second-factor")
+@role_required("admin")
+def reset_second_factor(user_id: int):
+    """For a lost phone: a new TOTP secret to enrol at next sign-in; old codes and sessions die."""
+    db = get_session()
+    user = _account(db, user_id)
+    if not _refuse_self(user):
+        user.totp_secret = new_totp_secret()
+        user.totp_confirmed = False
+        user.totp_last_step = None
+        db.exec(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+        ended = end_user_sessions(db, user.id)
+        record(db, "staff.second_factor_reset", user_id=current_user.id, object_type="user",
+               object_id=user.id, detail={"sessions_ended": ended})
+        db.commit()
+        flash(_("The second factor is reset: the person sets up a new app at their next sign-in."), "info")
+    return redirect(url_for("staff.list_users"))
