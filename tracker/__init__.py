@@ -25,7 +25,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, instance_path: str 
     config.load(app, test_config)
 
     from . import analytics, api, audit, cli, crypto, db, health, i18n, intake, limits, maintenance, security, staff
-    from . import casework
+    from . import casework, geo
 
     crypto.init_app(app)
     db.init_app(app)
@@ -34,6 +34,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, instance_path: str 
     limits.init_app(app)
     audit.init_app(app)
     cli.init_app(app)
+    geo.init_app(app)
     maintenance.init_app(app)
 
     app.register_blueprint(health.bp)
