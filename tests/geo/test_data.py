@@ -13,7 +13,7 @@ from tracker.geo.gazetteer import Gazetteer
 from tracker.geo.normalise import KEY_VERSION, keys_for_name
 from tracker.geo.store import INDEX_PATH, read_header, write_index
 
-README_SECTION = Path(__file__).parents[2] / "tracker" / "geo" / "README-section.md"
+README = Path(__file__).parents[2] / "README.md"
 
 
 def test_the_packaged_index_is_current_and_attributed() -> None:
@@ -24,7 +24,7 @@ def test_the_packaged_index_is_current_and_attributed() -> None:
 
 
 def test_the_readme_shows_the_attribution_word_for_word() -> None:
-    text = " ".join(README_SECTION.read_text(encoding="utf-8").replace("> ", " ").split())
+    text = " ".join(README.read_text(encoding="utf-8").replace("> ", " ").split())
     assert " ".join(ATTRIBUTION.split()) in text
 
 
