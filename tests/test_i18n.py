@@ -22,8 +22,10 @@ from tracker.i18n import find_languages
 ROOT = Path(tracker.__file__).parent.parent
 TRANSLATIONS = ROOT / "tracker" / "translations"
 LOCALES = ("zh_Hans", "zh_Hant", "ug", "bo")
-# The files whose strings a reporter sees; staff pages may lag behind, reporter pages may not.
-REPORTER_SOURCES = ("templates/base.html", "templates/intake/", "tracker/intake/", "tracker/taxonomy.py")
+# The files whose strings a reporter (or a partner tool, through the API) sees: staff pages may
+# lag behind, these may not.
+REPORTER_SOURCES = ("templates/base.html", "templates/intake/", "templates/errors/", "tracker/intake/",
+                    "tracker/taxonomy.py", "tracker/errors.py", "tracker/api/reports.py")
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\w*\}")
 
 
@@ -203,11 +205,24 @@ def english_patterns(code: str) -> dict[str, re.Pattern]:
 
 
 def untranslated(code: str, html: str) -> set[str]:
-    """The catalog's English msgids that appear in the page's visible text."""
+    """The catalog's English msgids that appear in the page's visible text.
+
+    A sentence is found anywhere in the text; a label of one or two words ("New", "Other")
+    only as a whole text segment, so English data such as a country name that CLDR lacks in
+    this language ("New Caledonia") is not taken for a missing translation.
+    """
     parser = VisibleText()
     parser.feed(html)
     text = "\n".join(parser.parts)
-    return {message for message, pattern in english_patterns(code).items() if pattern.search(text)}
+    segments = {part.strip(" .,:;()·") for part in parser.parts}
+    found = set()
+    for message, pattern in english_patterns(code).items():
+        if len(message.split()) < 3:
+            if any(pattern.fullmatch(segment) for segment in segments):
+                found.add(message)
+        elif pattern.search(text):
+            found.add(message)
+    return found
 
 
 def reporter_get_urls(app) -> list[str]:
@@ -264,6 +279,8 @@ def visit_reporter_pages(client, code: str) -> dict[str, str]:
     client.get(f"/?lang={code}")
     for url in reporter_get_urls(client.application):
         keep(f"GET {url}", client.get(url, follow_redirects=True))
+    keep("error: not found", client.get("/no-such-page"))
+    keep("error: method not allowed", client.post("/safety"))
     keep("report: every field wrong", post_form(client, "/report", invalid_answers(client)))
     keep("report: expired form", client.post("/report", data={"narrative": "x"}))
     hidden = {n: v for _t, kind, n, v, _l in form_controls(client, "/report") if kind == "hidden"}
@@ -295,6 +312,7 @@ def test_reporter_pages_render_no_untranslated_string(client, code):
     assert str(catalog(code)["Tick the box to confirm."].string) in pages["delete: unticked"]
     assert str(catalog(code)["Too many attempts were made in a short time. Nothing was sent. "
                               "Please wait a few minutes and try again."].string) in pages["receipt: rate limited"]
+    assert str(catalog(code)["Page not found"].string) in pages["error: not found"]
     for name in ("report: every field wrong", "reply: empty", "receipt: wrong"):
         assert 'class="field-error"' in pages[name], name
     found = {name: sorted(untranslated(code, html)) for name, html in pages.items()}
@@ -303,9 +321,13 @@ def test_reporter_pages_render_no_untranslated_string(client, code):
 
 def test_the_check_catches_an_untranslated_string():
     """The page check itself: English source text on a Tibetan page is reported."""
-    html = "<p>བོད་ཡིག</p><p>Send a report</p><input type=submit value='Send report'>"
-    assert untranslated("bo", html) == {"Send a report", "Send report"}
-    assert untranslated("bo", "<p>WeChat · Signal · 2019</p>") == set()
+    html = ("<p>བོད་ཡིག</p><h1>Send a report</h1><input type=submit value='Send report'>"
+            "<p>ཡིག་ཆ། Every question is optional. Answer only what you feel safe answering. "
+            "You do not have to give your name.</p><option>New</option>")
+    assert untranslated("bo", html) == {"Send a report", "Send report", "New", (
+        "Every question is optional. Answer only what you feel safe answering. "
+        "You do not have to give your name.")}
+    assert untranslated("bo", "<p>WeChat · Signal · 2019</p><option>New Caledonia</option>") == set()
 
 
 # -- `flask translate` ----------------------------------------------------------------------------
