@@ -18,15 +18,15 @@ def test_report_in_uyghur_without_javascript_then_return_with_the_receipt(app, l
     assert page.get_attribute("html", "dir") == "rtl"
     page.screenshot(path=str(artifacts_dir / "intake-form-ug.png"), full_page=True)
 
-    page.check("#tactics-coercion_by_proxy")
-    page.check("#channels-wechat")
+    page.check("input[name=tactics][value=coercion_by_proxy]")
+    page.check("input[name=channels][value=wechat]")
     page.fill("#narrative", "ئانامغا تېلېفون قىلىپ، مېنىڭ دوستلىرىمنى سورىدى.")
     page.select_option("#relatives-0-relationship_type", "parent")
-    page.check("#relatives-0-statuses-questioned")
+    page.check("input[name=relatives-0-statuses][value=questioned]")
     page.click("button[name=add_relative]")  # no JavaScript: the server adds a block
     assert page.input_value("#narrative").startswith("ئانامغا")
     page.select_option("#relatives-1-relationship_type", "sibling")
-    page.check("#relatives-1-statuses-detained_administrative")
+    page.check("input[name=relatives-1-statuses][value=detained_administrative]")
     page.select_option("#relatives-1-in_retaliation", "likely")
     page.set_input_files("#evidence", files=[{"name": "photo.jpg", "mimeType": "image/jpeg",
                                               "buffer": jpeg_with_gps()}])

@@ -1,0 +1,222 @@
+"""Report submissions per second through the real form, against a bare insert, in one run.
+
+Run: ``python benchmarks/bench_intake.py [--seconds 15] [--clients 8]``. It makes a temporary
+instance (SQLite, fresh keys, rate limits raised so the benchmark measures work, not refusals),
+starts gunicorn twice on 127.0.0.1 with 2 workers and no access log, and drives ``--clients``
+concurrent keep-alive clients for ``--seconds`` each:
+
+- form: GET /report (CSRF and retry tokens), then POST /report with a typical report (two
+  tactics, a channel, a date, a place, a relative with a status, a narrative): validation,
+  sealing, the keyed Argon2id receipt digest, codes, relative, place, audit event, one commit;
+- floor: POST to a bare Flask endpoint that inserts one row into a SQLite database opened with
+  the same engine settings (WAL, synchronous=FULL), which is the least any submission costs.
+
+It prints submissions per second for each and their ratio, the cost of one receipt digest, and
+the reporter form's transfer size (HTML + CSS + JS, uncompressed).
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from flask import Flask, request  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+
+from tracker.db import make_engine  # noqa: E402
+
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+KEY = re.compile(r'name="idempotency_key" type="hidden" value="([^"]+)"')
+ASSET = re.compile(r'<(?:link[^>]+href|script[^>]+src)="(/static/[^"]+)"')
+REPORT = [("tactics", "coercion_by_proxy"), ("tactics", "information_demand"), ("channels", "wechat"),
+          ("event_date", "2024-05-17"), ("event_date_precision", "month"), ("place_text", "Kashgar"),
+          ("origin_country", "CN"), ("host_country", "DE"), ("consent_statistics", "y"),
+          ("relatives-0-relationship_type", "parent"), ("relatives-0-statuses", "questioned"),
+          ("narrative", "They called my mother and asked about my friends abroad. " * 8)]
+
+
+def bare_app() -> Flask:
+    """The floor: one INSERT into SQLite per POST, same engine settings as the tracker's."""
+    app = Flask(__name__)
+    engine = make_engine(os.environ["BENCH_BARE_URL"])
+
+    @app.post("/insert")
+    def insert():
+        with engine.begin() as connection:
+            connection.execute(text("INSERT INTO note (body) VALUES (:body)"), {"body": request.form["body"]})
+        return "ok"
+
+    return app
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_gunicorn(app_spec: str, env: dict, folder: Path) -> tuple[subprocess.Popen, int]:
+    """gunicorn, 2 workers, 127.0.0.1 only, no access log (DESIGN §2); waits until it answers."""
+    port = free_port()
+    command = [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}",
+               "--error-logfile", str(folder / "gunicorn.log"), "--chdir", str(ROOT), app_spec]
+    process = subprocess.Popen(command, env={**os.environ, **env})
+    for _ in range(200):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return process, port
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"gunicorn did not start; see {folder / 'gunicorn.log'}")
+
+
+class Client:
+    """One keep-alive HTTP client with its own session cookie, like one browser."""
+
+    def __init__(self, port: int):
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.cookie = ""
+
+    def request(self, method: str, path: str, body: str | None = None) -> tuple[int, str]:
+        headers = {"Cookie": self.cookie} if self.cookie else {}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        self.connection.request(method, path, body=body, headers=headers)
+        response = self.connection.getresponse()
+        payload = response.read().decode("utf-8", "replace")
+        cookie = response.getheader("Set-Cookie")
+        if cookie:
+            self.cookie = cookie.split(";", 1)[0]
+        return response.status, payload
+
+
+def submit_through_form(client: Client) -> bool:
+    """GET the form, POST a report with its tokens; True when a receipt came back."""
+    _, page = client.request("GET", "/report")
+    fields = [("csrf_token", CSRF.search(page).group(1)), ("idempotency_key", KEY.search(page).group(1)), *REPORT]
+    status, body = client.request("POST", "/report", urllib.parse.urlencode(fields))
+    return status == 200 and 'id="receipt-code"' in body
+
+
+def insert_bare(client: Client) -> bool:
+    status, _ = client.request("POST", "/insert", "body=" + "x" * 400)
+    return status == 200
+
+
+def drive(port: int, action, clients: int, seconds: float) -> float:
+    """Run ``action`` from concurrent clients for a fixed time; return successes per second."""
+    counts = [0] * clients
+    failures = [0] * clients
+    deadline = time.perf_counter() + seconds
+
+    def worker(index: int) -> None:
+        client = Client(port)
+        while time.perf_counter() < deadline:
+            if action(client):
+                counts[index] += 1
+            else:
+                failures[index] += 1
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if sum(failures):
+        print(f"  ({sum(failures)} failed requests)")
+    return sum(counts) / (time.perf_counter() - started)
+
+
+def prepare_instance(folder: Path) -> dict:
+    """A fresh instance (keys, schema) and the environment its gunicorn workers need."""
+    env = {
+        "TRACKER_DATABASE_URL": f"sqlite:///{folder / 'tracker.sqlite3'}",
+        "TRACKER_EVIDENCE_FOLDER": str(folder / "evidence"),
+        "TRACKER_INIT_KEYS": "1",
+        # Raised so that the run measures the work of a submission, not the limiter's refusals.
+        "TRACKER_INTAKE_SUBMIT_LIMIT": "1000000 per minute",
+        "TRACKER_INTAKE_SUBMIT_GLOBAL_LIMIT": "1000000 per minute",
+    }
+    os.environ.update(env)
+    from sqlmodel import SQLModel
+
+    import tracker.models  # noqa: F401 - registers the tables
+    from tracker import create_app
+
+    app = create_app(instance_path=str(folder / "instance"))
+    SQLModel.metadata.create_all(app.extensions["tracker.engine"])
+    env["TRACKER_INIT_KEYS"] = "0"  # the workers must use the keys just made
+    return {**env, "INSTANCE": str(folder / "instance")}, app
+
+
+def receipt_digest_ms(app, repeat: int = 20) -> float:
+    """Milliseconds per keyed Argon2id receipt digest (the deliberate cost of each receipt)."""
+    sealer = app.extensions["tracker.sealer"]
+    started = time.perf_counter()
+    for i in range(repeat):
+        sealer.receipt_digest(f"ABCD-EFGH-JKMN-{i:04d}")
+    return (time.perf_counter() - started) / repeat * 1000
+
+
+def form_transfer_bytes(port: int) -> dict[str, int]:
+    """Bytes of the form page and every stylesheet and script it loads."""
+    client = Client(port)
+    _, page = client.request("GET", "/report")
+    sizes = {"/report (HTML)": len(page.encode())}
+    for asset in ASSET.findall(page):
+        sizes[asset] = len(client.request("GET", asset)[1].encode())
+    return sizes
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--clients", type=int, default=8)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-intake-") as tmp:
+        folder = Path(tmp)
+        env, app = prepare_instance(folder)
+        print(f"receipt digest (Argon2id, keyed): {receipt_digest_ms(app):.1f} ms each")
+        bare_url = f"sqlite:///{folder / 'bare.sqlite3'}"
+        with make_engine(bare_url).begin() as connection:
+            connection.execute(text("CREATE TABLE note (id INTEGER PRIMARY KEY, body TEXT NOT NULL)"))
+        spec = f"tracker:create_app(instance_path={json.dumps(env.pop('INSTANCE'))})"
+        results = {}
+        for name, app_spec, action, extra in [
+            ("form", spec, submit_through_form, env),
+            ("floor", "benchmarks.bench_intake:bare_app()", insert_bare, {"BENCH_BARE_URL": bare_url}),
+        ]:
+            process, port = start_gunicorn(app_spec, extra, folder)
+            try:
+                drive(port, action, args.clients, 2)  # warm-up: imports, caches, first pages
+                results[name] = drive(port, action, args.clients, args.seconds)
+                if name == "form":
+                    sizes = form_transfer_bytes(port)
+            finally:
+                process.terminate()
+                process.wait(timeout=30)
+        print(f"form submissions/s (GET form + POST report): {results['form']:.1f}")
+        print(f"bare insert floor/s (POST, one row):         {results['floor']:.1f}")
+        print(f"ratio form / floor: {results['form'] / results['floor']:.2f}  (aim >= 0.5)")
+        for asset, size in sizes.items():
+            print(f"  {asset}: {size / 1024:.1f} KB")
+        print(f"reporter form transfer (HTML + CSS + JS): {sum(sizes.values()) / 1024:.1f} KB  (aim < 50 KB)")
+
+
+if __name__ == "__main__":
+    main()
