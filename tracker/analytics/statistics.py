@@ -100,10 +100,12 @@ def incident_query(names: Sequence[str], filters: Filters) -> tuple[Select, Sele
     """The cell query and the total query for incidents broken down by ``names``."""
     target = aliased(Involvement, name="target")
     joins = Joins(Incident.__table__)
+    columns = [dimension.expression(joins) for dimension in _dimensions(names, INCIDENT_DIMENSIONS)]
+    # The target is joined after the dimensions' inner joins, so SQLite's planner (which keeps
+    # outer joins in place) can drive the query from the codes' index first.
     joins.source = joins.source.outerjoin(target, and_(target.incident_id == Incident.id, target.role == "target"))
     # Negative ids stand for incidents without a recorded target, so they never collide.
     subject = func.coalesce(target.person_id, literal(0) - Incident.id)
-    columns = [dimension.expression(joins) for dimension in _dimensions(names, INCIDENT_DIMENSIONS)]
     where = filter_clauses(filters)
     cells = select(*columns, func.count(subject.distinct())).select_from(joins.source).where(*where)
     total_from = Incident.__table__.outerjoin(target, and_(target.incident_id == Incident.id, target.role == "target"))
@@ -123,23 +125,32 @@ def relative_query(names: Sequence[str], filters: Filters,
     return cells.group_by(*columns), total
 
 
-def run(session: Session, queries: tuple[Select, Select], names: Sequence[str]) -> ReleasedTable:
-    """Execute a cell and total query and pass the counts through disclosure control."""
+def run(session: Session, queries: tuple[Select, Select], names: Sequence[str], total_key: tuple,
+        totals: dict | None = None) -> ReleasedTable:
+    """Execute a cell and total query and pass the counts through disclosure control.
+
+    The total does not depend on the breakdown: a caller showing many breakdowns of the same
+    data (the dashboard) passes one ``totals`` dict so each total is computed once.
+    """
     cells_query, total_query = queries
     counts: dict[Key, int] = {}
     for row in session.execute(cells_query):
         counts[tuple(str(value) for value in row[:-1])] = int(row[-1])
-    total = int(session.execute(total_query).scalar_one())
-    return release(names, counts, total)
+    totals = {} if totals is None else totals
+    if total_key not in totals:
+        totals[total_key] = int(session.execute(total_query).scalar_one())
+    return release(names, counts, totals[total_key])
 
 
-def incident_table(session: Session, names: Sequence[str], filters: Filters = NO_FILTERS) -> ReleasedTable:
+def incident_table(session: Session, names: Sequence[str], filters: Filters = NO_FILTERS,
+                   totals: dict | None = None) -> ReleasedTable:
     """People targeted, broken down by incident dimensions, safe to publish."""
-    return run(session, incident_query(names, filters), names)
+    return run(session, incident_query(names, filters), names, ("incidents", filters), totals)
 
 
 def relative_table(session: Session, names: Sequence[str], filters: Filters = NO_FILTERS,
-                   group: str | None = None, retaliation_only: bool = False) -> ReleasedTable:
+                   group: str | None = None, retaliation_only: bool = False,
+                   totals: dict | None = None) -> ReleasedTable:
     """Relatives by status, optionally one status group (e.g. "detention") or in retaliation only."""
     where: list[ColumnElement] = []
     if group:
@@ -148,4 +159,5 @@ def relative_table(session: Session, names: Sequence[str], filters: Filters = NO
         where.append(RelativeStatus.status.in_([t.code for t in taxonomy.terms("relative_status") if t.group == group]))
     if retaliation_only:
         where.append(RelativeStatus.in_retaliation.in_(("yes", "likely")))
-    return run(session, relative_query(names, filters, where), names)
+    key = ("relatives", filters, group, retaliation_only)
+    return run(session, relative_query(names, filters, where), names, key, totals)
