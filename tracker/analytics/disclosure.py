@@ -14,6 +14,7 @@ Every analyst page, export and API response is built from a ``ReleasedTable`` ma
 """
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -85,13 +86,21 @@ def _protect_lines(counts: Mapping[Key, int], hidden: set[Key], width: int, k: i
     for key in sorted(counts, key=lambda key: (counts[key], key)):
         for axis in range(width):
             smallest_first[axis][_rest(key, axis)].append(key)
-    # A work list of lines to check: a cell withheld in one line may unsettle its other lines.
-    pending = {(axis, _rest(key, axis)) for key in hidden for axis in range(width)}
+    # A work list of lines to check (a cell withheld in one line may unsettle its other lines),
+    # taken in sorted order: the same table must always get the same pattern, or two exports
+    # with different complements could be compared to recover a withheld cell.
+    pending = sorted({(axis, _rest(key, axis)) for key in hidden for axis in range(width)})
+    queued = set(pending)
+    heapq.heapify(pending)
     while pending:
-        axis, rest = pending.pop()
+        axis, rest = heapq.heappop(pending)
+        queued.discard((axis, rest))
         line = [rest[:axis] + (value,) + rest[axis:] for value in values[axis]]
         for key in _protect_line(line, smallest_first[axis][rest], counts, hidden, k):
-            pending.update((other, _rest(key, other)) for other in range(width) if other != axis)
+            for other in range(width):
+                if other != axis and (other, _rest(key, other)) not in queued:
+                    queued.add((other, _rest(key, other)))
+                    heapq.heappush(pending, (other, _rest(key, other)))
 
 
 def _protect_line(line: list[Key], smallest_first: list[Key], counts: Mapping[Key, int], hidden: set[Key],
