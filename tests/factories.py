@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from itertools import count
 
 from sqlmodel import Session
@@ -16,13 +17,19 @@ _serial = count(1)
 STAFF_PASSWORD = "correct horse battery staple 42"
 
 
+@cache
+def _password_hash(password: str) -> str:
+    """One Argon2id hash per test password for the whole run (hashing is slow on purpose)."""
+    return hash_password(password)
+
+
 def make_user(session: Session, role: str = "caseworker", *, email: str | None = None,
               password: str = STAFF_PASSWORD, **fields) -> User:
     """A staff account that has changed its first password and enrolled its TOTP app."""
     fields.setdefault("totp_secret", new_totp_secret())
     fields.setdefault("totp_confirmed", True)
     user = User(email=email or f"{role}{next(_serial)}@example.org", role=role,
-                password_hash=hash_password(password), must_change_password=False, **fields)
+                password_hash=_password_hash(password), must_change_password=False, **fields)
     session.add(user)
     session.commit()
     return user

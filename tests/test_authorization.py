@@ -1,0 +1,146 @@
+"""The authorization matrix: every registered route × every role, against docs/permissions.md.
+
+Routes are enumerated from the app's URL map, so a new route cannot escape: a route missing
+from the table fails, and so does a table row whose route no longer exists. Each cell runs on a
+fresh database with a fresh client; staff sign in through the real login form, and /api/ calls
+carry a personal API token of the same staff member (anonymous calls carry none). URL parameters
+are filled from PARAMETERS below (add a resolver when your route has a new parameter name).
+"""
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import csrf_token, login_as, make_test_app
+from tests.factories import make_case, make_incident, make_person, make_report, make_user
+from tracker.api.tokens import issue_token
+
+PERMISSIONS = Path(__file__).resolve().parents[1] / "docs" / "permissions.md"
+ROLES = ("anonymous", "caseworker", "analyst", "admin")
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+ROW = re.compile(r"^\|\s*(GET|POST|PUT|PATCH|DELETE)\s*\|\s*`?([^|`]+?)`?\s*\|\s*`?([\w.]+)`?\s*\|"
+                 r"\s*(\d{3})\s*\|\s*(\d{3})\s*\|\s*(\d{3})\s*\|\s*(\d{3})\s*\|")
+
+# URL parameter name -> function(session, acting user or None) -> value to put in the URL.
+# The objects are made fresh for every cell, so a route that changes or deletes them cannot
+# affect another cell.
+PARAMETERS: dict[str, Callable[[Any, Any], Any]] = {
+    "filename": lambda session, actor: "css/site.css",
+    "fmt": lambda session, actor: "csv",
+    "user_id": lambda session, actor: make_user(session, "caseworker").id,
+    "token_id": lambda session, actor: issue_token(session, actor.id if actor else
+                                                   make_user(session).id, "matrix")[0].id,
+    "report_id": lambda session, actor: make_report(session).id,
+    "incident_id": lambda session, actor: make_incident(session).id,
+    "person_id": lambda session, actor: make_person(session).id,
+    "case_id": lambda session, actor: make_case(session).id,
+}
+
+
+# Personal data seeded before every anonymous and analyst call; none of it may come back.
+SENTINELS = {
+    "narrative": "Qzx narrative sentinel", "place_text": "Qzx place sentinel",
+    "reporter_name": "Qzx reporter sentinel", "contact": "qzx-contact@sentinel.example",
+    "name": "Qzx Person Sentinel", "residence_place": "Qzx residence sentinel",
+}
+
+
+def seed_personal_data(session) -> None:
+    """A report and a person whose sealed fields hold recognisable text."""
+    make_report(session, narrative=SENTINELS["narrative"], place_text=SENTINELS["place_text"],
+                reporter_name=SENTINELS["reporter_name"], contact=SENTINELS["contact"])
+    make_person(session, names=[{"name": SENTINELS["name"], "script": "Latn"}],
+                residence_place=SENTINELS["residence_place"])
+
+
+def documented_permissions() -> dict[tuple[str, str], tuple[str, dict[str, int]]]:
+    """(method, endpoint) -> (documented path, {role: status}) from docs/permissions.md."""
+    table = {}
+    for line in PERMISSIONS.read_text("utf-8").splitlines():
+        match = ROW.match(line.strip())
+        if match:
+            method, path, endpoint, *statuses = match.groups()
+            assert (method, endpoint) not in table, f"{method} {endpoint} is documented twice"
+            table[method, endpoint] = (path.strip(), dict(zip(ROLES, map(int, statuses), strict=True)))
+    return table
+
+
+@cache
+def registered_routes() -> tuple[tuple[str, str, str], ...]:
+    """(method, endpoint, rule) for every route of a freshly built app."""
+    folder = Path(tempfile.mkdtemp(prefix="tracker-routes-"))
+    app = make_test_app(folder, f"sqlite:///{folder / 'routes.sqlite3'}")
+    routes = {(method, rule.endpoint, rule.rule) for rule in app.url_map.iter_rules()
+              for method in rule.methods & set(METHODS)}
+    return tuple(sorted(routes))
+
+
+def test_every_route_is_documented():
+    documented = documented_permissions()
+    missing = [f"{method} {rule} ({endpoint})" for method, endpoint, rule in registered_routes()
+               if (method, endpoint) not in documented]
+    assert not missing, "add these routes to docs/permissions.md:\n" + "\n".join(missing)
+
+
+def test_every_documented_route_exists_at_its_path():
+    routes = {(method, endpoint): rule for method, endpoint, rule in registered_routes()}
+    for (method, endpoint), (path, _statuses) in documented_permissions().items():
+        assert (method, endpoint) in routes, f"docs/permissions.md lists {method} {endpoint}, which is gone"
+        served = routes[method, endpoint]
+        assert served == path, f"{endpoint}: documented at {path}, served at {served}"
+
+
+def _url(rule: str, session, actor) -> str:
+    """The rule with each parameter replaced by a fresh fixture object's id."""
+    def fill(match: re.Match) -> str:
+        name = match.group(1)
+        assert name in PARAMETERS, f"no fixture for URL parameter <{name}>: add one to PARAMETERS"
+        return str(PARAMETERS[name](session, actor))
+
+    url = re.sub(r"<(?:[\w]+(?:\(.*?\))?:)?(\w+)>", fill, rule)
+    session.commit()
+    return url
+
+
+def _call(client, method: str, url: str, token: str | None = None):
+    """Call a route as a browser or API client would (forms carry their CSRF token, API calls
+    the actor's personal token) and read the whole body, so streamed responses finish."""
+    if url.startswith("/api/"):
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        response = client.open(url, method=method, headers=headers, json=None if method == "GET" else {})
+    elif method == "GET":
+        response = client.get(url)
+    else:
+        response = client.open(url, method=method, data={"csrf_token": csrf_token(client, "/staff/login")})
+    response.get_data()
+    response.close()
+    return response
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("method", "endpoint", "rule"), registered_routes())
+def test_route_answers_each_role_as_documented(app, session, method, endpoint, rule, role):
+    documented = documented_permissions().get((method, endpoint))
+    if documented is None:
+        pytest.fail(f"{method} {rule} ({endpoint}) is not in docs/permissions.md")
+    client = app.test_client()
+    actor = token = None
+    if role in ("anonymous", "analyst"):
+        seed_personal_data(session)
+    if role != "anonymous":
+        actor = make_user(session, role)
+        assert login_as(client, actor).status_code == 302
+        token = issue_token(session, actor.id, "matrix")[1]
+    response = _call(client, method, _url(rule, session, actor), token)
+    assert response.status_code == documented[1][role], (
+        f"{method} {rule} as {role}: got {response.status_code}, docs/permissions.md says {documented[1][role]}")
+    if role in ("anonymous", "analyst"):
+        body = response.get_data(as_text=True).lower()
+        leaked = [field for field, text in SENTINELS.items() if text.lower() in body]
+        assert not leaked, f"{method} {rule} showed {role} personal data: {leaked}"
