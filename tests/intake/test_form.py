@@ -163,3 +163,13 @@ def test_an_expired_csrf_token_re_renders_the_form_with_the_answers(client, sess
     assert "what I typed" in html and "expired" in html
     assert 'name="csrf_token"' in html
     assert session.exec(select(Report)).first() is None
+
+
+def test_add_relative_at_the_maximum_never_submits(client, session):
+    from tracker.intake.forms import MAX_RELATIVES
+
+    data = {f"relatives-{i}-relationship_type": "sibling" for i in range(MAX_RELATIVES)}
+    response = client.post("/report", data={**form_fields(client), **data, "add_relative": "y"})
+    assert response.status_code == 200 and 'name="add_relative"' not in response.get_data(as_text=True)
+    assert f'name="relatives-{MAX_RELATIVES}-relationship_type"' not in response.get_data(as_text=True)
+    assert session.exec(select(Report)).first() is None

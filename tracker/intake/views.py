@@ -45,8 +45,9 @@ def new_report():
     form.ensure_idempotency_key()
     if request.method == "GET":
         return render_form(form)
-    if form.add_relative.data and len(form.relatives) < MAX_RELATIVES:
-        form.relatives.append_entry()
+    if form.add_relative.data:  # the no-JavaScript way to add a block; never a submission
+        if len(form.relatives) < MAX_RELATIVES:
+            form.relatives.append_entry()
         return render_form(form)
     if form.website.data:
         return render_form(form, {"website": gettext("Leave this field empty.")}, status=400)
