@@ -25,7 +25,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, instance_path: str 
     config.load(app, test_config)
 
     from . import analytics, api, audit, cli, crypto, db, health, i18n, intake, limits, maintenance, security, staff
-    from . import casework, geo
+    from . import casework, errors, geo
 
     crypto.init_app(app)
     db.init_app(app)
@@ -36,6 +36,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, instance_path: str 
     cli.init_app(app)
     geo.init_app(app)
     maintenance.init_app(app)
+    errors.init_app(app)
 
     app.register_blueprint(health.bp)
     intake.init_app(app)

@@ -6,6 +6,7 @@ from flask import render_template, request
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 
+from ..errors import STORAGE_FAILURES, is_storage_failure, log_storage_failure, storage_failure_message
 from .forms import ReceiptForm, ReportForm
 from .views import bp, render_form
 
@@ -24,6 +25,19 @@ def rate_limited(_error):
     notice = gettext("Too many attempts were made in a short time. Nothing was sent. "
                      "Please wait a few minutes and try again.")
     return _form_again(notice, status=429)
+
+
+def not_received(error: Exception):
+    """Fail closed: the database, the disk or the keyring failed; nothing was stored, say so and
+    give the form back filled in (tracker/errors.py decides what counts as a storage failure)."""
+    if not is_storage_failure(error):
+        raise error
+    log_storage_failure(error)
+    return _form_again(storage_failure_message(), status=503)
+
+
+for _failure in STORAGE_FAILURES:
+    bp.register_error_handler(_failure, not_received)
 
 
 def _form_again(notice: str, *, status: int):

@@ -1,0 +1,24 @@
+"""gunicorn settings for the tracker: no access log, no server name, loopback by default.
+
+Run with `gunicorn -c gunicorn.conf.py 'tracker:create_app()'` behind a TLS reverse proxy.
+"""
+import os
+
+import gunicorn.http.wsgi
+
+bind = os.environ.get("TRACKER_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("TRACKER_WORKERS", "4"))
+# No access log: it would record every client's address (DESIGN §2). Errors still go to stderr.
+accesslog = None
+errorlog = "-"
+loglevel = "warning"
+# A killed or stuck worker is replaced; the master keeps the socket, so clients see no outage.
+timeout = 30
+graceful_timeout = 20
+max_requests = 2000
+max_requests_jitter = 200
+# Small request limits: the report form's bodies are bounded by MAX_CONTENT_LENGTH anyway.
+limit_request_line = 8190
+limit_request_fields = 100
+# gunicorn would name itself in a "Server" header; a blank value says nothing about the stack.
+gunicorn.http.wsgi.SERVER = ""
