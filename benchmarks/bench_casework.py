@@ -5,8 +5,9 @@ SQLite database under benchmarks/results/casework-N/ built with ``flask demo-dat
 present; the 1,000,000 one is copied from the demo-data benchmark's demo-1m.sqlite3 if that exists,
 since building it takes minutes). The script then adds the same small fixture to each database
 (a caseworker, 200 new reports, one case with 5 incidents and 3 people) and times pages through
-the test client as that signed-in caseworker, audit writes included. It prints the median of each
-page per size and the ratio between the largest and the smallest.
+the test client as that signed-in caseworker, audit writes included, alternating between the
+databases request by request so the machine's load weighs on both alike. It prints the median of
+each page per size and the ratio between the largest and the smallest.
 """
 from __future__ import annotations
 
@@ -55,11 +56,12 @@ def prepare(size: int):
     app = create_app({"DATABASE_URL": f"sqlite:///{database}", "RATELIMIT_STORAGE_URI": "memory://"},
                      instance_path=str(folder))
     runner = app.test_cli_runner()
-    if fresh:
-        for args in (["db", "upgrade"], ["demo-data", "--incidents", str(size), "--seed", "1"]):
-            result = runner.invoke(args=args)
-            if result.exit_code:
-                raise SystemExit(result.output)
+    # A reused database is brought to the current schema first (newer migrations may exist).
+    steps = [["db", "upgrade"]] + ([["demo-data", "--incidents", str(size), "--seed", "1"]] if fresh else [])
+    for args in steps:
+        result = runner.invoke(args=args)
+        if result.exit_code:
+            raise SystemExit(result.output)
     with app.app_context():
         add_fixture(get_session())
     return app
@@ -129,17 +131,20 @@ def pages(app, client) -> dict[str, str]:
     }
 
 
-def median_ms(client, url: str, repeat: int) -> float:
-    """Median latency of a GET over ``repeat`` runs, after two warm-up runs."""
-    for _ in range(2):
-        assert client.get(url).status_code == 200, url
-    times = []
+def median_ms(clients: dict[int, object], urls: dict[int, str], repeat: int) -> dict[int, float]:
+    """Median latency of one page per size; sizes alternate request by request, so a change in
+    the machine's load during the run weighs on every size alike."""
+    for size, client in clients.items():
+        for _ in range(2):  # warm-up
+            assert client.get(urls[size]).status_code == 200, urls[size]
+    times: dict[int, list[float]] = {size: [] for size in clients}
     for _ in range(repeat):
-        start = time.perf_counter()
-        response = client.get(url)
-        times.append(time.perf_counter() - start)
-        assert response.status_code == 200, url
-    return statistics.median(times) * 1000
+        for size, client in clients.items():
+            start = time.perf_counter()
+            response = client.get(urls[size])
+            times[size].append(time.perf_counter() - start)
+            assert response.status_code == 200, urls[size]
+    return {size: statistics.median(values) * 1000 for size, values in times.items()}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -148,12 +153,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 1_000_000])
     args = parser.parse_args(argv)
-    results: dict[int, dict[str, float]] = {}
-    for size in args.sizes:
-        app = prepare(size)
-        client = signed_in_client(app)
-        results[size] = {name: median_ms(client, url, args.repeat) for name, url in pages(app, client).items()}
-        app.extensions["tracker.engine"].dispose()
+    apps = {size: prepare(size) for size in args.sizes}
+    clients = {size: signed_in_client(app) for size, app in apps.items()}
+    urls = {size: pages(apps[size], clients[size]) for size in args.sizes}
+    results: dict[int, dict[str, float]] = {size: {} for size in args.sizes}
+    for name in urls[args.sizes[0]]:
+        for size, latency in median_ms(clients, {s: urls[s][name] for s in args.sizes}, args.repeat).items():
+            results[size][name] = latency
     small, large = min(args.sizes), max(args.sizes)
     print(f"{'page':32} " + " ".join(f"{size:>12,}" for size in args.sizes) + f" {'ratio':>7}")
     for name in results[small]:

@@ -4,12 +4,15 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from tracker.casework.dedup import merge_people, suggest_duplicate_incidents, suggest_duplicate_people, unmerge_people
+from tracker.casework.dedup import (
+    merge_incidents, merge_people, suggest_duplicate_incidents, suggest_duplicate_people, unmerge_incidents,
+    unmerge_people,
+)
 from tracker.casework.errors import Conflict, InvalidTransition
 from tracker.casework.people import create_person, find_people, involve_person
-from tracker.models import AuditEvent, CasePerson, Involvement, PersonRelationship, RelativeStatus
+from tracker.models import AuditEvent, CasePerson, IncidentReport, Involvement, PersonRelationship, RelativeStatus
 from tracker.models.inputs import PersonCreate
-from tests.factories import add_status, make_case, make_incident, make_relative
+from tests.factories import add_status, make_case, make_incident, make_relative, make_report
 
 
 def _person(session, *names, **fields):
@@ -84,3 +87,33 @@ def test_merges_refuse_loops_and_repeats(session):
         merge_people(session, b, a, user_id=None)
     with pytest.raises(InvalidTransition):
         unmerge_people(session, a, user_id=None)
+
+
+def test_an_incident_merge_keeps_every_source_and_can_be_undone(session):
+    keep, drop = make_incident(session), make_incident(session)
+    first, second = make_report(session), make_report(session)
+    session.add_all([IncidentReport(incident_id=keep.id, report_id=first.id),
+                     IncidentReport(incident_id=drop.id, report_id=second.id)])
+    person = _person(session, "Aziz Tursun")
+    involve_person(session, drop.id, person, "target", user_id=None)
+    status = add_status(session, person, "detained_criminal", date(2020, 1, 1), incident_id=drop.id)
+
+    merge_incidents(session, keep, drop, user_id=None)
+    session.commit()
+    cited = session.exec(select(IncidentReport.report_id).where(IncidentReport.incident_id == keep.id)).all()
+    assert sorted(cited) == sorted([first.id, second.id])
+    assert session.exec(select(IncidentReport.report_id).where(IncidentReport.incident_id == drop.id)).all() == [
+        second.id]  # the merged incident keeps its own source too
+    assert session.get(RelativeStatus, status.id).incident_id == keep.id
+    assert suggest_duplicate_incidents(session, keep) == []  # merged incidents are not suggested
+    with pytest.raises(InvalidTransition):
+        merge_incidents(session, drop, keep, user_id=None)
+
+    unmerge_incidents(session, drop, user_id=None)
+    session.commit()
+    session.expire_all()
+    assert drop.merged_into_id is None
+    assert session.exec(select(IncidentReport.report_id).where(IncidentReport.incident_id == keep.id)).all() == [
+        first.id]
+    assert session.get(RelativeStatus, status.id).incident_id == drop.id
+    assert session.exec(select(Involvement.incident_id).where(Involvement.person_id == person.id)).one() == drop.id

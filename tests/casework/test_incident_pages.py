@@ -64,7 +64,7 @@ def test_places_are_chosen_from_the_geocoders_candidates(signed_in, session):
     assert "not among the candidates" in wrong.get_data(as_text=True)
 
 
-def test_likely_duplicates_are_listed(signed_in, session):
+def test_likely_duplicates_are_listed_merged_and_unmerged(signed_in, session):
     person = make_person(session)
     first, second = make_incident(session), make_incident(session)
     for incident in (first, second):
@@ -72,3 +72,10 @@ def test_likely_duplicates_are_listed(signed_in, session):
     session.commit()
     page = signed_in.get(f"/casework/incidents/{first.id}").get_data(as_text=True)
     assert "Possible duplicates" in page and f"/casework/incidents/{second.id}" in page
+    post(signed_in, f"/casework/incidents/{first.id}/merge", {"drop_id": str(second.id)})
+    session.refresh(second)
+    assert second.merged_into_id == first.id
+    assert "Merged into" in signed_in.get(f"/casework/incidents/{second.id}").get_data(as_text=True)
+    post(signed_in, f"/casework/incidents/{second.id}/unmerge", {})
+    session.refresh(second)
+    assert second.merged_into_id is None

@@ -1,11 +1,12 @@
-"""Deduplication: suggesting likely duplicate people and incidents, and reversible person merges.
+"""Deduplication: suggesting likely duplicate people and incidents, and reversible merges of both.
 
 Suggestions for people start from shared blind-index tokens (names across scripts and
 romanisations meet there, see ``names.py``) and add birth year, place and community. A merge
 moves the dropped person's involvements, relationships, statuses and cases to the kept person
 and marks the dropped one ``merged_into``; nothing is deleted. The ids of every moved row are
 written to the audit event (ids only, no personal data), which is what ``unmerge_people`` reads
-to put each row back.
+to put each row back. Incidents merge the same way: sources, involvements and statuses move to
+the kept incident, and the merged one stays, marked, out of counts and suggestions.
 """
 from __future__ import annotations
 
@@ -13,11 +14,11 @@ import json
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import func, update
+from sqlalchemy import delete, func, update
 from sqlmodel import Session, select
 
 from ..audit import record
-from ..models import AuditEvent, Case, CasePerson, Incident, Involvement, Person, PersonNameToken
+from ..models import AuditEvent, Case, CasePerson, Incident, IncidentReport, Involvement, Person, PersonNameToken
 from ..models import PersonRelationship, RelativeStatus
 from .errors import Conflict, InvalidTransition
 
@@ -70,10 +71,11 @@ def suggest_duplicate_incidents(session: Session, incident: Incident, *, limit: 
     people = select(Involvement.person_id).where(Involvement.incident_id == incident.id)
     by_person = session.exec(select(Involvement.incident_id).join(Incident, Incident.id == Involvement.incident_id)
                              .where(Involvement.person_id.in_(people), Incident.id != incident.id,
-                                    Incident.start_date.between(low, high)).distinct().limit(CANDIDATES)).all()
+                                    Incident.start_date.between(low, high), Incident.merged_into_id.is_(None))
+                             .distinct().limit(CANDIDATES)).all()
     nearby = session.exec(select(Incident).where(
         Incident.origin_country == incident.origin_country, Incident.start_date.between(low, high),
-        Incident.id != incident.id).limit(CANDIDATES * 4)).all()
+        Incident.id != incident.id, Incident.merged_into_id.is_(None)).limit(CANDIDATES * 4)).all()
     scores: dict[int, Suggestion] = {iid: Suggestion(iid, 1.0, ["same_people"]) for iid in by_person}
     for other in nearby:
         reasons = [name for name, same in (("same_place", other.location_id == incident.location_id
@@ -181,3 +183,50 @@ def _restore(session: Session, model, column, ids: list[int], person_id: int) ->
     """Point these rows back at the person they came from."""
     if ids:
         session.execute(update(model).where(model.id.in_(ids)).values({column.key: person_id}))
+
+
+def merge_incidents(session: Session, keep: Incident, drop: Incident, *, user_id: int | None) -> dict[str, list]:
+    """Merge ``drop`` into ``keep``: its sources, people and statuses move; the row stays, marked."""
+    if keep.id == drop.id:
+        raise Conflict("an incident cannot be merged into itself")
+    if keep.merged_into_id is not None or drop.merged_into_id is not None:
+        raise InvalidTransition("one of these incidents was already merged")
+    cited = set(session.exec(select(IncidentReport.report_id).where(IncidentReport.incident_id == keep.id)))
+    sources = [r for r in session.exec(select(IncidentReport.report_id).where(IncidentReport.incident_id == drop.id))
+               if r not in cited]
+    for report_id in sources:  # the kept incident cites the dropped one's reports too
+        session.add(IncidentReport(incident_id=keep.id, report_id=report_id))
+    taken = {(i.person_id, i.role) for i in session.exec(select(Involvement).where(Involvement.incident_id == keep.id))}
+    involvements = [i.id for i in session.exec(select(Involvement).where(Involvement.incident_id == drop.id))
+                    if (i.person_id, i.role) not in taken]
+    if involvements:
+        session.execute(update(Involvement).where(Involvement.id.in_(involvements)).values(incident_id=keep.id))
+    moved = {"into": keep.id, "sources": sources, "involvements": involvements,
+             "statuses": _move_ids(session, RelativeStatus, RelativeStatus.incident_id, drop.id, keep.id)}
+    drop.merged_into_id = keep.id
+    session.add(drop)
+    session.flush()
+    record(session, "incident.merge", user_id=user_id, object_type="incident", object_id=drop.id, detail=moved)
+    return moved
+
+
+def unmerge_incidents(session: Session, drop: Incident, *, user_id: int | None) -> None:
+    """Undo the last merge of ``drop``: take back the sources, people and statuses it gave."""
+    if drop.merged_into_id is None:
+        raise InvalidTransition("this incident is not merged")
+    event = session.exec(select(AuditEvent).where(
+        AuditEvent.action == "incident.merge", AuditEvent.object_type == "incident",
+        AuditEvent.object_id == str(drop.id)).order_by(AuditEvent.id.desc())).first()
+    if event is None or event.detail is None:
+        raise Conflict("no record of this merge was found")
+    moved = json.loads(event.detail)
+    if moved["sources"]:
+        session.execute(delete(IncidentReport).where(IncidentReport.incident_id == moved["into"],
+                                                     IncidentReport.report_id.in_(moved["sources"])))
+    _restore(session, Involvement, Involvement.incident_id, moved["involvements"], drop.id)
+    _restore(session, RelativeStatus, RelativeStatus.incident_id, moved["statuses"], drop.id)
+    drop.merged_into_id = None
+    session.add(drop)
+    session.flush()
+    record(session, "incident.unmerge", user_id=user_id, object_type="incident", object_id=drop.id,
+           detail={"from": moved["into"], "merge_event_id": event.id})

@@ -38,6 +38,8 @@ class Incident(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     is_synthetic: bool = False
+    # Set when deduplication merged this incident into another; kept so the merge can be undone.
+    merged_into_id: int | None = Field(default=None, foreign_key="incident.id", ondelete="SET NULL")
 
     codes: list["IncidentCode"] = Relationship(
         back_populates="incident", cascade_delete=True, sa_relationship_kwargs={"lazy": "selectin"}

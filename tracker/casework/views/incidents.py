@@ -9,7 +9,7 @@ from sqlmodel import select
 from ...db import get_session
 from ...models import Involvement, Location, Person
 from ..cases import case_by_reference, link_incident_to_case
-from ..dedup import suggest_duplicate_incidents
+from ..dedup import merge_incidents, suggest_duplicate_incidents, unmerge_incidents
 from ..errors import CaseworkError, NotFound
 from ..incidents import (
     get_incident, incident_links, incident_values, link_incidents, source_report_ids, update_incident,
@@ -17,7 +17,7 @@ from ..incidents import (
 from ..inputs import IncidentLinkCreate, IncidentWithSources, InvolvementCreate
 from ..people import get_person, involve_person
 from ..places import place_candidates, set_incident_place
-from . import audit_view, bp, caseworker_only, done, refused, user_id
+from . import audit_view, bp, caseworker_only, done, int_arg, refused, user_id
 from .forms import read_form
 
 
@@ -117,3 +117,29 @@ def place(incident_id: int):
     except CaseworkError as error:
         return refused(error, "casework.incident", incident_id=incident_id)
     return done(_("Place saved."), "casework.incident", incident_id=incident_id)
+
+
+@bp.post("/incidents/<int:incident_id>/merge")
+@caseworker_only
+def merge_incident(incident_id: int):
+    """Merge the incident ``drop_id`` into this one (reversible)."""
+    session = get_session()
+    keep = get_incident(session, incident_id)
+    try:
+        merge_incidents(session, keep, get_incident(session, int_arg("drop_id") or 0), user_id=user_id())
+    except CaseworkError as error:
+        return refused(error, "casework.incident", incident_id=incident_id)
+    return done(_("Incidents merged; the merge can be undone from the merged incident's page."),
+                "casework.incident", incident_id=incident_id)
+
+
+@bp.post("/incidents/<int:incident_id>/unmerge")
+@caseworker_only
+def unmerge_incident(incident_id: int):
+    """Undo the merge of this incident into another."""
+    session = get_session()
+    try:
+        unmerge_incidents(session, get_incident(session, incident_id), user_id=user_id())
+    except CaseworkError as error:
+        return refused(error, "casework.incident", incident_id=incident_id)
+    return done(_("Merge undone."), "casework.incident", incident_id=incident_id)
