@@ -5,17 +5,21 @@ relatives, its evidence rows and its place arrive together or not at all (issue 
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, UTC
+import logging
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from .. import audit
 from ..crypto import Sealer
+from ..geo import geocode_location
 from ..models import Location, Report, ReportCode, ReportedRelative
 from ..models.inputs import ReportCreate
 from .evidence import CheckedUpload, evidence_files, remove_files, store_evidence
 from .receipts import idempotency_digest, receipt_from_token
+
+logger = logging.getLogger(__name__)
 
 # Vocabulary name in report_code -> the ReportCreate field holding its codes.
 CODE_FIELDS = {"tactic": "tactics", "channel": "channels", "demand": "demands",
@@ -88,14 +92,23 @@ def store_uploads(uploads: list[CheckedUpload], store: EvidenceStore, sealer: Se
 
 
 def _place_of(session: Session, data: ReportCreate) -> int | None:
-    """A Location for the typed place, left "pending" for `flask geocode pending` (DESIGN §5).
+    """A Location for the typed place, geocoded on the spot by the configured geocoder.
 
-    tracker.geo had no resolve_place() when intake was built, so nothing is geocoded inline;
-    the typed text is sealed in the Location and never sent anywhere.
+    The default geocoder is offline, so the typed text never leaves the server (DESIGN §5); a
+    self-hosted one falls back to it. If geocoding fails for any reason the report is still
+    saved and the place stays "pending" for `flask geocode pending`: a place is never worth a
+    lost report.
     """
     if not (data.place_text or data.place_country):
         return None
     location = Location(raw_text=data.place_text, country_hint=data.place_country, status="pending")
+    if data.place_text:
+        try:
+            geocode_location(location)
+        except Exception as exc:  # noqa: BLE001 - a geocoder fault leaves the place pending, never the report unsaved
+            # Only the error's type is logged: its message could quote the place (DESIGN §2).
+            logger.warning("geocoding at submission failed (%s); the place stays pending", type(exc).__name__)
+            location.status = "pending"
     session.add(location)
     session.flush()
     return location.id
