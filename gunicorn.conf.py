@@ -13,6 +13,9 @@ accesslog = None
 errorlog = "-"
 loglevel = "warning"
 # A killed or stuck worker is replaced; the master keeps the socket, so clients see no outage.
+# The app is loaded once in the master (it opens no connection while loading), so a new worker
+# is a fork that serves at once instead of re-importing everything.
+preload_app = True
 timeout = 30
 graceful_timeout = 20
 max_requests = 2000
