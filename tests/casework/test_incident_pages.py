@@ -64,6 +64,23 @@ def test_places_are_chosen_from_the_geocoders_candidates(signed_in, session):
     assert "not among the candidates" in wrong.get_data(as_text=True)
 
 
+def test_a_place_the_gazetteer_lacks_can_be_set_by_hand(signed_in, session):
+    incident = make_incident(session)
+    post(signed_in, f"/casework/incidents/{incident.id}/place/by-hand",
+         {"name": "Camp near Kashgar", "lat": "39.4712", "lon": "76.0123", "precision": "city"})
+    location = session.exec(select(Location)).one()
+    assert (location.status, location.geocoder, location.country) == ("manual", "manual", "CN")
+    assert location.raw_text == "Camp near Kashgar" and location.name == "Camp near Kashgar"
+    assert (location.lat, location.lon) == (39.47, 76.01)  # rounded to what "city" supports
+    session.refresh(incident)
+    assert incident.location_id == location.id
+    for bad in ({"lat": "north", "lon": "76", "precision": "city"},
+                {"lat": "95", "lon": "76", "precision": "city"},
+                {"lat": "39.4", "lon": "76", "precision": "point"}):
+        post(signed_in, f"/casework/incidents/{incident.id}/place/by-hand", bad)
+    assert len(session.exec(select(Location)).all()) == 1
+
+
 def test_likely_duplicates_are_listed_merged_and_unmerged(signed_in, session):
     person = make_person(session)
     first, second = make_incident(session), make_incident(session)

@@ -4,9 +4,9 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from ..audit import record
-from ..geo import PlaceMatch, apply_match, resolve_place
+from ..geo import PlaceMatch, apply_match, correct_by_hand, resolve_place
 from ..models import Incident, Location
-from .errors import NotFound
+from .errors import CaseworkError, NotFound
 
 
 def place_candidates(text: str, country_hint: str | None = None) -> list[PlaceMatch]:
@@ -30,4 +30,28 @@ def set_incident_place(session: Session, incident: Incident, text: str, country_
     session.flush()
     record(session, "incident.place", user_id=user_id, object_type="incident", object_id=incident.id,
            detail={"location_id": location.id, "precision": location.precision})
+    return location
+
+
+# A caseworker may place a point no finer than a neighbourhood: exact points of where someone
+# lives or was seized are what the adversary wants, and exports coarsen further (DESIGN §5).
+HAND_PRECISIONS = ("country", "admin1", "city", "neighbourhood")
+
+
+def correct_incident_place(session: Session, incident: Incident, lat: float, lon: float, precision: str,
+                           name: str | None, *, user_id: int | None) -> Location:
+    """Place the incident by hand where the gazetteer has no answer; recorded as manual."""
+    if precision not in HAND_PRECISIONS:
+        raise CaseworkError("choose a precision from country to neighbourhood")
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise CaseworkError("latitude must be within ±90 and longitude within ±180")
+    location = Location(raw_text=name)
+    correct_by_hand(location, lat, lon, precision, name=name or None)
+    session.add(location)
+    session.flush()
+    incident.location_id = location.id
+    session.add(incident)
+    session.flush()
+    record(session, "incident.place_by_hand", user_id=user_id, object_type="incident", object_id=incident.id,
+           detail={"location_id": location.id, "precision": precision})
     return location

@@ -16,7 +16,7 @@ from ..incidents import (
 )
 from ..inputs import IncidentLinkCreate, IncidentWithSources, InvolvementCreate
 from ..people import get_person, involve_person
-from ..places import place_candidates, set_incident_place
+from ..places import correct_incident_place, place_candidates, set_incident_place
 from . import audit_view, bp, caseworker_only, done, int_arg, refused, user_id
 from .forms import read_form
 
@@ -114,6 +114,25 @@ def place(incident_id: int):
     try:
         set_incident_place(session, found, request.form.get("place", "").strip()[:200], country,
                            request.form.get("gazetteer_id", ""), user_id=user_id())
+    except CaseworkError as error:
+        return refused(error, "casework.incident", incident_id=incident_id)
+    return done(_("Place saved."), "casework.incident", incident_id=incident_id)
+
+
+@bp.post("/incidents/<int:incident_id>/place/by-hand")
+@caseworker_only
+def place_by_hand(incident_id: int):
+    """Place the incident at coordinates the caseworker gives (the gazetteer had no answer)."""
+    session = get_session()
+    found = get_incident(session, incident_id)
+    try:
+        lat, lon = float(request.form.get("lat", "")), float(request.form.get("lon", ""))
+    except ValueError:
+        return refused(CaseworkError(_("Latitude and longitude must be numbers.")), "casework.incident",
+                       incident_id=incident_id)
+    try:
+        correct_incident_place(session, found, lat, lon, request.form.get("precision", ""),
+                               request.form.get("name", "").strip()[:200] or None, user_id=user_id())
     except CaseworkError as error:
         return refused(error, "casework.incident", incident_id=incident_id)
     return done(_("Place saved."), "casework.incident", incident_id=incident_id)
