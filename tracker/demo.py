@@ -103,7 +103,7 @@ class DemoGenerator:
 
     def __init__(self, session: Session, seed: int):
         self.session = session
-        self.rng = random.Random(seed)  # noqa: S311 - reproducible synthetic data, not a secret
+        self.rng = random.Random(seed)  # noqa: S311 (reproducible synthetic data)  # nosec B311
         self.ids = _Ids({model.__tablename__: self._max_id(model) for model in INSERT_ORDER
                          if "id" in model.__table__.c})
         self.tactics = sorted(taxonomy.codes("tactic"))
