@@ -52,6 +52,7 @@ def test_places_are_chosen_from_the_geocoders_candidates(signed_in, session):
     incident = make_incident(session)
     page = signed_in.get(f"/casework/incidents/{incident.id}?place=Kashgar&place_country=CN").get_data(as_text=True)
     assert 'name="gazetteer_id"' in page
+    assert "GeoNames" in page and "CC BY 4.0" in page  # the gazetteer's licence asks for attribution
     chosen = page.split('name="gazetteer_id" value="', 1)[1].split('"', 1)[0]
     post(signed_in, f"/casework/incidents/{incident.id}/place", {"place": "Kashgar", "place_country": "CN",
                                                                 "gazetteer_id": chosen})

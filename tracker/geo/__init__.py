@@ -28,3 +28,5 @@ def init_app(app: Flask) -> None:
     parse_setting(app.config.get("GEOCODER", "offline"))
     app.extensions.setdefault(EXTENSION, None)
     app.cli.add_command(geocode_cli)
+    # GeoNames is CC BY 4.0: pages that show geocoded places carry this line.
+    app.jinja_env.globals.setdefault("geonames_attribution", ATTRIBUTION)
