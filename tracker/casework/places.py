@@ -23,12 +23,18 @@ def set_incident_place(session: Session, incident: Incident, text: str, country_
         raise NotFound("that place is not among the candidates")
     location = Location(raw_text=text, country_hint=country_hint)
     apply_match(location, chosen, manual=True)
+    return _place_incident(session, incident, location, "incident.place", user_id)
+
+
+def _place_incident(session: Session, incident: Incident, location: Location, action: str,
+                    user_id: int | None) -> Location:
+    """Store the new Location, point the incident at it and audit the change."""
     session.add(location)
     session.flush()
     incident.location_id = location.id
     session.add(incident)
     session.flush()
-    record(session, "incident.place", user_id=user_id, object_type="incident", object_id=incident.id,
+    record(session, action, user_id=user_id, object_type="incident", object_id=incident.id,
            detail={"location_id": location.id, "precision": location.precision})
     return location
 
@@ -47,11 +53,4 @@ def correct_incident_place(session: Session, incident: Incident, lat: float, lon
         raise CaseworkError("latitude must be within ±90 and longitude within ±180")
     location = Location(raw_text=name)
     correct_by_hand(location, lat, lon, precision, name=name or None)
-    session.add(location)
-    session.flush()
-    incident.location_id = location.id
-    session.add(incident)
-    session.flush()
-    record(session, "incident.place_by_hand", user_id=user_id, object_type="incident", object_id=incident.id,
-           detail={"location_id": location.id, "precision": precision})
-    return location
+    return _place_incident(session, incident, location, "incident.place_by_hand", user_id)
