@@ -157,12 +157,7 @@ def unmerge_people(session: Session, drop: Person, *, user_id: int | None) -> No
     """Undo the last merge of ``drop``: put back every row its audit event says was moved."""
     if drop.merged_into_id is None:
         raise InvalidTransition("this person is not merged")
-    event = session.exec(select(AuditEvent).where(
-        AuditEvent.action == "person.merge", AuditEvent.object_type == "person",
-        AuditEvent.object_id == str(drop.id)).order_by(AuditEvent.id.desc())).first()
-    if event is None or event.detail is None:
-        raise Conflict("no record of this merge was found")
-    moved = json.loads(event.detail)
+    event, moved = _last_merge(session, "person", drop.id)
     keep_id = moved["into"]
     _restore(session, Involvement, Involvement.person_id, moved["involvements"], drop.id)
     _restore(session, PersonRelationship, PersonRelationship.person_id, moved["relationships_from"], drop.id)
@@ -177,6 +172,16 @@ def unmerge_people(session: Session, drop: Person, *, user_id: int | None) -> No
     session.flush()
     record(session, "person.unmerge", user_id=user_id, object_type="person", object_id=drop.id,
            detail={"from": keep_id, "merge_event_id": event.id})
+
+
+def _last_merge(session: Session, object_type: str, drop_id: int) -> tuple[AuditEvent, dict]:
+    """The latest merge event of this person or incident and the ids it says were moved."""
+    event = session.exec(select(AuditEvent).where(
+        AuditEvent.action == f"{object_type}.merge", AuditEvent.object_type == object_type,
+        AuditEvent.object_id == str(drop_id)).order_by(AuditEvent.id.desc())).first()
+    if event is None or event.detail is None:
+        raise Conflict("no record of this merge was found")
+    return event, json.loads(event.detail)
 
 
 def _restore(session: Session, model, column, ids: list[int], person_id: int) -> None:
@@ -214,12 +219,7 @@ def unmerge_incidents(session: Session, drop: Incident, *, user_id: int | None) 
     """Undo the last merge of ``drop``: take back the sources, people and statuses it gave."""
     if drop.merged_into_id is None:
         raise InvalidTransition("this incident is not merged")
-    event = session.exec(select(AuditEvent).where(
-        AuditEvent.action == "incident.merge", AuditEvent.object_type == "incident",
-        AuditEvent.object_id == str(drop.id)).order_by(AuditEvent.id.desc())).first()
-    if event is None or event.detail is None:
-        raise Conflict("no record of this merge was found")
-    moved = json.loads(event.detail)
+    event, moved = _last_merge(session, "incident", drop.id)
     if moved["sources"]:
         session.execute(delete(IncidentReport).where(IncidentReport.incident_id == moved["into"],
                                                      IncidentReport.report_id.in_(moved["sources"])))

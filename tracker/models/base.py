@@ -51,3 +51,14 @@ def Code(vocabulary: str):  # noqa: N802 - reads as a type in annotations: Code(
 
 
 Country = Annotated[str, AfterValidator(_country_check)]
+
+
+class HasCodes:
+    """A row whose taxonomy codes are child rows (``codes``: vocabulary, code), like reports and incidents.
+
+    No annotation for ``codes`` here: SQLModel would take it for a column; each table declares it.
+    """
+
+    def codes_of(self, vocabulary: str) -> list[str]:
+        """The row's codes from one vocabulary (tactic, channel, demand, perpetrator_type), sorted."""
+        return sorted(c.code for c in self.codes if c.vocabulary == vocabulary)  # type: ignore[attr-defined]

@@ -5,11 +5,11 @@ from datetime import date, datetime
 from sqlalchemy import Column, Index, UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
-from .base import CODE_LENGTH, utcnow
+from .base import CODE_LENGTH, HasCodes, utcnow
 from .types import SealedText
 
 
-class Incident(SQLModel, table=True):
+class Incident(HasCodes, SQLModel, table=True):
     """One event of repression, as a caseworker established it from one or more reports."""
 
     __table_args__ = (
@@ -45,10 +45,6 @@ class Incident(SQLModel, table=True):
         back_populates="incident", cascade_delete=True, sa_relationship_kwargs={"lazy": "selectin"}
     )
     involvements: list["Involvement"] = Relationship(back_populates="incident", cascade_delete=True)
-
-    def codes_of(self, vocabulary: str) -> list[str]:
-        """The incident's codes from one vocabulary (tactic, channel, demand)."""
-        return sorted(c.code for c in self.codes if c.vocabulary == vocabulary)
 
 
 class IncidentCode(SQLModel, table=True):

@@ -6,11 +6,11 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, Relationship, SQLModel
 
-from .base import CODE_LENGTH, SHORT_TEXT, utcnow
+from .base import CODE_LENGTH, HasCodes, SHORT_TEXT, utcnow
 from .types import SealedText
 
 
-class Report(SQLModel, table=True):
+class Report(HasCodes, SQLModel, table=True):
     """One submission, kept as sent. Corrections and additions are new rows (``follow_up_of``)."""
 
     __table_args__ = (Index("ix_report_queue", "status", "submitted_at", "id"),)
@@ -63,10 +63,6 @@ class Report(SQLModel, table=True):
     relatives: list["ReportedRelative"] = Relationship(back_populates="report", cascade_delete=True)
     evidence: list["Evidence"] = Relationship(back_populates="report", cascade_delete=True)
     messages: list["Message"] = Relationship(back_populates="report", cascade_delete=True)
-
-    def codes_of(self, vocabulary: str) -> list[str]:
-        """The codes the reporter chose from one vocabulary (tactic, channel, demand, ...)."""
-        return sorted(c.code for c in self.codes if c.vocabulary == vocabulary)
 
 
 class ReportCode(SQLModel, table=True):
