@@ -25,10 +25,17 @@ FORMAT_VERSION = 1
 NONCE_SIZE = 12
 
 # Receipt digests are slow as well as keyed, so a stolen database plus a stolen index key still
-# costs an attacker real work per guess. The parameters follow OWASP's Argon2id minimum
-# (19 MiB, 2 passes); receipts carry 80 bits, so this is defence in depth, not the main wall.
-RECEIPT_TIME_COST = 2
-RECEIPT_MEMORY_KIB = 19 * 1024
+# costs an attacker real work per guess. Receipts carry 80 random bits, so the slowness is
+# defence in depth, not the main wall: even at 1 ms a guess on a million cores, finding one
+# receipt takes about 2^79 ms / 10^6, some 19 million years. Version 1 (OWASP's password minimum,
+# 19 MiB, 2 passes, ~20 ms) made each submission cost 20 times a database write and gave anyone
+# sending receipt checks a cheap way to burn the server's CPU; version 2 (2 MiB, one pass,
+# ~1 ms) is still memory-hard, about a thousand times an HMAC, and what new receipts get.
+# A digest records its version ("2$..."; version 1 digests are bare hex), and a receipt check
+# tries every version, so receipts issued before the change keep working (and are re-digested
+# with the current version when opened: followup.find_by_receipt).
+RECEIPT_PROFILES = {1: (2, 19 * 1024), 2: (1, 2 * 1024)}  # version -> (passes, memory in KiB)
+RECEIPT_VERSION = 2
 
 
 class SealError(Exception):
@@ -100,19 +107,27 @@ class Sealer:
         key = hmac.new(self._index_key, b"token:" + purpose.encode(), hashlib.sha256).digest()
         return hmac.new(key, token.encode("utf-8"), hashlib.sha256).hexdigest()
 
-    def receipt_digest(self, receipt: str) -> str:
-        """The keyed slow digest stored in place of a reporter's receipt code."""
+    def receipt_digest(self, receipt: str, version: int = RECEIPT_VERSION) -> str:
+        """The keyed slow digest stored in place of a reporter's receipt code (64 characters)."""
+        time_cost, memory_kib = RECEIPT_PROFILES[version]
         salt = hmac.new(self._index_key, b"receipt-salt", hashlib.sha256).digest()[:16]
+        # Version 1 digests were bare hex of 32 bytes; later ones say their version in the
+        # column's 64 characters: "2$" and 31 bytes.
+        prefix = "" if version == 1 else f"{version}$"
         raw = hash_secret_raw(
             receipt.encode("utf-8"),
             salt,
-            time_cost=RECEIPT_TIME_COST,
-            memory_cost=RECEIPT_MEMORY_KIB,
+            time_cost=time_cost,
+            memory_cost=memory_kib,
             parallelism=1,
-            hash_len=32,
+            hash_len=32 - len(prefix) // 2,
             type=Type.ID,
         )
-        return raw.hex()
+        return prefix + raw.hex()
+
+    def receipt_digests(self, receipt: str) -> dict[int, str]:
+        """The receipt's digest under every version a stored digest may have (to look it up)."""
+        return {version: self.receipt_digest(receipt, version) for version in RECEIPT_PROFILES}
 
 
 def _aad(purpose: str, kid: bytes) -> bytes:

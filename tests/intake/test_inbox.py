@@ -23,6 +23,23 @@ def receipt(client) -> str:
     return receipt_of(response)
 
 
+def test_a_receipt_digested_under_the_old_profile_still_opens_and_is_upgraded(app, client, session, receipt):
+    from tracker.crypto import RECEIPT_VERSION, get_sealer
+
+    report = session.exec(select(Report)).one()
+    with app.app_context():
+        sealer = get_sealer()
+        report.receipt_digest = sealer.receipt_digest(receipt, version=1)  # as stored before version 2
+        session.add(report)
+        session.commit()
+        current = sealer.receipt_digest(receipt, version=RECEIPT_VERSION)
+    assert "$" not in report.receipt_digest and current.startswith(f"{RECEIPT_VERSION}$")
+    response = open_report(client, receipt)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/my-report")
+    session.expire_all()
+    assert session.get(Report, report.id).receipt_digest == current
+
+
 def caseworker_asks(session, body: str = "Which city was your brother taken to?") -> Message:
     report = session.exec(select(Report)).first()
     message = Message(report_id=report.id, direction="to_reporter", body=body)

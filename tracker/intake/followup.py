@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from .. import audit
-from ..crypto import Sealer
+from ..crypto import RECEIPT_VERSION, Sealer
 from ..models import Location, Message, Report, utcnow
 from .evidence import CheckedUpload, evidence_files, remove_files
 from .receipts import normalise_receipt
@@ -27,13 +27,20 @@ def reporter_status(status: str) -> str:
 def find_by_receipt(session: Session, typed: str, sealer: Sealer) -> Report | None:
     """The original report this receipt opens, or None (wrong, malformed or deleted alike)."""
     receipt = normalise_receipt(typed)
-    # The slow digest runs for malformed input too, so timing tells nothing either.
-    digest = sealer.receipt_digest(receipt or typed[:40])
+    # The slow digests run for malformed input too, so timing tells nothing either.
+    digests = sealer.receipt_digests(receipt or typed[:40])
     if receipt is None:
         return None
-    return session.exec(
-        select(Report).where(Report.receipt_digest == digest, Report.follow_up_of_id.is_(None))
-    ).first()
+    report = session.exec(select(Report).where(
+        Report.receipt_digest.in_(digests.values()), Report.follow_up_of_id.is_(None))).first()
+    current = digests[RECEIPT_VERSION]
+    if report is not None and report.receipt_digest != current:
+        # Issued under an older digest profile: the receipt is in hand now, so store the
+        # current digest; once no old digest is left, its profile can be retired.
+        report.receipt_digest = current
+        session.add(report)
+        session.commit()
+    return report
 
 
 def thread(session: Session, report: Report, *, mark_read: bool = True) -> list[Message]:
