@@ -25,10 +25,11 @@ def create_app(test_config: Mapping[str, Any] | None = None, instance_path: str 
     config.load(app, test_config)
 
     from . import analytics, api, audit, cli, crypto, db, health, i18n, intake, limits, maintenance, security, staff
-    from . import casework, errors, geo
+    from . import casework, errors, geo, key_check
 
     crypto.init_app(app)
     db.init_app(app)
+    key_check.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     limits.init_app(app)

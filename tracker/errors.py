@@ -16,15 +16,17 @@ from sqlalchemy.exc import DBAPIError, OperationalError, StatementError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .crypto import SealError
+from .key_check import KeyringMismatch
 from .models.types import KeyringUnavailable
 
 log = logging.getLogger(__name__)
 
-# The failures that mean "could not store safely now": the keyring is missing or does not open
-# a value, the database is unreachable or refuses the write, or the disk is full (OSError).
-# SQLAlchemy wraps an error raised while sealing a parameter in a StatementError.
-STORAGE_FAILURES: tuple[type[Exception], ...] = (KeyringUnavailable, SealError, OperationalError, DBAPIError,
-                                                 StatementError, OSError)
+# The failures that mean "could not store safely now": the keyring is missing, does not open a
+# value or is not the one that sealed the database, the database is unreachable or refuses the
+# write, or the disk is full (OSError). SQLAlchemy wraps an error raised while sealing a
+# parameter in a StatementError.
+STORAGE_FAILURES: tuple[type[Exception], ...] = (KeyringUnavailable, KeyringMismatch, SealError, OperationalError,
+                                                 DBAPIError, StatementError, OSError)
 # Methods no route uses: TRACE echoes requests (cross-site tracing); OPTIONS would advertise
 # routes to cross-origin callers that this app never serves.
 REFUSED_METHODS = frozenset({"TRACE", "TRACK", "CONNECT", "OPTIONS"})

@@ -12,8 +12,9 @@ from tests.factories import make_case, make_person, make_report
 from tracker import create_app
 from tracker.config import generate_keys, read_keys_file, write_keys_file
 from tracker.crypto import get_sealer
+from tracker.key_check import require_matching_keyring
 from tracker.maintenance.reseal import key_id_of, sealed_columns
-from tracker.models import Person, Report
+from tracker.models import DataKeyCheck, Person, Report
 
 from .helpers import add_evidence_file
 
@@ -124,3 +125,54 @@ def test_every_sealed_column_is_found_by_introspection():
                 ("staff_user", "totp_secret"), ("geocode_cache", "result"), ("case_note", "body")}
     assert expected <= found
     assert all(c.purpose for c in sealed_columns())
+
+
+def _check_rows(app) -> dict[str, object]:
+    """key id -> retired_at, from the key check table."""
+    with app.extensions["tracker.engine"].connect() as connection:
+        return dict(connection.execute(select(DataKeyCheck.key_id, DataKeyCheck.retired_at)).all())
+
+
+def test_rotation_records_the_new_keys_check_value_before_writing_keys_json(keyed_app, tmp_path):
+    _populate(keyed_app, tmp_path)
+    runner = keyed_app.test_cli_runner()
+    assert runner.invoke(args=["keys", "rotate", "--prepare"]).exit_code == 0
+    prepared = read_keys_file(str(tmp_path / "instance"))
+    assert set(_check_rows(keyed_app)) == set(prepared["DATA_KEYS"])
+    assert runner.invoke(args=["keys", "rotate"]).exit_code == 0
+    assert set(_check_rows(keyed_app)) == set(read_keys_file(str(tmp_path / "instance"))["DATA_KEYS"])
+
+
+def test_retire_refuses_while_values_are_sealed_with_the_key_then_removes_it(keyed_app, tmp_path):
+    _populate(keyed_app, tmp_path)
+    old = keyed_app.config["ACTIVE_DATA_KEY"]
+    runner = keyed_app.test_cli_runner()
+    assert runner.invoke(args=["keys", "rotate", "--prepare"]).exit_code == 0
+    url = keyed_app.extensions["tracker.engine"].url.render_as_string(False)
+    server = _app_from_keys_file(tmp_path, url)
+    refused = server.test_cli_runner().invoke(args=["keys", "retire", old])
+    assert refused.exit_code != 0 and "is the active key" in refused.output
+    assert runner.invoke(args=["keys", "rotate"]).exit_code == 0
+    with keyed_app.app_context(), Session(keyed_app.extensions["tracker.engine"]) as session:
+        make_report(session, narrative="written by a stale server")  # sealed with the old key again
+    rotated = _app_from_keys_file(tmp_path, url)
+    refused = rotated.test_cli_runner().invoke(args=["keys", "retire", old])
+    assert refused.exit_code != 0 and "still seals 1 values (report: 1)" in refused.output, refused.output
+    assert old in read_keys_file(str(tmp_path / "instance"))["DATA_KEYS"]
+    assert rotated.test_cli_runner().invoke(args=["keys", "reseal"]).exit_code == 0
+    retired = rotated.test_cli_runner().invoke(args=["keys", "retire", old])
+    assert retired.exit_code == 0, retired.output
+    stored = read_keys_file(str(tmp_path / "instance"))
+    assert old not in stored["DATA_KEYS"] and stored["ACTIVE_DATA_KEY"] in stored["DATA_KEYS"]
+    assert _check_rows(rotated)[old] is not None
+    assert sorted(p.name for p in (tmp_path / "instance").iterdir()) == ["keys.json"]  # no temporary left
+    after = _app_from_keys_file(tmp_path, url)  # a server started with the smaller ring may write
+    with after.app_context():
+        require_matching_keyring()
+    for application in (server, rotated, after):
+        application.extensions["tracker.engine"].dispose()
+
+
+def test_retire_refuses_a_key_that_is_not_in_the_ring(runner):
+    result = runner.invoke(args=["keys", "retire", "nosuchkey"])
+    assert result.exit_code != 0 and "not in the keyring" in result.output

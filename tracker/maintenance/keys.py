@@ -5,6 +5,8 @@ throughout. Running app servers load the ring at start, so on a live system rota
 steps: ``keys rotate --prepare`` (the new key joins the ring, inactive), reload the servers,
 then ``keys rotate`` (activate it and re-seal). When keys come from the environment, the
 command prints the new variables instead of writing them, and ``keys reseal`` does the rest.
+A new key's check value is recorded in the database before the key is written anywhere, so
+app servers accept it (tracker.key_check); ``keys retire`` drops a key nothing uses any more.
 """
 from __future__ import annotations
 
@@ -20,7 +22,8 @@ from .. import audit
 from ..config import check_secrets, new_data_key, read_keys_file, write_keys_file
 from ..crypto import Sealer
 from ..db import get_engine, get_session
-from .reseal import DEFAULT_BATCH_SIZE, reseal_everything, sealed_columns, values_by_key
+from ..key_check import KeyringMismatch, keyring_of, mark_retired, require_matching_keyring, verify_keyring
+from .reseal import DEFAULT_BATCH_SIZE, reseal_everything, sealed_columns, values_by_key, values_by_table
 
 NEXT_KEY = "NEXT_DATA_KEY"
 
@@ -72,22 +75,30 @@ def keys_cli() -> None:
 @click.option("--batch-size", default=DEFAULT_BATCH_SIZE, show_default=True)
 def rotate_command(prepare: bool, batch_size: int) -> None:
     """Add a new data key, make it active and re-seal all personal data under it."""
+    require_matching_keyring()
     if keys_from_environment():
         _print_environment_rotation()
         return
     stored = read_keys_file(current_app.instance_path) or {}
     if prepare:
         key_id = prepare_key(stored)
-        write_keys_file(current_app.instance_path, stored)
+        _record_and_write(stored)
         click.echo(f"Added data key {key_id!r} to keys.json, not yet active. Reload every app "
                    "server so it can read values sealed with it, then run `flask keys rotate`.")
         return
     key_id = activate_key(stored)
-    write_keys_file(current_app.instance_path, stored)
+    _record_and_write(stored)
     click.echo(f"Data key {key_id!r} is now active in keys.json; old keys stay to open old values.")
     counts = reseal_with(stored, batch_size)
     click.echo(f"Re-sealed {sum(counts.values())} values and files: {json.dumps(counts)}")
     click.echo("Reload the app servers so they seal new data with the new key. Back up keys.json now.")
+
+
+def _record_and_write(stored: dict[str, Any]) -> None:
+    """Record the ring's new key in the database, then write keys.json (in that order, so no
+    server can load a key the database would refuse)."""
+    verify_keyring(get_engine(), keyring_of(stored))
+    write_keys_file(current_app.instance_path, stored)
 
 
 def _print_environment_rotation() -> None:
@@ -106,13 +117,19 @@ def _print_environment_rotation() -> None:
 @click.option("--batch-size", default=DEFAULT_BATCH_SIZE, show_default=True)
 def reseal_command(batch_size: int) -> None:
     """Re-seal every value not yet under the active key (safe to repeat, resumes after a stop)."""
+    require_matching_keyring()
     counts = reseal_with(dict(current_app.config), batch_size)
     click.echo(f"Re-sealed {sum(counts.values())} values and files: {json.dumps(counts)}")
 
 
 @keys_cli.command("status")
 def status_command() -> None:
-    """Show how many sealed values and files each data key seals."""
+    """Show whether the keyring matches the database, and what each data key seals."""
+    try:
+        verify_keyring(get_engine(), keyring_of(current_app.config))
+        click.echo("The keyring matches the database's key check values.")
+    except KeyringMismatch as exc:
+        click.echo(f"KEYRING MISMATCH: {exc}. The app refuses to write until this is fixed.", err=True)
     counts = values_by_key(get_engine())
     active = current_app.config["ACTIVE_DATA_KEY"]
     for key_id in current_app.config["DATA_KEYS"]:
@@ -120,3 +137,41 @@ def status_command() -> None:
         click.echo(f"{key_id}{marker}: {counts.pop(key_id, 0)} values")
     for key_id, count in counts.items():
         click.echo(f"{key_id} (NOT IN THE RING): {count} values", err=True)
+
+
+@keys_cli.command("retire")
+@click.argument("key_id")
+def retire_command(key_id: str) -> None:
+    """Remove data key KEY_ID from the ring, once no value or evidence file is sealed with it."""
+    require_matching_keyring()
+    config = current_app.config
+    if key_id not in config["DATA_KEYS"]:
+        raise click.ClickException(f"Data key {key_id!r} is not in the keyring.")
+    if key_id == config["ACTIVE_DATA_KEY"]:
+        raise click.ClickException(f"Data key {key_id!r} is the active key; rotate first.")
+    still_sealed = values_by_table(get_engine(), key_id)
+    if still_sealed:
+        tables = ", ".join(f"{table}: {count}" for table, count in sorted(still_sealed.items()))
+        raise click.ClickException(f"Data key {key_id!r} still seals {sum(still_sealed.values())} values "
+                                   f"({tables}). Run `flask keys reseal` first.")
+    if keys_from_environment():
+        ring = {kid: key for kid, key in config["DATA_KEYS"].items() if kid != key_id}
+        click.echo("Nothing is sealed with it. Keys come from the environment: set this on every "
+                   f"app server and restart them:\nTRACKER_DATA_KEYS='{json.dumps(ring)}'")
+    else:
+        _remove_from_keys_file(key_id)
+        click.echo(f"Data key {key_id!r} removed from keys.json.")
+    with get_engine().begin() as connection:
+        mark_retired(connection, key_id)
+    click.echo("Backups made while it was active need it to be read: keep the keys.json of that "
+               "time with them, offline, for as long as you keep those backups.")
+
+
+def _remove_from_keys_file(key_id: str) -> None:
+    """Drop one key from keys.json, written atomically (tracker.config.write_keys_file)."""
+    stored = read_keys_file(current_app.instance_path) or {}
+    stored["DATA_KEYS"] = {kid: key for kid, key in stored["DATA_KEYS"].items() if kid != key_id}
+    if stored.get(NEXT_KEY) == key_id:
+        stored.pop(NEXT_KEY)
+    check_secrets(stored)
+    write_keys_file(current_app.instance_path, stored)

@@ -132,15 +132,23 @@ def reseal_everything(engine: Engine, sealer: Sealer, size: int = DEFAULT_BATCH_
     return counts
 
 
-def values_by_key(engine: Engine) -> Counter:
-    """How many sealed values and evidence files each key id seals (to know when one can go)."""
-    counts: Counter = Counter()
+def _key_ids_by_table(engine: Engine) -> Iterator[tuple[str, str]]:
+    """(table name, key id) for every sealed value and evidence file."""
     for table in {c.table for c in sealed_columns()}:
         columns = [c.column for c in sealed_columns() if c.table is table]
         for rows in _batches(engine, table, columns, 5000):
-            counts.update(key_id_of(raw) for row in rows for raw in row[1:] if raw is not None)
+            yield from ((table.name, key_id_of(raw)) for row in rows for raw in row[1:] if raw is not None)
     for name in evidence_names(engine):
         path = evidence_path(name)
         if path.exists():
-            counts[key_id_of(path.read_bytes()[:64])] += 1
-    return counts
+            yield "evidence files", key_id_of(path.read_bytes()[:64])
+
+
+def values_by_key(engine: Engine) -> Counter:
+    """How many sealed values and evidence files each key id seals (to know when one can go)."""
+    return Counter(key_id for _table, key_id in _key_ids_by_table(engine))
+
+
+def values_by_table(engine: Engine, key_id: str) -> Counter:
+    """How many values each table (and the evidence folder) still holds sealed with ``key_id``."""
+    return Counter(table for table, kid in _key_ids_by_table(engine) if kid == key_id)

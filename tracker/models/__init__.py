@@ -7,13 +7,14 @@ from .audit import AuditEvent
 from .base import utcnow
 from .cases import Case, CaseNote, CasePerson, Intervention
 from .incidents import Incident, IncidentCode, IncidentLink, IncidentReport, Involvement
+from .keys import DataKeyCheck
 from .people import Person, PersonNameToken, PersonRelationship, RelativeStatus
 from .places import GeocodeCache, Location
 from .reports import CustodyEvent, Evidence, Message, Report, ReportCode, ReportedRelative
 from .staff import ApiToken, RecoveryCode, StaffSession, User
 
 __all__ = [
-    "ApiToken", "AuditEvent", "Case", "CaseNote", "CasePerson", "CustodyEvent", "Evidence",
+    "ApiToken", "AuditEvent", "Case", "CaseNote", "CasePerson", "CustodyEvent", "DataKeyCheck", "Evidence",
     "GeocodeCache", "Incident", "IncidentCode", "IncidentLink", "IncidentReport", "Intervention",
     "Involvement", "Location", "Message", "Person", "PersonNameToken", "PersonRelationship",
     "RecoveryCode", "RelativeStatus", "Report", "ReportCode", "ReportedRelative", "StaffSession",
