@@ -32,15 +32,25 @@ class Joins:
     def __init__(self, base: FromClause):
         self.source = base
         self._made: dict[str, object] = {}
+        # Codes are left-joined so that incidents without a code of a vocabulary still reach the
+        # table's total; ``in_cells`` tells the rows that also belong in a cell.
+        self.code_aliases: list = []
 
     def code(self, vocabulary: str):
-        """An alias of incident_code for one vocabulary, joined once (a row per code)."""
+        """An alias of incident_code for one vocabulary, left-joined once (a row per code)."""
         if vocabulary not in self._made:
             alias = aliased(IncidentCode, name=f"code_{vocabulary}")
-            self.source = self.source.join(alias, and_(alias.incident_id == Incident.id,
-                                                       alias.vocabulary == vocabulary))
+            self.source = self.source.outerjoin(alias, and_(alias.incident_id == Incident.id,
+                                                            alias.vocabulary == vocabulary))
             self._made[vocabulary] = alias
+            self.code_aliases.append(alias)
         return self._made[vocabulary]
+
+    def in_cells(self) -> ColumnElement | None:
+        """True for a row that has a code of every vocabulary the breakdown is by (None: all rows)."""
+        if not self.code_aliases:
+            return None
+        return and_(*(alias.incident_id.is_not(None) for alias in self.code_aliases))
 
     def perpetrator(self):
         """Perpetrator involvements, left-joined so incidents with none stay as "unknown"."""

@@ -16,9 +16,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 
-from sqlalchemy import and_, exists, func, literal, or_, select, true
+from sqlalchemy import String, and_, case, cast, exists, func, literal, null, or_, select, true, union_all
 from sqlalchemy.orm import aliased
-from sqlalchemy.sql import ColumnElement, Select
+from sqlalchemy.sql import ColumnElement, CompoundSelect
 from sqlmodel import Session
 
 from ..models import Incident, IncidentReport, Involvement, RelativeStatus, Report
@@ -96,61 +96,68 @@ def _dimensions(names: Sequence[str], catalogue: Mapping[str, Dimension]) -> lis
     return [catalogue[name] for name in names]
 
 
-def incident_query(names: Sequence[str], filters: Filters) -> tuple[Select, Select]:
-    """The cell query and the total query for incidents broken down by ``names``."""
+def counts_query(joins: Joins, columns: Sequence[ColumnElement], subject: ColumnElement,
+                 where: Sequence[ColumnElement]) -> CompoundSelect:
+    """The cells and the total of one table in a single statement.
+
+    The rows that count (consent rule, filters, joins) are gathered once into a materialised
+    common table expression; the same statement then groups them into cells and counts the
+    distinct people among all of them. The total used to be a second query repeating the
+    consent rule and the joins, and at a million incidents it cost as much as the table did.
+    Rows that lack a code of a breakdown's vocabulary (codes are left-joined) reach the total
+    but no cell, as before.
+    """
+    in_cells = joins.in_cells()
+    flag = [case((in_cells, 1), else_=0).label("in_cells")] if in_cells is not None else []
+    counted = (select(*(column.label(f"d{index}") for index, column in enumerate(columns)),
+                      subject.label("subject"), *flag)
+               .select_from(joins.source).where(*where).cte("counted").prefix_with("MATERIALIZED"))
+    keys = [counted.c[f"d{index}"] for index in range(len(columns))]
+    people = func.count(counted.c.subject.distinct())
+    cells = select(literal(0).label("is_total"), *keys, people).group_by(*keys)
+    if in_cells is not None:
+        cells = cells.where(counted.c.in_cells == 1)
+    total = select(literal(1), *(cast(null(), String) for _ in keys), people)
+    return union_all(cells, total)
+
+
+def incident_query(names: Sequence[str], filters: Filters) -> CompoundSelect:
+    """People targeted by counted incidents, broken down by ``names``, with the total."""
     target = aliased(Involvement, name="target")
     joins = Joins(Incident.__table__)
     columns = [dimension.expression(joins) for dimension in _dimensions(names, INCIDENT_DIMENSIONS)]
-    # The target is joined after the dimensions' inner joins, so SQLite's planner (which keeps
-    # outer joins in place) can drive the query from the codes' index first.
     joins.source = joins.source.outerjoin(target, and_(target.incident_id == Incident.id, target.role == "target"))
     # Negative ids stand for incidents without a recorded target, so they never collide.
     subject = func.coalesce(target.person_id, literal(0) - Incident.id)
-    where = filter_clauses(filters)
-    cells = select(*columns, func.count(subject.distinct())).select_from(joins.source).where(*where)
-    total_from = Incident.__table__.outerjoin(target, and_(target.incident_id == Incident.id, target.role == "target"))
-    total = select(func.count(subject.distinct())).select_from(total_from).where(*where)
-    return cells.group_by(*columns), total
+    return counts_query(joins, columns, subject, filter_clauses(filters))
 
 
-def relative_query(names: Sequence[str], filters: Filters,
-                   where: Sequence[ColumnElement] = ()) -> tuple[Select, Select]:
-    """The cell and total queries for relatives (distinct people) by their statuses."""
+def relative_query(names: Sequence[str], filters: Filters, where: Sequence[ColumnElement] = ()) -> CompoundSelect:
+    """Relatives (distinct people) of counted incidents by their statuses, with the total."""
     joins = Joins(RelativeStatus.__table__.join(Incident, Incident.id == RelativeStatus.incident_id))
     columns = [dimension.expression(joins) for dimension in _dimensions(names, RELATIVE_DIMENSIONS)]
-    conditions = [*filter_clauses(filters), *where]
-    subject = RelativeStatus.person_id.distinct()
-    cells = select(*columns, func.count(subject)).select_from(joins.source).where(*conditions)
-    total = select(func.count(subject)).select_from(joins.source).where(*conditions)
-    return cells.group_by(*columns), total
+    return counts_query(joins, columns, RelativeStatus.person_id, [*filter_clauses(filters), *where])
 
 
-def run(session: Session, queries: tuple[Select, Select], names: Sequence[str], total_key: tuple,
-        totals: dict | None = None) -> ReleasedTable:
-    """Execute a cell and total query and pass the counts through disclosure control.
-
-    The total does not depend on the breakdown: a caller showing many breakdowns of the same
-    data (the dashboard) passes one ``totals`` dict so each total is computed once.
-    """
-    cells_query, total_query = queries
+def run(session: Session, query: CompoundSelect, names: Sequence[str]) -> ReleasedTable:
+    """Execute a table's statement and pass its counts through disclosure control."""
     counts: dict[Key, int] = {}
-    for row in session.execute(cells_query):
-        counts[tuple(str(value) for value in row[:-1])] = int(row[-1])
-    totals = {} if totals is None else totals
-    if total_key not in totals:
-        totals[total_key] = int(session.execute(total_query).scalar_one())
-    return release(names, counts, totals[total_key])
+    total = 0
+    for is_total, *values, people in session.execute(query):
+        if is_total:
+            total = int(people)
+        else:
+            counts[tuple(str(value) for value in values)] = int(people)
+    return release(names, counts, total)
 
 
-def incident_table(session: Session, names: Sequence[str], filters: Filters = NO_FILTERS,
-                   totals: dict | None = None) -> ReleasedTable:
+def incident_table(session: Session, names: Sequence[str], filters: Filters = NO_FILTERS) -> ReleasedTable:
     """People targeted, broken down by incident dimensions, safe to publish."""
-    return run(session, incident_query(names, filters), names, ("incidents", filters), totals)
+    return run(session, incident_query(names, filters), names)
 
 
 def relative_table(session: Session, names: Sequence[str], filters: Filters = NO_FILTERS,
-                   group: str | None = None, retaliation_only: bool = False,
-                   totals: dict | None = None) -> ReleasedTable:
+                   group: str | None = None, retaliation_only: bool = False) -> ReleasedTable:
     """Relatives by status, optionally one status group (e.g. "detention") or in retaliation only."""
     where: list[ColumnElement] = []
     if group:
@@ -159,5 +166,4 @@ def relative_table(session: Session, names: Sequence[str], filters: Filters = NO
         where.append(RelativeStatus.status.in_([t.code for t in taxonomy.terms("relative_status") if t.group == group]))
     if retaliation_only:
         where.append(RelativeStatus.in_retaliation.in_(("yes", "likely")))
-    key = ("relatives", filters, group, retaliation_only)
-    return run(session, relative_query(names, filters, where), names, key, totals)
+    return run(session, relative_query(names, filters, where), names)

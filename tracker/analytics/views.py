@@ -51,14 +51,12 @@ def dashboard():
     session = get_session()
     filters = Filters.from_args(request.args)
     period = "month" if request.args.get("trend") == "month" else "year"
-    totals: dict = {}  # one total per subject, shared by every breakdown of this page
-    trend = incident_table(session, [period], filters, totals)
-    sections = [_section(name, incident_table(session, [name], filters, totals), INCIDENT_DIMENSIONS[name].label,
+    trend = incident_table(session, [period], filters)
+    sections = [_section(name, incident_table(session, [name], filters), INCIDENT_DIMENSIONS[name].label,
                          "incidents") for name in INCIDENT_BREAKDOWNS]
-    relatives = relative_table(session, ["status"], filters, totals=totals)
-    detained = relative_table(session, ["status"], filters, group="detention", totals=totals)
-    retaliation = relative_table(session, ["status"], filters, group="detention", retaliation_only=True,
-                                 totals=totals)
+    relatives = relative_table(session, ["status"], filters)
+    detained = relative_table(session, ["status"], filters, group="detention")
+    retaliation = relative_table(session, ["status"], filters, group="detention", retaliation_only=True)
     relative_sections = [
         _section("status", relatives, _l("Relatives at home, by what happened to them"), "relatives"),
         _section("status", retaliation, _l("Relatives detained in retaliation"), "relatives",
