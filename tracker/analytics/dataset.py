@@ -19,8 +19,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, literal, select
+from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql import ColumnElement, FromClause
 from sqlmodel import Session
 
 from .. import taxonomy
@@ -81,27 +82,37 @@ def _quasi_identifiers(level: Level) -> list:
             func.coalesce(Incident.community, literal(UNKNOWN)), Incident.primary_tactic]
 
 
-def class_sizes(session: Session, level: Level, filters: Filters) -> dict[tuple, tuple[int, int]]:
-    """(incidents, distinct people) per combination of quasi-identifiers at one level."""
+def _with_targets() -> tuple[FromClause, ColumnElement]:
+    """Incidents left-joined to their targets, and the person each row stands for."""
     target = aliased(Involvement, name="target")
-    subject = func.coalesce(target.person_id, literal(0) - Incident.id)
+    source = Incident.__table__.outerjoin(target, and_(target.incident_id == Incident.id, target.role == "target"))
+    # Negative ids stand for incidents without a recorded target, as in the statistics.
+    return source, func.coalesce(target.person_id, literal(0) - Incident.id)
+
+
+def withheld_share(session: Session, level: Level, filters: Filters, k: int) -> tuple[int, int]:
+    """(incidents, incidents in classes of fewer than k people) at one level, counted in SQL.
+
+    Only two numbers come back: the classes themselves stay in the database, so choosing a
+    level holds no per-class dictionary in memory however large the dataset.
+    """
+    source, subject = _with_targets()
     columns = _quasi_identifiers(level)
-    query = (select(*columns, func.count(Incident.id.distinct()), func.count(subject.distinct()))
-             .select_from(Incident.__table__.outerjoin(target, and_(target.incident_id == Incident.id,
-                                                                    target.role == "target")))
-             .where(*filter_clauses(filters)).group_by(*columns))
-    return {tuple(row[:-2]): (row[-2], row[-1]) for row in session.execute(query)}
+    classes = (select(func.count(Incident.id.distinct()).label("incidents"),
+                      func.count(subject.distinct()).label("people"))
+               .select_from(source).where(*filter_clauses(filters)).group_by(*columns).subquery())
+    rare = case((classes.c.people < k, classes.c.incidents), else_=0)
+    rows, withheld = session.execute(select(func.sum(classes.c.incidents), func.sum(rare))).one()
+    return int(rows or 0), int(withheld or 0)
 
 
-def choose_level(session: Session, filters: Filters, k: int) -> tuple[int, dict[tuple, tuple[int, int]]]:
-    """The finest level that withholds at most MAX_WITHHELD of the rows, and its class sizes."""
-    for index, level in enumerate(LEVELS):
-        sizes = class_sizes(session, level, filters)
-        rows = sum(incidents for incidents, _ in sizes.values())
-        withheld = sum(incidents for incidents, people in sizes.values() if people < k)
+def choose_level(session: Session, filters: Filters, k: int) -> int:
+    """The finest level that withholds at most MAX_WITHHELD of the rows (else the coarsest)."""
+    for index, level in enumerate(LEVELS[:-1]):
+        rows, withheld = withheld_share(session, level, filters, k)
         if withheld <= MAX_WITHHELD * rows:
-            return index, sizes
-    return index, sizes
+            return index
+    return len(LEVELS) - 1
 
 
 def _row_values(row, level_index: int, number: int) -> list:
@@ -116,39 +127,60 @@ def _row_values(row, level_index: int, number: int) -> list:
             "yes" if physical else "no", FREEDOM_HOUSE_TACTIC.get(tactic, ""), verification, str(level_index)]
 
 
-def deidentified_rows(session: Session, filters: Filters = NO_FILTERS,
-                      on_row: Callable[[], None] | None = None) -> Iterator[list]:
-    """Yield the header, then one de-identified row per counted incident (withheld ones skipped)."""
-    k = threshold()
-    level, sizes = choose_level(session, filters, k)
-    key_of = _key_maker(LEVELS[level])
-    query = (select(month_of(Incident.start_date, Incident.start_precision),
+def _rows_by_class(session: Session, level: Level, filters: Filters) -> Iterator[tuple[tuple, int, int, tuple]]:
+    """(class, incident id, person, row) for every counted incident and target, class by class.
+
+    Sorted by class in the database (SQLite's sorter spills to disk, PostgreSQL sorts on the
+    server) and streamed, so the application holds one batch of rows at a time.
+    """
+    source, subject = _with_targets()
+    classes = _quasi_identifiers(level)
+    query = (select(*classes, Incident.id, subject,
+                    month_of(Incident.start_date, Incident.start_precision),
                     year_of(Incident.start_date, Incident.start_precision),
                     func.coalesce(Incident.origin_country, literal(UNKNOWN)),
                     func.coalesce(Incident.host_country, literal(UNKNOWN)),
                     func.coalesce(Incident.community, literal(UNKNOWN)),
                     Incident.primary_tactic, Incident.verification)
-             .where(*filter_clauses(filters)).order_by(Incident.start_date, Incident.id)
+             .select_from(source).where(*filter_clauses(filters)).order_by(*classes, Incident.id)
              .execution_options(stream_results=True, yield_per=5_000))
-    yield list(COLUMNS)
-    number = 0
+    width = len(classes)
     for row in session.execute(query):
-        if on_row is not None:
-            on_row()
-        if sizes.get(key_of(row), (0, 0))[1] < k:
-            continue
-        number += 1
+        yield tuple(row[:width]), row[width], row[width + 1], tuple(row[width + 2:])
+
+
+def released_incidents(session: Session, level: Level, filters: Filters, k: int,
+                       on_incident: Callable[[], None] | None = None) -> Iterator[tuple]:
+    """The rows of incidents whose class holds at least k distinct people, class by class.
+
+    A class's rows are held back only until its k-th person is seen, then flushed and the rest
+    streamed: memory is bounded by k rows (plus one person's repeated incidents), not by the
+    dataset.
+    """
+    current, held, people, last_incident = None, [], set(), None
+    for key, incident_id, person, row in _rows_by_class(session, level, filters):
+        if key != current:
+            current, held, people = key, [], set()  # a class below k ends here: its rows are dropped
+        if len(people) < k:
+            people.add(person)
+        if incident_id != last_incident:  # further targets of an incident add people, not rows
+            last_incident = incident_id
+            held.append(row)
+            if on_incident is not None:
+                on_incident()
+        if len(people) >= k:
+            yield from held
+            held.clear()
+
+
+def deidentified_rows(session: Session, filters: Filters = NO_FILTERS,
+                      on_row: Callable[[], None] | None = None) -> Iterator[list]:
+    """Yield the header, then one de-identified row per counted incident (withheld ones skipped)."""
+    k = threshold()
+    level = choose_level(session, filters, k)
+    yield list(COLUMNS)
+    for number, row in enumerate(released_incidents(session, LEVELS[level], filters, k, on_row), 1):
         yield _row_values(row, level, number)
-
-
-def _key_maker(level: Level) -> Callable[[tuple], tuple]:
-    """How a streamed row maps to its quasi-identifier combination at ``level``."""
-    def key(row: tuple) -> tuple:
-        month, year, origin, host, community, tactic, _ = row
-        hosts = (host,) if level.keep_host else ()
-        return (month if level.keep_month else year, origin, *hosts, community, tactic)
-
-    return key
 
 
 def count_incidents(session: Session, filters: Filters = NO_FILTERS) -> int:
