@@ -28,6 +28,8 @@ OTHER_TYPES = frozenset({
     "audio/x-wav", "audio/wav",
 })
 TEXT_TYPE = "text/plain"
+# A file being written; never a stored name (those are hex), so maintenance can tell them apart.
+PARTIAL_SUFFIX = ".partial"
 MAX_IMAGE_PIXELS = 40_000_000
 
 
@@ -112,12 +114,20 @@ def strip_image(data: bytes, filename: str = "") -> bytes:
 
 
 def store_evidence(checked: CheckedUpload, *, folder: str, sealer: Sealer, keep_original: bool) -> Evidence:
-    """Seal the file(s) into the evidence folder; return the (unsaved) Evidence row."""
+    """Seal the file(s) into the evidence folder; return the (unsaved) Evidence row.
+
+    If the second file cannot be written (a full disk), the first is removed before the error
+    goes on: the caller only learns the names of complete sets of files.
+    """
     clean_name = _write_sealed(checked.clean, folder, sealer) if checked.clean is not None else None
-    if clean_name is None or keep_original:
-        stored_name = _write_sealed(checked.original, folder, sealer)
-    else:
-        stored_name = clean_name  # the original image, with its metadata, is not kept
+    try:
+        if clean_name is None or keep_original:
+            stored_name = _write_sealed(checked.original, folder, sealer)
+        else:
+            stored_name = clean_name  # the original image, with its metadata, is not kept
+    except BaseException:
+        remove_files({clean_name} if clean_name else set(), folder)
+        raise
     return Evidence(
         sha256=hashlib.sha256(checked.original).hexdigest(),
         mime_type=checked.mime_type,
@@ -129,13 +139,36 @@ def store_evidence(checked: CheckedUpload, *, folder: str, sealer: Sealer, keep_
 
 
 def _write_sealed(data: bytes, folder: str, sealer: Sealer) -> str:
-    """Write sealed bytes under a new random name (never derived from the upload's name)."""
-    Path(folder).mkdir(parents=True, exist_ok=True, mode=0o700)
+    """Write sealed bytes under a new random name (never derived from the upload's name).
+
+    The bytes go to a hidden temporary name, reach the disk (fsync) and are then renamed, so a
+    file under a stored name is always whole and survives a power cut once its report is
+    acknowledged. On any failure (ENOSPC...) the temporary file is removed; after a crash,
+    ``flask retention run`` sweeps what is left (tracker.maintenance.evidence_files).
+    """
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True, mode=0o700)
     name = secrets.token_hex(16) + ".sealed"
-    path = Path(folder) / name
-    with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as handle:
-        handle.write(sealer.seal_bytes(SEAL_PURPOSE, data))
+    partial = target / f".{name}{PARTIAL_SUFFIX}"
+    try:
+        with open(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as handle:
+            handle.write(sealer.seal_bytes(SEAL_PURPOSE, data))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.rename(partial, target / name)
+    finally:
+        partial.unlink(missing_ok=True)
+    _sync_folder(target)
     return name
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (POSIX keeps names in the directory's own blocks)."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def read_evidence(stored_name: str, *, folder: str, sealer: Sealer) -> bytes:

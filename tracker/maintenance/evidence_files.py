@@ -1,7 +1,8 @@
-"""Files in the evidence folder, as maintenance jobs see them: list, replace atomically, erase."""
+"""Files in the evidence folder, as maintenance jobs see them: list, replace, sweep, erase."""
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,6 +26,21 @@ def stored_files() -> Iterator[Path]:
     folder = evidence_folder()
     if folder.is_dir():
         yield from sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
+def orphan_files(known: set[str], grace_seconds: float) -> list[Path]:
+    """Files no evidence row names (and temporary files), untouched for ``grace_seconds``.
+
+    Intake writes a file before the transaction that records it commits; a worker killed in
+    between leaves a file nothing points to, and a killed retention run leaves files it had
+    already deleted the rows of. The grace period keeps clear of submissions still in flight.
+    """
+    folder = evidence_folder()
+    if not folder.is_dir():
+        return []
+    cutoff = time.time() - grace_seconds
+    return sorted(p for p in folder.iterdir()
+                  if p.is_file() and p.name not in known and p.stat().st_mtime < cutoff)
 
 
 def replace_file(path: Path, data: bytes) -> None:

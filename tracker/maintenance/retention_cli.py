@@ -14,12 +14,16 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from .. import audit
-from ..db import get_session
+from ..db import get_engine, get_session
 from ..models import Case, User
+from .evidence_files import erase_file, orphan_files
+from .reseal import evidence_names
 from .retention import apply_rules, extend_case_retention
 
 # pg_try_advisory_xact_lock key: one retention run at a time across every host.
 RETENTION_LOCK = 727275
+# Evidence files no row names are erased once this old: far longer than any submission takes.
+ORPHAN_GRACE_SECONDS = 3600
 
 
 class RunInProgress(Exception):
@@ -57,6 +61,9 @@ def run_command(dry_run: bool) -> None:
                     text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": RETENTION_LOCK}).scalar():
                 raise RunInProgress
             purge = apply_rules(session, current_app.config)
+            orphans = orphan_files(set(evidence_names(get_engine())), ORPHAN_GRACE_SECONDS)
+            if orphans:
+                purge.counts["orphan evidence files"] = len(orphans)
             summary = dict(sorted(purge.counts.items()))
             if dry_run:
                 session.rollback()
@@ -64,6 +71,8 @@ def run_command(dry_run: bool) -> None:
                 audit.record(session, "retention.run", actor="system", detail=summary or {"changed": 0})
                 session.commit()
                 purge.erase_files()
+                for path in orphans:
+                    erase_file(path)
     except RunInProgress:
         click.echo("Another retention run is in progress; nothing done.")
         return
