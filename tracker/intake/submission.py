@@ -51,9 +51,8 @@ def submit_report(session: Session, data: ReportCreate, *, idempotency_key: str,
     """
     key_digest = idempotency_digest(sealer, idempotency_key)
     receipt = receipt_from_token(sealer, idempotency_key)
-    existing = _by_idempotency(session, key_digest)
-    if existing is not None:
-        return existing, _replayable(existing, receipt)
+    # Insert first and let the unique retry-token digest catch a retry: retries are rare, and
+    # looking the token up before every insert cost each new report a query.
     report = _new_report(data, key_digest, sealer.receipt_digest(receipt))
     written: set[str] = set()
     try:
@@ -65,7 +64,8 @@ def submit_report(session: Session, data: ReportCreate, *, idempotency_key: str,
                      object_id=report.id, detail={"channel": data.intake_channel}, sealer=sealer)
         session.commit()
     except IntegrityError:
-        # A concurrent retry with the same token won the race: keep its report, drop ours.
+        # A retry: an earlier POST with the same token (possibly still running) made the report.
+        # Keep that one and drop ours.
         session.rollback()
         remove_files(written, store.folder)
         existing = _by_idempotency(session, key_digest)

@@ -58,9 +58,10 @@ def new_report():
         errors["evidence"] = rejection_message(rejected)
     if errors:
         return render_form(form, errors, status=422)
-    report, receipt = submit_report(get_session(), data, idempotency_key=form.idempotency_key.data,
+    _, receipt = submit_report(get_session(), data, idempotency_key=form.idempotency_key.data,
                                     evidence_files=uploads, sealer=get_sealer(), store=evidence_store())
-    return render_template("intake/receipt.html", receipt=receipt, urgent=report.urgent_risk)
+    # The urgent flag as submitted: report.urgent_risk would reload the committed row.
+    return render_template("intake/receipt.html", receipt=receipt, urgent=data.urgent_risk)
 
 
 def render_form(form: ReportForm, errors: dict[str, str] | None = None, *, status: int = 200,
