@@ -1,7 +1,9 @@
 """`flask backup`: encrypted, consistent online backups that restore every table and file."""
 from __future__ import annotations
 
+import errno
 import threading
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -11,6 +13,8 @@ from tests.conftest import make_test_app
 from tests.factories import add_status, make_case, make_person, make_relative, make_report
 from tracker.config import generate_keys
 from tracker.crypto import get_sealer
+from tracker.maintenance import sqlite_image
+from tracker.maintenance.sealed_stream import EncryptingWriter
 from tracker.models import Report, ReportCode
 
 from .helpers import add_evidence_file, second_database, table_rows
@@ -141,3 +145,56 @@ def test_a_backup_taken_while_reports_are_written_is_a_consistent_snapshot(
     coded = {row[0] for row in copy["report_code"]}
     assert report_ids == coded
 
+
+
+def _beside_database(app) -> list[str]:
+    """Names next to the SQLite database other than the database and its live side files."""
+    path = Path(app.extensions["tracker.engine"].url.database)
+    live = {path.name, path.name + "-wal", path.name + "-shm"}
+    return sorted(p.name for p in path.parent.iterdir() if p.is_file() and p.name not in live)
+
+
+def test_sqlite_copies_go_through_a_temporary_file_beside_the_database_that_is_erased(
+        app, session, runner, tmp_path, monkeypatch, postgres_database):
+    if postgres_database:
+        pytest.skip("PostgreSQL is streamed from pg_dump; there is no copy of the database file")
+    _populate(app, session, tmp_path)
+    before = _beside_database(app)
+    seen = []
+    real_temporary = sqlite_image.temporary_beside
+
+    @contextmanager
+    def recorded_temporary(database: str):
+        with real_temporary(database) as path:
+            seen.append(path)
+            yield path
+
+    monkeypatch.setattr(sqlite_image, "temporary_beside", recorded_temporary)
+    backup = tmp_path / "media" / "tracker.backup"
+    backup.parent.mkdir()
+    assert runner.invoke(args=["backup", "create", str(backup)]).exit_code == 0
+    database = Path(app.extensions["tracker.engine"].url.database)
+    assert seen[0].parent == database.parent and seen[0].name.startswith(".backup-")
+    assert _beside_database(app) == before and sorted(p.name for p in backup.parent.iterdir()) == ["tracker.backup"]
+    with second_database(tmp_path, None) as url:
+        fresh, restored = _restore_into(tmp_path, url, backup)
+        assert restored.exit_code == 0, restored.output
+        assert list(tmp_path.rglob(".backup-*")) == []  # the restore's temporary copy is gone too
+        fresh.extensions["tracker.engine"].dispose()
+
+
+def test_a_backup_that_fails_half_way_leaves_nothing_behind(app, session, runner, tmp_path, monkeypatch):
+    _populate(app, session, tmp_path)
+    before = _beside_database(app) if app.extensions["tracker.engine"].url.get_backend_name() == "sqlite" else []
+
+    def destination_full(self, data: bytes) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(EncryptingWriter, "write", destination_full)
+    backup = tmp_path / "media" / "tracker.backup"
+    backup.parent.mkdir()
+    result = runner.invoke(args=["backup", "create", str(backup)])
+    assert result.exit_code != 0 and "No space left" in result.output and "Traceback" not in result.output
+    assert list(backup.parent.iterdir()) == []
+    if app.extensions["tracker.engine"].url.get_backend_name() == "sqlite":
+        assert _beside_database(app) == before

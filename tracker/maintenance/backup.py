@@ -1,20 +1,21 @@
 """``flask backup``: consistent online backups, encrypted as they are written, and restores.
 
-SQLite is copied with its online backup API into memory (readers and the writer carry on) and
-PostgreSQL is dumped by ``pg_dump`` through a pipe; either way the bytes go straight into the
-encrypting writer, so no plaintext copy of the database ever lands on disk (DESIGN §2, "in the
-worst case [the adversary obtains] a copy of the database"). Evidence files, already sealed,
-follow the database in the same archive. Reading a backup needs the data key named in its
-header: keep keys.json backed up separately from the backups (README: Reliability).
+SQLite is copied with its online backup API into a temporary file beside the live database
+(readers and the writer carry on; see sqlite_image for why there), and PostgreSQL is dumped
+by ``pg_dump`` through a pipe; either way the bytes are streamed into the encrypting writer,
+so memory stays flat and no plaintext copy ever reaches the backup's destination (DESIGN §2,
+"in the worst case [the adversary obtains] a copy of the database"). Evidence files, already
+sealed, follow the database in the same archive. Reading a backup needs the data key named in
+its header: keep keys.json backed up separately from the backups (README: Reliability).
 """
 from __future__ import annotations
 
 import json
 import os
-import sqlite3
 # pg_dump and pg_restore run with fixed argument lists and no shell.
 import subprocess  # nosec B404
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,9 +25,10 @@ from flask.cli import AppGroup
 from sqlalchemy.engine import URL, make_url
 
 from ..db import get_engine
-from . import archive
+from ..key_check import keyring_of
+from . import archive, sqlite_image
 from .evidence_files import evidence_path, replace_file, stored_files
-from .sealed_stream import BackupFormatError, EncryptingWriter, decrypt_chunks, keyring_from_config
+from .sealed_stream import BackupFormatError, EncryptingWriter, decrypt_chunks
 
 BLOCK_SIZE = 1024 * 1024
 FORMAT = 1
@@ -37,14 +39,14 @@ class BackupError(Exception):
 
 
 # Every failure an operator should see as a message rather than a traceback.
-FAILURES = (BackupError, BackupFormatError, archive.ArchiveError, OSError)
+FAILURES = (BackupError, BackupFormatError, archive.ArchiveError, sqlite_image.ImageError, OSError)
 
 
 def create_backup(path: Path) -> dict:
     """Write an encrypted backup of the database and evidence to ``path``; return its manifest."""
     config = current_app.config
     key_id = config["ACTIVE_DATA_KEY"]
-    data_key = keyring_from_config(config)[key_id]
+    data_key = keyring_of(config)[key_id]
     url = get_engine().url
     manifest = {"format": FORMAT, "engine": url.get_backend_name(),
                 "created_at": datetime.now(UTC).isoformat(), "data_key": key_id}
@@ -54,7 +56,8 @@ def create_backup(path: Path) -> dict:
         with open(partial, "wb") as handle:
             writer = EncryptingWriter(handle, key_id, data_key)
             archive.write_json_part(writer, "manifest.json", manifest)
-            manifest["database_bytes"] = archive.write_part(writer, "database", _dump_database(url))
+            with closing(_dump_database(url)) as database:  # closed early on failure: temp files go
+                manifest["database_bytes"] = archive.write_part(writer, "database", database)
             manifest["evidence_files"] = _write_evidence(writer)
             archive.finish(writer)
             writer.close()
@@ -78,25 +81,9 @@ def _write_evidence(writer: EncryptingWriter) -> int:
 def _dump_database(url: URL) -> Iterator[bytes]:
     """The database as a stream of blocks: an SQLite image, or a pg_dump custom-format dump."""
     if url.get_backend_name() == "sqlite":
-        yield _sqlite_image(url.database)
+        yield from sqlite_image.snapshot_blocks(url.database)
     else:
         yield from _pg_dump(url)
-
-
-def _sqlite_image(database: str) -> bytes:
-    """A consistent copy of a live SQLite database, made in memory with the backup API."""
-    source = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30)
-    memory = sqlite3.connect(":memory:")
-    try:
-        source.backup(memory)
-        image = bytearray(memory.serialize())
-    finally:
-        source.close()
-        memory.close()
-    # The copy keeps the source's WAL flag (header bytes 18-19), which an in-memory database
-    # cannot open; mark it a rollback-journal file. The app turns WAL back on when it connects.
-    image[18:20] = b"\x01\x01"
-    return bytes(image)
 
 
 def _libpq(url: URL) -> tuple[str, dict[str, str]]:
@@ -129,7 +116,7 @@ def _pg_dump(url: URL) -> Iterator[bytes]:
 
 def restore_backup(path: Path) -> dict:
     """Restore the database and evidence files from an encrypted backup; return its manifest."""
-    keyring = keyring_from_config(current_app.config)
+    keyring = keyring_of(current_app.config)
     engine = get_engine()
     manifest: dict = {}
     with open(path, "rb") as handle:
@@ -159,23 +146,9 @@ def _read_manifest(raw: bytes, url: URL) -> dict:
 def _restore_database(url: URL, blocks: Iterator[bytes]) -> None:
     """Replace the configured database's content with the backup's."""
     if url.get_backend_name() == "sqlite":
-        _restore_sqlite(url.database, b"".join(blocks))
+        sqlite_image.restore_blocks(url.database, blocks)
     else:
         _pg_restore(url, blocks)
-
-
-def _restore_sqlite(database: str, image: bytes) -> None:
-    """Load the image in memory and copy it over the target with the backup API."""
-    memory = sqlite3.connect(":memory:")
-    target = sqlite3.connect(database, timeout=30)
-    try:
-        memory.deserialize(image)
-        memory.backup(target)
-        if target.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-            raise BackupError("the restored database fails its integrity check")
-    finally:
-        memory.close()
-        target.close()
 
 
 def _pg_restore(url: URL, blocks: Iterator[bytes]) -> None:

@@ -8,6 +8,9 @@ from pathlib import Path
 
 from flask import current_app
 
+# Large files (a database copy) are overwritten a block at a time, so memory stays flat.
+ZERO_BLOCK = 1024 * 1024
+
 
 def evidence_folder() -> Path:
     """The folder where intake stores sealed evidence files (outside any served folder)."""
@@ -65,8 +68,10 @@ def erase_file(path: Path) -> bool:
         size = path.stat().st_size
     except FileNotFoundError:
         return False
+    zeros = bytes(min(size, ZERO_BLOCK))
     with open(path, "r+b") as handle:
-        handle.write(b"\0" * size)
+        for offset in range(0, size, ZERO_BLOCK):
+            handle.write(zeros[: min(ZERO_BLOCK, size - offset)])
         handle.flush()
         os.fsync(handle.fileno())
     path.unlink()

@@ -8,11 +8,10 @@ Hoang, Reyhanitabar, Rogaway and Vizár, 2015), so a truncated or reordered file
 """
 from __future__ import annotations
 
-import base64
 import os
 import struct
 from collections.abc import Iterator, Mapping
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -110,8 +109,3 @@ def _open_chunk(cipher: AESGCM, counter: int, sealed: bytes, header: bytes) -> t
         except InvalidTag:
             continue
     raise BackupFormatError(f"chunk {counter} of the backup was altered or belongs to another file")
-
-
-def keyring_from_config(config: Mapping[str, Any]) -> dict[str, bytes]:
-    """The data keys of a (checked) configuration, as raw bytes by key id."""
-    return {kid: base64.b64decode(key) for kid, key in config["DATA_KEYS"].items()}
