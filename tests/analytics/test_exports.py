@@ -10,9 +10,10 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
-from tracker.analytics.dataset import COLUMNS
+from tests.factories import make_incident, make_person
+from tracker.analytics.dataset import COLUMNS, deidentified_rows
 from tracker.analytics.exports import DATASET_SCHEMA, TABLE_SCHEMA
-from tracker.models import AuditEvent
+from tracker.models import AuditEvent, Involvement
 
 TABLE = "/analytics/export/stats.{fmt}?by=month,tactic,host_country"
 DATASET = "/analytics/export/incidents.{fmt}"
@@ -100,3 +101,15 @@ def test_cli_refuses_an_unknown_dimension(runner, populated):
     result = runner.invoke(args=["export", "stats", "--by", "reporter_name"])
     assert result.exit_code != 0
     assert "unknown dimension" in result.output
+
+
+def test_dataset_has_one_row_per_incident_and_counts_every_target(session):
+    # Three people in one combination, two of them in one incident: both incidents are released,
+    # once each, although the third person only shows up as the second target of an incident.
+    first, second = make_incident(session), make_incident(session)
+    for incident, people in ((first, 1), (second, 2)):
+        for _ in range(people):
+            session.add(Involvement(incident_id=incident.id, person_id=make_person(session).id, role="target"))
+    session.commit()
+    rows = list(deidentified_rows(session))
+    assert [row[0] for row in rows[1:]] == [1, 2]

@@ -120,3 +120,15 @@ def test_relatives_detained_in_retaliation_by_year_and_origin(session):
     everyone = relative_table(session, ["status_group"])
     assert counts(everyone) == {("detention",): 4, ("pressure",): 4}
     assert everyone.total == 4
+
+
+def test_incidents_without_a_code_of_the_breakdown_count_in_the_total_only(session):
+    for _ in range(3):
+        incident = targeted(session)
+        session.add(IncidentCode(incident_id=incident.id, vocabulary="channel", code="wechat"))
+    for _ in range(3):
+        targeted(session)  # no channel recorded
+    session.commit()
+    table = incident_table(session, ["channel"])
+    assert counts(table) == {("wechat",): 3}
+    assert table.total == 6

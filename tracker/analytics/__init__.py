@@ -15,11 +15,12 @@ ANALYTICS_ROLES = ("analyst", "admin")
 
 
 def init_app(app: Flask) -> None:
-    """Mount the dashboard, add its navigation link and the ``flask export`` commands."""
+    """Mount the dashboard, add its navigation link and the ``flask export`` and ``flask analytics`` commands."""
     from ..staff.navigation import add_nav_item
     from . import views  # noqa: F401 - registers the routes on bp
-    from .cli import export_cli
+    from .cli import analytics_cli, export_cli
 
     app.register_blueprint(bp)
     app.cli.add_command(export_cli)
+    app.cli.add_command(analytics_cli)
     add_nav_item(app, "analytics.dashboard", "Statistics", ANALYTICS_ROLES)

@@ -139,26 +139,34 @@ def relative_query(names: Sequence[str], filters: Filters, where: Sequence[Colum
     return counts_query(joins, columns, RelativeStatus.person_id, [*filter_clauses(filters), *where])
 
 
-def run(session: Session, query: CompoundSelect, names: Sequence[str]) -> ReleasedTable:
-    """Execute a table's statement and pass its counts through disclosure control."""
-    counts: dict[Key, int] = {}
+@dataclass(frozen=True)
+class Counts:
+    """Distinct people per cell and in total, exactly as counted: not yet fit to publish."""
+
+    cells: dict[Key, int]
+    total: int
+
+
+def count(session: Session, query: CompoundSelect) -> Counts:
+    """Execute a table's statement (see ``counts_query``)."""
+    cells: dict[Key, int] = {}
     total = 0
     for is_total, *values, people in session.execute(query):
         if is_total:
             total = int(people)
         else:
-            counts[tuple(str(value) for value in values)] = int(people)
-    return release(names, counts, total)
+            cells[tuple(str(value) for value in values)] = int(people)
+    return Counts(cells, total)
 
 
-def incident_table(session: Session, names: Sequence[str], filters: Filters = NO_FILTERS) -> ReleasedTable:
-    """People targeted, broken down by incident dimensions, safe to publish."""
-    return run(session, incident_query(names, filters), names)
+def incident_counts(session: Session, names: Sequence[str], filters: Filters = NO_FILTERS) -> Counts:
+    """People targeted, broken down by incident dimensions (raw: release before showing)."""
+    return count(session, incident_query(names, filters))
 
 
-def relative_table(session: Session, names: Sequence[str], filters: Filters = NO_FILTERS,
-                   group: str | None = None, retaliation_only: bool = False) -> ReleasedTable:
-    """Relatives by status, optionally one status group (e.g. "detention") or in retaliation only."""
+def relative_counts(session: Session, names: Sequence[str], filters: Filters = NO_FILTERS,
+                    group: str | None = None, retaliation_only: bool = False) -> Counts:
+    """Relatives by status, optionally one status group (e.g. "detention") or in retaliation only (raw)."""
     where: list[ColumnElement] = []
     if group:
         from .. import taxonomy
@@ -166,4 +174,17 @@ def relative_table(session: Session, names: Sequence[str], filters: Filters = NO
         where.append(RelativeStatus.status.in_([t.code for t in taxonomy.terms("relative_status") if t.group == group]))
     if retaliation_only:
         where.append(RelativeStatus.in_retaliation.in_(("yes", "likely")))
-    return run(session, relative_query(names, filters, where), names)
+    return count(session, relative_query(names, filters, where))
+
+
+def incident_table(session: Session, names: Sequence[str], filters: Filters = NO_FILTERS) -> ReleasedTable:
+    """People targeted, broken down by incident dimensions, safe to publish."""
+    counts = incident_counts(session, names, filters)
+    return release(names, counts.cells, counts.total)
+
+
+def relative_table(session: Session, names: Sequence[str], filters: Filters = NO_FILTERS,
+                   group: str | None = None, retaliation_only: bool = False) -> ReleasedTable:
+    """Relatives by status, safe to publish (see ``relative_counts``)."""
+    counts = relative_counts(session, names, filters, group, retaliation_only)
+    return release(names, counts.cells, counts.total)

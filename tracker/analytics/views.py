@@ -19,16 +19,12 @@ from flask_babel import get_locale
 from ..staff.auth import role_required
 from . import ANALYTICS_ROLES, bp
 from .charts import bar_chart, time_chart
+from .dashboard import dashboard_tables
 from .dataset import codebook, deidentified_rows
 from .dimensions import INCIDENT_DIMENSIONS
 from .exports import MEDIA_TYPES, cell_labels, dataset_chunks, record_export, table_chunks
 from .statistics import Filters, UnknownDimension, incident_table, relative_table
 from .worldmap import country_shapes, frame
-
-# The dashboard's breakdowns of people targeted, in the order they are shown.
-INCIDENT_BREAKDOWNS = ("tactic_category", "tactic", "physical", "origin_country", "host_country", "community",
-                       "channel", "perpetrator_type", "demand", "verification")
-
 
 def _section(name: str, table, title: Any, subject: str, group: str | None = None,
              retaliation: bool = False) -> dict[str, Any]:
@@ -48,25 +44,22 @@ def _filter_args() -> dict[str, str]:
 @role_required(*ANALYTICS_ROLES)
 def dashboard():
     """Totals, trend, breakdowns, relatives' fate and the map, for the chosen filters."""
-    session = get_session()
     filters = Filters.from_args(request.args)
     period = "month" if request.args.get("trend") == "month" else "year"
-    trend = incident_table(session, [period], filters)
-    sections = [_section(name, incident_table(session, [name], filters), INCIDENT_DIMENSIONS[name].label,
-                         "incidents") for name in INCIDENT_BREAKDOWNS]
-    relatives = relative_table(session, ["status"], filters)
-    detained = relative_table(session, ["status"], filters, group="detention")
-    retaliation = relative_table(session, ["status"], filters, group="detention", retaliation_only=True)
+    tables = dashboard_tables(get_session(), filters, period)
+    sections = [_section(name, table, INCIDENT_DIMENSIONS[name].label, "incidents")
+                for name, table in tables.breakdowns.items()]
     relative_sections = [
-        _section("status", relatives, _l("Relatives at home, by what happened to them"), "relatives"),
-        _section("status", retaliation, _l("Relatives detained in retaliation"), "relatives",
+        _section("status", tables.relatives, _l("Relatives at home, by what happened to them"), "relatives"),
+        _section("status", tables.retaliation, _l("Relatives detained in retaliation"), "relatives",
                  group="detention", retaliation=True),
     ]
-    hosts = next(section["table"] for section in sections if section["table"].dimensions == ("host_country",))
+    trend, hosts = tables.trend, tables.breakdowns["host_country"]
     return render_template(
         "analytics/dashboard.html", filters=filters, trend=trend, trend_chart=time_chart(trend), period=period,
-        sections=sections, relative_sections=relative_sections, relatives=relatives, detained=detained,
-        retaliation=retaliation, map_shapes=country_shapes(hosts), map_frame=frame(), hosts=hosts,
+        sections=sections, relative_sections=relative_sections, relatives=tables.relatives,
+        detained=tables.detained, retaliation=tables.retaliation, counted_at=tables.counted_at,
+        map_shapes=country_shapes(hosts), map_frame=frame(), hosts=hosts,
         choices=_filter_choices(),
         trend_exports={fmt: url_for("analytics.export_stats", fmt=fmt, by=period, **_filter_args())
                        for fmt in MEDIA_TYPES},

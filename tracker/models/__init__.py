@@ -12,11 +12,12 @@ from .people import Person, PersonNameToken, PersonRelationship, RelativeStatus
 from .places import GeocodeCache, Location
 from .reports import CustodyEvent, Evidence, Message, Report, ReportCode, ReportedRelative
 from .staff import ApiToken, RecoveryCode, StaffSession, User
+from .statistics import StatisticsSnapshot
 
 __all__ = [
     "ApiToken", "AuditEvent", "Case", "CaseNote", "CasePerson", "CustodyEvent", "DataKeyCheck", "Evidence",
     "GeocodeCache", "Incident", "IncidentCode", "IncidentLink", "IncidentReport", "Intervention",
     "Involvement", "Location", "Message", "Person", "PersonNameToken", "PersonRelationship",
     "RecoveryCode", "RelativeStatus", "Report", "ReportCode", "ReportedRelative", "StaffSession",
-    "User", "utcnow",
+    "StatisticsSnapshot", "User", "utcnow",
 ]
