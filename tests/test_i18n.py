@@ -245,24 +245,28 @@ class FormFields(HTMLParser):
                                   values.get("value") or "", values.get("list") or ""))
 
 
-def form_controls(client, url: str) -> list[tuple[str, str, str, str, str]]:
-    """The form controls of the page at `url`."""
+def form_controls(client, url: str, response=None) -> list[tuple[str, str, str, str, str]]:
+    """The form controls of the page at `url` (or of a response already fetched)."""
     parser = FormFields()
-    parser.feed(client.get(url).get_data(as_text=True))
+    parser.feed((response or client.get(url)).get_data(as_text=True))
     return parser.controls
 
 
 def invalid_answers(client) -> dict[str, str]:
-    """A report form filled with a wrong value in every checkable field, to show every error."""
+    """A report form filled with a wrong value in every checkable field, to show every error.
+
+    The form opens with no relative's block, so one is opened first (as a reporter would) and
+    its fields get wrong values too: relationship, country, each status's date."""
+    with_relative = post_form(client, "/report", {"add_relative": "y"})
     data = {}
-    for tag, kind, name, value, datalist in form_controls(client, "/report"):
+    for tag, kind, name, value, datalist in form_controls(client, "/report", with_relative):
         if kind == "hidden" and name != "csrf_token":
             data[name] = value
         elif tag == "select" or kind in {"checkbox", "radio"}:
             data[name] = "not-a-choice"
         elif datalist == "countries":
             data[name] = "Atlantis"
-        elif kind == "date":
+        elif kind == "date" or "-dates-" in name:
             data[name] = "someday"
     data.pop("consent_statistics", None)  # a checkbox: any value means yes, never an error
     return data

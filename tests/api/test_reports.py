@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 from sqlmodel import select
 
-from tracker.models import Evidence, Message, Report
+from tracker.models import Evidence, Message, Report, ReportedRelative
 
 from tests.conftest import csrf_token
 from tests.intake.helpers import jpeg_with_gps
@@ -111,6 +112,44 @@ def test_additions_with_evidence_and_deletion(app, client, session, receipt):
     session.expire_all()
     assert session.exec(select(Report)).first() is None and session.exec(select(Evidence)).first() is None
     assert client.get(f"{API}/receipt/report", headers=headers).status_code == 404
+
+
+def test_a_report_and_its_evidence_can_be_sent_in_one_multipart_request(client, session):
+    response = client.post(f"{API}/reports", headers={"Idempotency-Key": KEY}, content_type="multipart/form-data",
+                           data={"report": json.dumps(REPORT),
+                                 "evidence": [(io.BytesIO(jpeg_with_gps()), "letter.jpg")]})
+    assert response.status_code == 201, response.json
+    report = session.exec(select(Report)).one()
+    evidence = session.exec(select(Evidence)).one()
+    assert evidence.report_id == report.id and evidence.mime_type == "image/jpeg"
+    assert report.intake_channel == "api" and report.codes_of("tactic") == ["persuade_to_return"]
+
+
+@pytest.mark.parametrize("data, error", [
+    ({"report": json.dumps(REPORT), "evidence": [(io.BytesIO(b"MZ\x90\x00" + b"\0" * 64), "x.pdf")]},
+     "evidence_rejected"),
+    ({"report": json.dumps(REPORT), "evidence": [(io.BytesIO(b"x"), f"{i}.txt") for i in range(6)]},
+     "evidence_rejected"),
+    ({"report": "not json", "evidence": [(io.BytesIO(b"hello"), "a.txt")]}, "bad_request"),
+    ({"report": json.dumps({"tactics": ["no_such_tactic"]})}, "validation"),
+])
+def test_a_multipart_report_is_refused_whole_with_the_forms_limits(client, session, data, error):
+    response = client.post(f"{API}/reports", content_type="multipart/form-data", data=data)
+    assert response.status_code in (400, 422) and response.json["error"] == error
+    assert session.exec(select(Report)).first() is None and session.exec(select(Evidence)).first() is None
+
+
+def test_each_status_of_a_relative_has_its_own_date_in_the_api(client, session):
+    statuses = [{"status": "detained_administrative", "status_date": "2017-06-01", "date_precision": "year"},
+                {"status": "released", "status_date": "2023-03-14", "date_precision": "exact"},
+                {"status": "contact_lost"}]
+    body = {"relatives": [{"relationship_type": "sibling", "statuses": statuses}]}
+    assert submit(client, body).status_code == 201
+    assert session.exec(select(ReportedRelative)).one().statuses == [
+        {"status": "detained_administrative", "date": "2017-01-01", "precision": "year"},
+        {"status": "released", "date": "2023-03-14", "precision": "exact"},
+        {"status": "contact_lost", "date": None, "precision": "unknown"},
+    ]
 
 
 @pytest.fixture

@@ -21,13 +21,18 @@ def test_report_in_uyghur_without_javascript_then_return_with_the_receipt(app, l
     page.check("input[name=tactics][value=coercion_by_proxy]")
     page.check("input[name=channels][value=wechat]")
     page.fill("#narrative", "ئانامغا تېلېفون قىلىپ، مېنىڭ دوستلىرىمنى سورىدى.")
+    page.click("button[name=add_relative]")  # no JavaScript: the server opens a relative's block
+    assert page.input_value("#narrative").startswith("ئانامغا")
     page.select_option("#relatives-0-relationship_type", "parent")
     page.check("input[name=relatives-0-statuses][value=questioned]")
-    page.click("button[name=add_relative]")  # no JavaScript: the server adds a block
-    assert page.input_value("#narrative").startswith("ئانامغا")
+    page.click("button[name=add_relative]")  # and a second one, keeping the first
     page.select_option("#relatives-1-relationship_type", "sibling")
     page.check("input[name=relatives-1-statuses][value=detained_administrative]")
+    page.fill("input[name=relatives-1-dates-detained_administrative]", "2018")
+    page.check("input[name=relatives-1-statuses][value=released]")
+    page.fill("input[name=relatives-1-dates-released]", "2023-03")
     page.select_option("#relatives-1-in_retaliation", "likely")
+    page.screenshot(path=str(artifacts_dir / "intake-form-relative-ug.png"), full_page=True)
     page.set_input_files("#evidence", files=[{"name": "photo.jpg", "mimeType": "image/jpeg",
                                               "buffer": jpeg_with_gps()}])
     page.click("button[name=submit]")
@@ -40,7 +45,11 @@ def test_report_in_uyghur_without_javascript_then_return_with_the_receipt(app, l
     with Session(engine) as session:
         report = session.exec(select(Report)).one()
         assert report.language == "ug" and report.codes_of("tactic") == ["coercion_by_proxy"]
-        assert sorted(r.relationship_type for r in session.exec(select(ReportedRelative))) == ["parent", "sibling"]
+        relatives = {r.relationship_type: r for r in session.exec(select(ReportedRelative))}
+        assert sorted(relatives) == ["parent", "sibling"]
+        assert relatives["sibling"].statuses == [
+            {"status": "detained_administrative", "date": "2018-01-01", "precision": "year"},
+            {"status": "released", "date": "2023-03-01", "precision": "month"}]
         assert session.exec(select(Evidence)).one().mime_type == "image/jpeg"
         session.add(Message(report_id=report.id, direction="to_reporter", body=QUESTION))
         session.commit()

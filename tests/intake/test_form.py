@@ -20,7 +20,7 @@ FULL_REPORT = {
     "origin_country": "CN", "narrative": "They called my mother and asked about my friends.",
     "relatives-0-relationship_type": "parent", "relatives-0-residence_country": "CN",
     "relatives-0-statuses": ["questioned", "detained_administrative"],
-    "relatives-0-status_date": "2024-06-02", "relatives-0-status_precision": "exact",
+    "relatives-0-dates-questioned": "2024-06-02", "relatives-0-dates-detained_administrative": "2024-07",
     "relatives-0-in_retaliation": "likely", "relatives-0-details": "Taken from home at night",
     "consent_statistics": "y", "urgent_risk": "y",
 }
@@ -31,7 +31,8 @@ def test_the_form_renders_in_every_language(client, lang):
     page = client.get(f"/report?lang={lang}")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert 'name="tactics"' in html and 'name="relatives-0-relationship_type"' in html
+    assert 'name="tactics"' in html and 'name="add_relative"' in html
+    assert 'name="relatives-0-relationship_type"' not in html  # a relative's block opens on request
     assert f'dir="{"rtl" if lang == "ug" else "ltr"}">' in html.split("<head>")[0]
 
 
@@ -51,8 +52,10 @@ def test_a_full_report_is_stored_with_codes_relatives_and_place(client, session)
     assert report.intake_channel == "web" and report.submitter_role == "relative"
     relative = session.exec(select(ReportedRelative)).one()
     assert relative.relationship_type == "parent" and relative.in_retaliation == "likely"
-    assert [s["status"] for s in relative.statuses] == ["questioned", "detained_administrative"]
-    assert relative.statuses[0]["date"] == "2024-06-02"
+    assert relative.statuses == [
+        {"status": "questioned", "date": "2024-06-02", "precision": "exact"},
+        {"status": "detained_administrative", "date": "2024-07-01", "precision": "month"},
+    ]
     location = session.get(Location, report.location_id)
     # The offline gazetteer has no "old town" of Kashgar: the text stays sealed, marked failed
     # so a caseworker can place it by hand.
@@ -98,7 +101,7 @@ def test_an_empty_report_is_accepted_since_nothing_is_mandatory(client, session)
     ("event_date", (date.today() + timedelta(days=3)).isoformat(), "event_date"),
     ("tactics", "not_a_tactic", "tactics"),
     ("perpetrator_affiliation", "x" * 201, "perpetrator_affiliation"),
-    ("relatives-0-status_date", "31/31/2020", "relatives-0-status_date"),
+    ("relatives-0-dates-released", "31/31/2020", "relatives-0-dates-released"),
 ])
 def test_an_invalid_answer_is_shown_beside_its_field_and_nothing_is_lost(client, session, field, value, error_field):
     data = {"narrative": "Keep this narrative", "place_text": "Keep this place", field: value}
@@ -126,6 +129,53 @@ def test_a_relative_without_a_relationship_is_flagged(client):
     response = send_report(client, {"relatives-0-statuses": ["disappeared"]})
     assert response.status_code == 422
     assert 'id="relatives-0-relationship_type-error"' in response.get_data(as_text=True)
+
+
+def test_each_status_of_a_relative_carries_its_own_date_and_precision(client, session):
+    response = send_report(client, {
+        "relatives-0-relationship_type": "sibling",
+        "relatives-0-statuses": ["detained_administrative", "released", "contact_lost"],
+        "relatives-0-dates-detained_administrative": "2017", "relatives-0-dates-released": "2023-03-14",
+        "relatives-0-roughly": ["released"],
+        "relatives-0-dates-imprisoned": "2019-05",  # typed without ticking: still counts
+    })
+    assert response.status_code == 200
+    assert session.exec(select(ReportedRelative)).one().statuses == [
+        {"status": "detained_administrative", "date": "2017-01-01", "precision": "year"},
+        {"status": "imprisoned", "date": "2019-05-01", "precision": "month"},
+        {"status": "released", "date": "2023-03-14", "precision": "estimate"},
+        {"status": "contact_lost", "date": None, "precision": "unknown"},
+    ]
+
+
+def test_a_wrong_status_date_keeps_every_date_and_tick_and_marks_only_its_row(client, session):
+    response = send_report(client, {
+        "relatives-0-relationship_type": "parent", "relatives-0-statuses": ["questioned", "released"],
+        "relatives-0-dates-questioned": "2018-04", "relatives-0-dates-released": "spring",
+        "relatives-0-roughly": ["questioned"],
+    })
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'id="relatives-0-dates-released-error"' in html
+    assert 'id="relatives-0-dates-questioned-error"' not in html
+    assert 'name="relatives-0-dates-questioned" value="2018-04"' in html
+    assert 'name="relatives-0-dates-released" value="spring"' in html
+    assert 'name="relatives-0-statuses" value="released" checked' in html
+    assert 'name="relatives-0-roughly" value="questioned" checked' in html
+    assert session.exec(select(Report)).first() is None
+
+
+def test_an_error_in_a_later_relative_is_shown_in_its_own_block_when_an_earlier_one_is_blank(client):
+    response = send_report(client, {"relatives-0-relationship_type": "", "relatives-0-details": "",
+                                    "relatives-1-relationship_type": "child", "relatives-1-details": "x" * 20001})
+    assert response.status_code == 422
+    assert 'id="relatives-1-details-error"' in response.get_data(as_text=True)
+
+
+def test_the_first_add_opens_a_relative_block(client):
+    html = client.post("/report", data={**form_fields(client), "add_relative": "y"}).get_data(as_text=True)
+    assert 'name="relatives-0-relationship_type"' in html and 'name="relatives-0-dates-released"' in html
+    assert 'name="relatives-1-relationship_type"' not in html
 
 
 def test_add_another_relative_reloads_the_form_with_one_more_block(client, session):

@@ -5,6 +5,7 @@ URLs end up in proxy logs and browser histories.
 """
 from __future__ import annotations
 
+import json
 import re
 import secrets
 from functools import wraps
@@ -53,23 +54,40 @@ def with_receipt(view):
 @bp.post("/reports")
 @submission_limits()
 def api_submit_report():
-    """Submit a report; an Idempotency-Key header makes retries safe."""
+    """Submit a report, as JSON or, with evidence files, as multipart; an Idempotency-Key
+    header makes retries safe."""
     key = request.headers.get("Idempotency-Key") or secrets.token_urlsafe(24)
     if not IDEMPOTENCY_KEY.match(key):
         return error("bad_idempotency_key", gettext("The Idempotency-Key must be 22 to 64 letters, "
                                                     "digits, dashes or underscores."), 400)
-    payload = request.get_json(silent=True)
+    payload = _report_payload()
     if not isinstance(payload, dict):
         return error("bad_request", gettext("Send the report as a JSON object."), 400)
     try:
         data = ReportCreate.model_validate({**payload, "intake_channel": "api"})
     except ValidationError as exc:
         return validation_error(exc)
-    report, receipt = submit_report(get_session(), data, idempotency_key=key, evidence_files=[],
-                                    sealer=get_sealer(), store=evidence_store())
+    try:
+        uploads = checked_uploads(request.files.getlist("evidence"))
+    except EvidenceRejected as rejected:
+        return error("evidence_rejected", rejection_message(rejected), 422)
+    _, receipt = submit_report(get_session(), data, idempotency_key=key, evidence_files=uploads,
+                               sealer=get_sealer(), store=evidence_store())
     if receipt is None:
         return error("already_submitted", gettext("This report was already sent earlier."), 409)
     return jsonify({"receipt": receipt, "status": "received"}), 201
+
+
+def _report_payload():
+    """The report as sent: the JSON body, or the JSON text of the ``report`` part of a
+    multipart body that also carries ``evidence`` files (so a partner's tool can send a report
+    and its files in one atomic request, as the web form does). None if it is not JSON."""
+    if request.mimetype != "multipart/form-data":
+        return request.get_json(silent=True)
+    try:
+        return json.loads(request.form.get("report", ""))
+    except ValueError:
+        return None
 
 
 def validation_error(exc: ValidationError):
@@ -168,6 +186,12 @@ def _json(schema: str) -> dict:
     return {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}
 
 
+# Evidence files in a multipart body: the same types and limits as the web form's.
+_EVIDENCE_FILES = {"type": "array", "items": {"type": "string", "format": "binary"},
+                   "description": "JPEG, PNG, WebP, GIF, PDF, MP3, OGG, M4A, WAV or plain text, checked by "
+                                  "content; image metadata is removed. At most INTAKE_MAX_FILES files, "
+                                  "INTAKE_MAX_FILE_BYTES each, INTAKE_MAX_REQUEST_BYTES together"}
+
 OPENAPI_SECURITY_SCHEMES = {
     "receipt": {"type": "apiKey", "in": "header", "name": "X-Receipt",
                 "description": "The receipt code returned when the report was submitted"},
@@ -181,7 +205,15 @@ OPENAPI_PATHS = {
                         "schema": {"type": "string", "pattern": IDEMPOTENCY_KEY.pattern},
                         "description": "A random token per report; a retry with the same token returns "
                                        "the same receipt within 15 minutes instead of a duplicate"}],
-        "requestBody": {"required": True, "content": _json("ReportSubmission")},
+        "requestBody": {"required": True, "content": {
+            **_json("ReportSubmission"),
+            "multipart/form-data": {
+                "schema": {"type": "object", "required": ["report"], "properties": {
+                    "report": {"type": "string", "contentMediaType": "application/json",
+                               "description": "The report as a JSON object of the ReportSubmission schema"},
+                    "evidence": _EVIDENCE_FILES}},
+                "encoding": {"report": {"contentType": "application/json"}}},
+        }},
         "responses": {"201": {"description": "Stored; the receipt is shown only now", "content": _json("Receipt")},
                       "400": {"description": "Not a JSON object, or a bad Idempotency-Key", "content": _ERROR},
                       "409": {"description": "Already submitted more than 15 minutes ago", "content": _ERROR},
@@ -212,9 +244,7 @@ OPENAPI_PATHS = {
         "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
             "type": "object", "properties": {
                 "narrative": {"type": "string", "maxLength": LONG_TEXT},
-                "evidence": {"type": "array", "items": {"type": "string", "format": "binary"},
-                             "description": "JPEG, PNG, WebP, GIF, PDF, MP3, OGG, M4A, WAV or plain "
-                                            "text, checked by content; image metadata is removed"}}}}}},
+                "evidence": _EVIDENCE_FILES}}}}},
         "responses": {"201": {"description": "Added"}, "404": _NOT_FOUND, "422": _INVALID, "429": _LIMITED},
     }},
 }

@@ -41,16 +41,28 @@ def _optional_codes(vocabulary: str) -> list[SelectChoice]:
     return [SelectChoice("", ""), *_codes(vocabulary)]
 
 
+def _status_dates_form() -> type[Form]:
+    """A sub-form with one optional date per relative status (``relatives-0-dates-detained...``).
+
+    Each thing that happened to a relative has its own date: a detention in 2017 and a release
+    in 2023 are two facts. Plain text inputs, not date pickers, so a year or a month can be
+    typed; how precise the date is follows from what was typed (validation.status_entries).
+    """
+    fields = {t.code: StringField(render_kw={"maxlength": 10, "inputmode": "numeric"})
+              for t in taxonomy.terms("relative_status")}
+    return type("StatusDates", (Form,), fields)
+
+
 class RelativeForm(Form):
-    """One relative at home: who they are to the reporter and what happened to them."""
+    """One relative at home: who they are to the reporter and what happened to them, when."""
 
     relationship_type = SelectField(_l("Who are they to you?"), choices=_optional_codes("relationship_type"))
     residence_country = StringField(_l("Country where they live"), render_kw={"maxlength": 80})
     residence_place = StringField(_l("Town or region (optional)"), render_kw={"maxlength": SHORT_TEXT})
-    statuses = SelectMultipleField(_l("What happened to them?"), choices=_codes("relative_status"))
-    status_date = StringField(_l("When did it happen?"), render_kw={"type": "date"})
-    status_precision = SelectField(_l("How sure are you of the date?"), choices=_codes("date_precision"),
-                                   default="unknown")
+    statuses = SelectMultipleField(_l("What happened to them, and when?"), choices=_codes("relative_status"))
+    dates = FormField(_status_dates_form())
+    # The statuses whose date is a guess ("estimate" precision).
+    roughly = SelectMultipleField(_l("Roughly"), choices=_codes("relative_status"))
     in_retaliation = SelectField(_l("Do you think it was because of you or your activities abroad?"),
                                  choices=_codes("retaliation"), default="unknown")
     details = TextAreaField(_l("Anything else about them (optional)"), render_kw={"maxlength": LONG_TEXT})
@@ -58,7 +70,7 @@ class RelativeForm(Form):
     def is_blank(self) -> bool:
         """True when the reporter left this relative's block untouched."""
         return not (self.relationship_type.data or self.statuses.data or self.residence_country.data
-                    or self.residence_place.data or self.details.data or self.status_date.data)
+                    or self.residence_place.data or self.details.data or any(self.dates.data.values()))
 
 
 class ReportForm(FlaskForm):
@@ -88,7 +100,7 @@ class ReportForm(FlaskForm):
     perpetrator_affiliation = StringField(_l("Did they say who they work for? (optional)"),
                                           render_kw={"maxlength": SHORT_TEXT})
     demands = SelectMultipleField(_l("What did they want from you?"), choices=_codes("demand"))
-    relatives = FieldList(FormField(RelativeForm), min_entries=1, max_entries=MAX_RELATIVES)
+    relatives = FieldList(FormField(RelativeForm), min_entries=0, max_entries=MAX_RELATIVES)
     add_relative = SubmitField(_l("Add another relative"))
     narrative = TextAreaField(_l("Tell us what happened, in your own words"),
                               render_kw={"maxlength": LONG_TEXT, "rows": 10})

@@ -17,7 +17,7 @@ from ..models.inputs import ReportCreate
 from .forms import ReportForm
 
 COUNTRY_FIELDS = frozenset({"place_country", "origin_country", "host_country", "residence_country"})
-DATE_FIELDS = frozenset({"event_date", "status_date"})
+DATE_FIELDS = frozenset({"event_date", "status_date"})  # status_date: the API's name
 
 
 class FieldErrors(dict[str, str]):
@@ -55,20 +55,21 @@ def parse_date(value: str | None) -> date | None:
 def report_from_form(form: ReportForm) -> tuple[ReportCreate | None, FieldErrors]:
     """Build and validate the report; on failure, return the errors keyed by form field name."""
     errors = FieldErrors()
-    raw = _collect(form, errors)
+    raw, relative_prefixes = _collect(form, errors)
     if errors:
         return None, errors
     try:
         return ReportCreate.model_validate(raw), errors
     except ValidationError as exc:
         for error in exc.errors():
-            name = _form_field_name(error["loc"])
+            name = _form_field_name(error["loc"], raw, relative_prefixes)
             errors.setdefault(name, message_for(error, name))
         return None, errors
 
 
-def _collect(form: ReportForm, errors: FieldErrors) -> dict[str, Any]:
-    """The form's values in ReportCreate's shape; countries and dates parsed here."""
+def _collect(form: ReportForm, errors: FieldErrors) -> tuple[dict[str, Any], list[str]]:
+    """The form's values in ReportCreate's shape (countries and dates parsed here), and the form
+    prefix of each relative in it (blank relative blocks are left out, so indexes differ)."""
     raw: dict[str, Any] = {
         name: getattr(form, name).data or None
         for name in ("community", "place_text", "perpetrator_affiliation", "narrative", "contact")
@@ -83,27 +84,51 @@ def _collect(form: ReportForm, errors: FieldErrors) -> dict[str, Any]:
     for name in ("place_country", "origin_country", "host_country"):
         raw[name] = _parsed(parse_country, getattr(form, name), name, errors)
     raw["event_date"] = _parsed(parse_date, form.event_date, "event_date", errors)
-    raw["relatives"] = [
-        _relative(entry.form, entry.name, errors) for entry in form.relatives if not entry.form.is_blank()
-    ]
-    return raw
+    filled = [entry for entry in form.relatives if not entry.form.is_blank()]
+    raw["relatives"] = [_relative(entry.form, entry.name, errors) for entry in filled]
+    return raw, [entry.name for entry in filled]
 
 
 def _relative(form, prefix: str, errors: FieldErrors) -> dict[str, Any]:
-    """One relative block in ReportedRelativeCreate's shape (statuses share the block's date)."""
-    when = _parsed(parse_date, form.status_date, f"{prefix}-status_date", errors)
-    precision = form.status_precision.data or "unknown"
+    """One relative block in ReportedRelativeCreate's shape."""
     if not form.relationship_type.data:
         errors[f"{prefix}-relationship_type"] = gettext("Say who this person is to you, or clear this block.")
     return {
         "relationship_type": form.relationship_type.data or "other",
         "residence_country": _parsed(parse_country, form.residence_country, f"{prefix}-residence_country", errors),
         "residence_place": form.residence_place.data or None,
-        "statuses": [{"status": s, "status_date": when, "date_precision": precision}
-                     for s in form.statuses.data or []],
+        "statuses": status_entries(form, prefix, errors),
         "in_retaliation": form.in_retaliation.data or "unknown",
         "details": form.details.data or None,
     }
+
+
+def status_entries(form, prefix: str, errors: FieldErrors) -> list[dict[str, Any]]:
+    """What happened to a relative, each thing with its own date, in the vocabulary's order.
+
+    A status counts as chosen when ticked or when a date was typed for it (a typed date is
+    never dropped). The date's precision is what was typed: ``2019`` a year, ``2019-05`` a
+    month, a full date exact; "roughly" makes any of them an estimate.
+    """
+    chosen, roughly = set(form.statuses.data or []), set(form.roughly.data or [])
+    entries = []
+    for code, field in form.dates._fields.items():
+        typed = (field.data or "").strip()
+        if code not in chosen and not typed:
+            continue
+        when = _parsed(parse_date, field, f"{prefix}-dates-{code}", errors)
+        entries.append({"status": code, "status_date": when,
+                        "date_precision": typed_precision(typed, code in roughly) if when else "unknown"})
+    # A code that is not in the vocabulary is passed on, so the model rejects it beside the list.
+    entries += [{"status": code} for code in sorted(chosen - form.dates._fields.keys())]
+    return entries
+
+
+def typed_precision(typed: str, roughly: bool) -> str:
+    """The precision a typed date states: year, month or exact day; "estimate" when roughly."""
+    if roughly:
+        return "estimate"
+    return {1: "year", 2: "month"}.get(typed.count("-") + 1, "exact")
 
 
 def _parsed(parse, field, name: str, errors: FieldErrors):
@@ -116,13 +141,13 @@ def _parsed(parse, field, name: str, errors: FieldErrors):
         return None
 
 
-def _form_field_name(loc: tuple) -> str:
-    """Pydantic's error location -> the form field's name (relatives-0-status_date...)."""
+def _form_field_name(loc: tuple, raw: dict[str, Any], relative_prefixes: list[str]) -> str:
+    """Pydantic's error location -> the form field's name (relatives-0-dates-released...)."""
     if loc and loc[0] == "relatives" and len(loc) >= 3:
-        field = loc[2]
-        if field == "statuses":
-            field = "status_date" if loc[-1] == "status_date" else "statuses"
-        return f"relatives-{loc[1]}-{field}"
+        prefix, field = relative_prefixes[loc[1]], loc[2]
+        if field == "statuses" and len(loc) >= 5 and loc[-1] == "status_date":
+            return f"{prefix}-dates-{raw['relatives'][loc[1]]['statuses'][loc[3]]['status']}"
+        return f"{prefix}-{field}"
     return str(loc[0]) if loc else "form"
 
 
@@ -136,7 +161,7 @@ def message_for(error: dict[str, Any], name: str) -> str:
         return gettext("Too many choices here.")
     if field in COUNTRY_FIELDS:
         return _country_message()
-    if field in DATE_FIELDS:
+    if field in DATE_FIELDS or "-dates-" in name:  # relatives-0-dates-released: a status's date
         if "future" in str(error.get("msg", "")):
             return gettext("This date is in the future.")
         return _date_message()
