@@ -22,9 +22,10 @@ from typing import Any
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import Flask, current_app, request
-from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import Connection, Engine, LargeBinary, func, select, type_coerce, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from .crypto import FORMAT_VERSION, SealError, Sealer
 from .models import DataKeyCheck
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,8 @@ def verify_keyring(engine: Engine, keyring: Mapping[str, bytes]) -> None:
         recorded = _recorded(connection)
         missing = {kid: key for kid, key in keyring.items() if kid not in recorded}
         if missing:
+            if not recorded:  # a database from before key check values, or a new one
+                _open_a_value_sealed_by_each(connection, missing)
             _insert_missing(connection, missing)
             recorded = _recorded(connection)  # a concurrent process may have won the insert
     for kid, row in recorded.items():
@@ -70,19 +73,37 @@ def verify_keyring(engine: Engine, keyring: Mapping[str, bytes]) -> None:
             raise KeyringMismatch(f"data key {kid!r} of the keyring is not the key that sealed this database")
 
 
-def record_key(engine: Engine, key_id: str, key: bytes) -> None:
-    """Record a new key's check value (rotation does it before the key can seal anything)."""
-    with engine.begin() as connection:
-        _insert_missing(connection, {key_id: key})
-        stored = _recorded(connection)[key_id]
-    if not hmac.compare_digest(stored.check_value, check_value(key)):
-        raise KeyringMismatch(f"key id {key_id!r} is already recorded for another key; choose a new id")
-
-
 def mark_retired(connection: Connection, key_id: str) -> None:
     """Note that a key left the ring on purpose, so rings without it are not refused."""
     connection.execute(update(DataKeyCheck).where(DataKeyCheck.key_id == key_id)
                        .values(retired_at=datetime.now(UTC)))
+
+
+def _open_a_value_sealed_by_each(connection: Connection, keyring: Mapping[str, bytes]) -> None:
+    """Before trusting the first ring a database sees, open one stored value per key id.
+
+    A database upgraded from before migration 0003 holds sealed values but no check values;
+    without this, whichever ring wrote first would be taken as the truth. A key that seals
+    nothing yet (a new database) has nothing to prove.
+    """
+    from .maintenance.reseal import sealed_columns
+
+    for kid, key in keyring.items():
+        opener = Sealer({kid: key}, kid, index_key=bytes(32))  # opening never uses the index key
+        # A sealed value starts with its format version and its key id (tracker.crypto).
+        prefix = type_coerce(bytes([FORMAT_VERSION, len(kid.encode())]) + kid.encode(), LargeBinary)
+        for target in sealed_columns():
+            raw = type_coerce(target.column, LargeBinary)
+            token = connection.execute(select(raw).where(func.substr(raw, 1, len(kid.encode()) + 2) == prefix)
+                                       .limit(1)).scalar()
+            if token is None:
+                continue
+            try:
+                opener.open_bytes(target.purpose, bytes(token))
+            except SealError as exc:
+                raise KeyringMismatch(f"data key {kid!r} of the keyring does not open the values sealed "
+                                      "under its id in this database") from exc
+            break
 
 
 def _recorded(connection: Connection) -> dict[str, Any]:

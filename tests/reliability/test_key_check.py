@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import TEST_KEYS, make_test_app
+from tests.factories import make_report
 from tests.intake.helpers import send_report
-from tracker.key_check import KeyringMismatch, check_value, verify_keyring
+from tracker.key_check import KeyringMismatch, check_value, keyring_of, verify_keyring
 from tracker.models import DataKeyCheck, Report
 
 from .test_fail_closed import CANARY, REPORT
@@ -97,4 +98,15 @@ def test_keys_status_reports_a_mismatch(app, client, tmp_path):
     result = wrong.test_cli_runner().invoke(args=["keys", "status"])
     assert "KEYRING MISMATCH" in result.output
     assert wrong.test_cli_runner().invoke(args=["keys", "reseal"]).exit_code != 0
+    wrong.extensions["tracker.engine"].dispose()
+
+
+def test_a_database_from_before_key_checks_is_not_trusted_to_the_first_ring(app, session, tmp_path):
+    make_report(session, narrative="sealed before migration 0003 existed")
+    wrong = _app_with_ring(app, tmp_path, {KEY_ID: _other_key()}, KEY_ID)
+    with pytest.raises(KeyringMismatch, match="does not open the values sealed under its id"):
+        verify_keyring(wrong.extensions["tracker.engine"], keyring_of(wrong.config))
+    assert _recorded(app) == {}
+    verify_keyring(app.extensions["tracker.engine"], keyring_of(app.config))  # the right ring is recorded
+    assert set(_recorded(app)) == {KEY_ID}
     wrong.extensions["tracker.engine"].dispose()
