@@ -48,8 +48,8 @@ def _status_dates_form() -> type[Form]:
     in 2023 are two facts. Plain text inputs, not date pickers, so a year or a month can be
     typed; how precise the date is follows from what was typed (validation.status_entries).
     """
-    fields = {t.code: StringField(render_kw={"maxlength": 10, "inputmode": "numeric"})
-              for t in taxonomy.terms("relative_status")}
+    # No inputmode="numeric": phone keyboards then lack the "-" of 2019-05.
+    fields = {t.code: StringField(render_kw={"maxlength": 10}) for t in taxonomy.terms("relative_status")}
     return type("StatusDates", (Form,), fields)
 
 
