@@ -15,12 +15,16 @@ times, best of ``--repeat``:
 and prints app / raw GROUP BY and app / (raw GROUP BY + raw total). Then it runs
 ``flask export incidents --format csv`` (the full de-identified dataset) in a child process and
 prints the child's peak resident memory, and the peak of a child that only loads the app, so the
-export's own share is visible.
+export's own share is visible. Last, the dashboard at 1,000 incidents and at ``--incidents``:
+the time to count all its tables (what ``flask analytics refresh`` does) and the median time to
+render it from stored counts (the view function in a request context; the sign-in check aside).
+``--parts`` runs a subset.
 """
 from __future__ import annotations
 
 import argparse
 import resource
+import statistics
 import shutil
 import sqlite3
 import subprocess
@@ -59,6 +63,18 @@ SELECT count(DISTINCT coalesce(t.person_id, 0 - i.id))
 FROM incident i LEFT JOIN involvement t ON t.incident_id = i.id AND t.role = 'target'
 WHERE {CONSENT}
 """  # noqa: S608 - constant text, no outside input
+# The app's shape written by hand: counted rows gathered once, then cells and total from them.
+RAW_ONE_PASS = f"""
+WITH counted AS MATERIALIZED (
+  SELECT {MONTH} AS month, c.code AS tactic, coalesce(i.host_country, 'unknown') AS host,
+         coalesce(t.person_id, 0 - i.id) AS subject
+  FROM incident i
+  LEFT JOIN incident_code c ON c.incident_id = i.id AND c.vocabulary = 'tactic'
+  LEFT JOIN involvement t ON t.incident_id = i.id AND t.role = 'target'
+  WHERE {CONSENT})
+SELECT month, tactic, host, count(DISTINCT subject) FROM counted WHERE tactic IS NOT NULL GROUP BY 1, 2, 3
+UNION ALL SELECT NULL, NULL, NULL, count(DISTINCT subject) FROM counted
+"""  # noqa: S608 - constant text, no outside input
 NAIVE = f"""
 SELECT {MONTH}, c.code, i.host_country, count(*)
 FROM incident i JOIN incident_code c ON c.incident_id = i.id AND c.vocabulary = 'tactic'
@@ -74,19 +90,22 @@ def prepare(size: int) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         shutil.copy(DEMO_1M[1] / "keys.json", folder / "keys.json")
         shutil.copy(DEMO_1M[0], database)
-    if not database.exists():
-        runner = make_app(folder).test_cli_runner()
-        for args in (["db", "upgrade"], ["demo-data", "--incidents", str(size), "--seed", "1"]):
-            result = runner.invoke(args=args)
-            if result.exit_code:
-                raise SystemExit(result.output)
+    # A reused database is brought to the current schema first (newer migrations may exist).
+    build = [] if database.exists() else [["demo-data", "--incidents", str(size), "--seed", "1"]]
+    steps = [["db", "upgrade"], *build]
+    runner = make_app(folder).test_cli_runner()
+    for args in steps:
+        result = runner.invoke(args=args)
+        if result.exit_code:
+            raise SystemExit(result.output)
     return folder
 
 
 def make_app(folder: Path):
     """The app over the folder's database, with the folder's keys."""
-    return create_app({"DATABASE_URL": f"sqlite:///{folder / 'tracker.sqlite3'}", "RATELIMIT_STORAGE_URI": "memory://"},
-                      instance_path=str(folder))
+    # Stored dashboard counts stay fresh for the whole run, however long counting takes.
+    return create_app({"DATABASE_URL": f"sqlite:///{folder / 'tracker.sqlite3'}", "RATELIMIT_STORAGE_URI": "memory://",
+                       "ANALYTICS_SNAPSHOT_MAX_AGE": 86_400}, instance_path=str(folder))
 
 
 def best_of(repeat: int, work) -> float:
@@ -126,6 +145,7 @@ def child_peak(folder: Path, export: bool) -> tuple[int, float]:
 def child(folder: str, export: bool) -> None:
     """In the child process: load the app, then export the full dataset as CSV to a temporary file."""
     app = make_app(Path(folder))
+    print(f"  resident after loading the app: {resident_mib()} MiB")
     if export:
         with tempfile.TemporaryDirectory() as scratch:
             output = Path(scratch) / "incidents.csv"
@@ -134,7 +154,71 @@ def child(folder: str, export: bool) -> None:
             if result.exit_code:
                 raise SystemExit(result.output)
             lines = sum(1 for _ in output.open(encoding="utf-8"))
-            print(f"  dataset rows written: {lines - 1:,}")
+            print(f"  dataset rows written: {lines - 1:,}; resident at the end: {resident_mib()} MiB")
+
+
+def resident_mib() -> int:
+    """This process's resident memory now (Linux), to tell the export's share from start-up peaks."""
+    status = Path("/proc/self/status").read_text(encoding="ascii")
+    return int(status.split("VmRSS:")[1].split()[0]) // 1024
+
+
+def dashboard_seconds(folder: Path, repeat: int) -> tuple[float, float]:
+    """Seconds to count every dashboard table, and the median to render it from stored counts."""
+    from tracker.analytics import views
+    from tracker.analytics.dashboard import dashboard_tables
+    from tracker.analytics.statistics import NO_FILTERS
+    from tracker.db import get_session
+
+    app = make_app(folder)
+    with app.app_context():
+        counting = best_of(1, lambda: dashboard_tables(get_session(), NO_FILTERS, recount=True))
+    with app.test_request_context("/analytics/"):
+        views.dashboard.__wrapped__()  # templates compiled once, as in a running server
+        renders = [best_of(1, views.dashboard.__wrapped__) for _ in range(repeat)]
+    return counting, statistics.median(renders)
+
+
+def export_part(folder: Path, size: int, repeat: int) -> None:
+    """The month x tactic x host-country export against raw SQL."""
+    with tempfile.TemporaryDirectory() as scratch:
+        output = Path(scratch) / "stats.csv"
+        app = make_app(folder)
+        app_seconds = best_of(repeat, lambda: app_export(app, output))
+        cells = sum(1 for _ in output.open(encoding="utf-8")) - 2
+    raw_seconds = best_of(repeat, lambda: raw_query(folder, RAW))
+    total_seconds = best_of(repeat, lambda: raw_query(folder, RAW_TOTAL))
+    one_pass_seconds = best_of(repeat, lambda: raw_query(folder, RAW_ONE_PASS))
+    naive_seconds = best_of(repeat, lambda: raw_query(folder, NAIVE))
+    print(f"{size:,} incidents, month x tactic x host-country ({cells:,} cells), best of {repeat}")
+    print(f"  app export (CLI, disclosure control, audit, CSV): {app_seconds:.2f} s")
+    print(f"  raw SQL GROUP BY, same rules (sqlite3):          {raw_seconds:.2f} s")
+    print(f"  raw SQL total, same rules (sqlite3):             {total_seconds:.2f} s")
+    print(f"  raw SQL cells and total in one pass (sqlite3):   {one_pass_seconds:.2f} s")
+    print(f"  naive count(*) GROUP BY, no rules (sqlite3):     {naive_seconds:.2f} s")
+    fastest = min(raw_seconds, one_pass_seconds)
+    print(f"  ratio app / raw GROUP BY: {app_seconds / raw_seconds:.2f}; app / fastest raw (cells only or "
+          f"one pass): {app_seconds / fastest:.2f}; app / (raw GROUP BY + raw total): "
+          f"{app_seconds / (raw_seconds + total_seconds):.2f}; app / naive: {app_seconds / naive_seconds:.2f}")
+
+
+def dataset_part(folder: Path) -> None:
+    """Peak memory of the full de-identified dataset export, against the bare app's."""
+    print("full de-identified dataset, CSV, in a child process:")
+    baseline, _ = child_peak(folder, export=False)
+    peak, seconds = child_peak(folder, export=True)
+    print(f"  peak RSS: {peak} MiB (app loaded, no export: {baseline} MiB); {seconds:.1f} s")
+
+
+def dashboard_part(size: int, repeat: int) -> None:
+    """The dashboard at 1,000 incidents and at ``size``."""
+    results = {n: dashboard_seconds(prepare(n), repeat) for n in sorted({1_000, size})}
+    print(f"dashboard, no filters (render: median of {repeat}):")
+    for n, (counting, render) in results.items():
+        print(f"  {n:>9,} incidents: counting every table {counting:.2f} s; render from stored counts "
+              f"{render * 1000:.1f} ms")
+    small, large = results[min(results)][1], results[max(results)][1]
+    print(f"  ratio render {max(results):,} / {min(results):,}: {large / small:.2f}")
 
 
 def main() -> None:
@@ -142,27 +226,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--incidents", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--parts", nargs="+", choices=("export", "dataset", "dashboard"),
+                        default=["export", "dataset", "dashboard"])
     args = parser.parse_args()
     folder = prepare(args.incidents)
-    with tempfile.TemporaryDirectory() as scratch:
-        output = Path(scratch) / "stats.csv"
-        app = make_app(folder)
-        app_seconds = best_of(args.repeat, lambda: app_export(app, output))
-        cells = sum(1 for _ in output.open(encoding="utf-8")) - 2
-    raw_seconds = best_of(args.repeat, lambda: raw_query(folder, RAW))
-    total_seconds = best_of(args.repeat, lambda: raw_query(folder, RAW_TOTAL))
-    naive_seconds = best_of(args.repeat, lambda: raw_query(folder, NAIVE))
-    print(f"{args.incidents:,} incidents, month x tactic x host-country ({cells:,} cells), best of {args.repeat}")
-    print(f"  app export (CLI, disclosure control, audit, CSV): {app_seconds:.2f} s")
-    print(f"  raw SQL GROUP BY, same rules (sqlite3):          {raw_seconds:.2f} s")
-    print(f"  raw SQL total, same rules (sqlite3):             {total_seconds:.2f} s")
-    print(f"  naive count(*) GROUP BY, no rules (sqlite3):     {naive_seconds:.2f} s")
-    print(f"  ratio app / raw GROUP BY: {app_seconds / raw_seconds:.2f}; app / (raw GROUP BY + raw total): "
-          f"{app_seconds / (raw_seconds + total_seconds):.2f}; app / naive: {app_seconds / naive_seconds:.2f}")
-    baseline, _ = child_peak(folder, export=False)
-    print("full de-identified dataset, CSV, in a child process:")
-    peak, seconds = child_peak(folder, export=True)
-    print(f"  peak RSS: {peak} MiB (app loaded, no export: {baseline} MiB); {seconds:.1f} s")
+    if "export" in args.parts:
+        export_part(folder, args.incidents, args.repeat)
+    if "dataset" in args.parts:
+        dataset_part(folder)
+    if "dashboard" in args.parts:
+        dashboard_part(args.incidents, max(args.repeat, 10))
 
 
 if __name__ == "__main__":
