@@ -31,8 +31,9 @@ from .models import DataKeyCheck
 log = logging.getLogger(__name__)
 
 VERIFIED = "tracker.keyring_verified"
-# Reads cannot seal; these methods may write (the same split as HTTP's "safe" methods).
-SAFE_METHODS = frozenset({"GET", "HEAD"})
+# HTTP's safe methods (RFC 9110 §9.2.1) never write here, so they need no check; TRACE and
+# OPTIONS are refused anyway (tracker.errors).
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 
 class KeyringMismatch(RuntimeError):
