@@ -17,13 +17,18 @@ concurrent keep-alive clients for ``--seconds`` each:
 It prints submissions per second for each, both ratios against the floor, the cost of one
 receipt digest, and the reporter form's transfer size (HTML + CSS + JS, uncompressed, as sent)
 in every language, as first loaded and with one relative's block open.
+
+``--profile N`` instead sends N reports in-process (Flask's test client, one thread, cProfile)
+and prints where the time of one POST /report goes, stage by stage.
 """
 from __future__ import annotations
 
 import argparse
+import cProfile
 import http.client
 import json
 import os
+import pstats
 import re
 import secrets
 import socket
@@ -216,15 +221,65 @@ def form_transfer_bytes(port: int, language: str, add_relative: bool = False) ->
     return len(page.encode()) + sum(len(client.request("GET", asset)[1].encode()) for asset in assets)
 
 
+# Stages of one POST /report: (file, function) whose cumulative time is the stage. Nested
+# stages are indented; a parent's time includes its children's.
+STAGES = [
+    ("the whole request (Flask)", "flask/app.py", "wsgi_app"),
+    ("  rate limits (Flask-Limiter, per client and global)", "flask_limiter/_extension.py", "_check_request_limit"),
+    ("  CSRF check", "flask_wtf/csrf.py", "protect"),
+    ("  form parsing (WTForms)", "wtforms/form.py", "__call__"),
+    ("  validation (ReportCreate)", "tracker/intake/validation.py", "report_from_form"),
+    ("  submit_report", "tracker/intake/submission.py", "submit_report"),
+    ("    receipt digest (Argon2id)", "tracker/crypto.py", "receipt_digest"),
+    ("    building the rows (ORM objects, sealing)", "tracker/intake/submission.py", "_new_report"),
+    ("    place (offline geocoding, flush)", "tracker/intake/submission.py", "_place_of"),
+    ("    audit event (insert, chain read, update)", "tracker/audit.py", "record"),
+    ("    all ORM flushes (inserts), inside the above too", "sqlalchemy/orm/session.py", "_flush"),
+    ("    commit (SQLite, synchronous=FULL: fsync)", "sqlalchemy/engine/default.py", "do_commit"),
+    ("  receipt page (Jinja)", "flask/templating.py", "render_template"),
+]
+
+
+def profile_submissions(app, count: int) -> None:
+    """Send ``count`` reports in-process under cProfile; print milliseconds per POST by stage."""
+    client = app.test_client()
+    page = client.get("/report").get_data(as_text=True)
+    csrf = CSRF.search(page).group(1)
+
+    def post() -> None:
+        fields = [("csrf_token", csrf), ("idempotency_key", secrets.token_urlsafe(24)), *REPORT]
+        response = client.post("/report", data=urllib.parse.urlencode(fields),
+                               content_type="application/x-www-form-urlencoded")
+        assert b'id="receipt-code"' in response.data, response.status_code
+
+    for _ in range(5):  # warm-up: imports, caches
+        post()
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(count):
+        post()
+    profiler.disable()
+    stats = pstats.Stats(profiler).stats  # (file, line, function) -> (calls, _, own, cumulative, callers)
+    print(f"where one POST /report goes ({count} in-process, cProfile adds overhead; "
+          f"load average {os.getloadavg()[0]:.2f}):")
+    for label, path, function in STAGES:
+        total = sum(entry[3] for (file, _, name), entry in stats.items() if file.endswith(path) and name == function)
+        print(f"  {label:58} {total / count * 1000:6.1f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--profile", type=int, metavar="N", help="profile N in-process submissions instead")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-intake-") as tmp:
         folder = Path(tmp)
         load_before = f"{os.getloadavg()[0]:.2f}"  # the machine may be shared: say how busy it was
         env, app = prepare_instance(folder)
+        if args.profile:
+            profile_submissions(app, args.profile)
+            return
         print(f"receipt digest (Argon2id, keyed): {receipt_digest_ms(app):.1f} ms each")
         bare_url = f"sqlite:///{folder / 'bare.sqlite3'}"
         with make_engine(bare_url).begin() as connection:
