@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from sqlmodel import SQLModel
 import tracker.models  # noqa: F401 - registers every table
 from tracker import create_app
 from tracker.config import generate_keys
+from tracker.staff.passwords import TEST_ONLY_PROFILE
 
 TEST_KEYS = generate_keys()
 POSTGRES_URL = os.environ.get("TRACKER_TEST_DATABASE_URL", "")
@@ -59,6 +61,9 @@ def make_test_app(tmp_path: Path, database_url: str, **overrides):
         "DATABASE_URL": database_url,
         "EVIDENCE_FOLDER": str(tmp_path / "evidence"),
         "RATELIMIT_STORAGE_URI": "memory://",
+        # argon2-cffi's profile for tests: signing staff in at 64 MiB per check dominated CI.
+        # tests/staff/test_passwords.py checks the production profile separately.
+        "PASSWORD_HASH_PROFILE": TEST_ONLY_PROFILE,
         **TEST_KEYS,
         **overrides,
     }
@@ -71,14 +76,26 @@ def app_config() -> dict:
     return {}
 
 
+@pytest.fixture(scope="session")
+def empty_sqlite_database(tmp_path_factory) -> Path:
+    """An SQLite file holding the schema and no rows, made once per run and copied for each test:
+    creating ~30 tables and their indexes and triggers one statement at a time, with fsync, cost
+    more than most tests themselves."""
+    path = tmp_path_factory.mktemp("schema") / "empty.sqlite3"
+    engine = create_engine(f"sqlite:///{path}")
+    SQLModel.metadata.create_all(engine)
+    engine.dispose()
+    return path
+
+
 @pytest.fixture
-def app(tmp_path: Path, postgres_database: str | None, app_config: dict):
-    """The app on an empty database: a new SQLite file, or the run's PostgreSQL database."""
+def app(tmp_path: Path, postgres_database: str | None, app_config: dict, request):
+    """The app on an empty database: a copy of the empty SQLite file, or the run's PostgreSQL database."""
+    if postgres_database is None:
+        shutil.copyfile(request.getfixturevalue("empty_sqlite_database"), tmp_path / "tracker.sqlite3")
     url = postgres_database or f"sqlite:///{tmp_path / 'tracker.sqlite3'}"
     application = make_test_app(tmp_path, url, **app_config)
     engine = application.extensions["tracker.engine"]
-    if postgres_database is None:
-        SQLModel.metadata.create_all(engine)
     yield application
     if postgres_database is not None:
         _empty_postgres(engine)

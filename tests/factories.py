@@ -8,10 +8,10 @@ from itertools import count
 from sqlmodel import Session
 
 from tracker.models import (
-    Case, Incident, IncidentCode, Person, PersonRelationship, RelativeStatus, Report, ReportCode, User,
+    Case, Evidence, Incident, IncidentCode, Person, PersonRelationship, RelativeStatus, Report, ReportCode, User,
 )
 from tracker.staff.accounts import new_totp_secret
-from tracker.staff.passwords import hash_password
+from tracker.staff.passwords import TEST_ONLY_PROFILE, hash_password
 
 _serial = count(1)
 STAFF_PASSWORD = "correct horse battery staple 42"
@@ -19,8 +19,9 @@ STAFF_PASSWORD = "correct horse battery staple 42"
 
 @cache
 def _password_hash(password: str) -> str:
-    """One Argon2id hash per test password for the whole run (hashing is slow on purpose)."""
-    return hash_password(password)
+    """One Argon2id hash per test password for the whole run, with the profile the test apps
+    use (tests/conftest.py), so signing in costs what the test config says, not 64 MiB."""
+    return hash_password(password, profile=TEST_ONLY_PROFILE)
 
 
 def make_user(session: Session, role: str = "caseworker", *, email: str | None = None,
@@ -96,3 +97,19 @@ def add_status(session: Session, relative: Person, status: str, when: date, **fi
     session.add(entry)
     session.commit()
     return entry
+
+
+def make_evidence(session: Session, report: Report, data: bytes = b"A plain text note from the reporter.\n",
+                  filename: str = "note.txt", *, keep_original: bool = False) -> Evidence:
+    """A file checked and sealed to the app's evidence folder the way intake stores it (needs an app context)."""
+    from flask import current_app
+
+    from tracker.crypto import get_sealer
+    from tracker.intake.evidence import Upload, check_upload, store_evidence
+
+    evidence = store_evidence(check_upload(Upload(filename, data)), folder=current_app.config["EVIDENCE_FOLDER"],
+                              sealer=get_sealer(), keep_original=keep_original)
+    evidence.report_id = report.id
+    session.add(evidence)
+    session.commit()
+    return evidence

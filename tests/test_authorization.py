@@ -18,8 +18,9 @@ from typing import Any
 import pytest
 
 from tests.conftest import csrf_token, login_as, make_test_app
-from tests.factories import make_case, make_incident, make_person, make_report, make_user
+from tests.factories import make_case, make_evidence, make_incident, make_person, make_report, make_user
 from tracker.api.tokens import issue_token
+from tracker.models import ClaimSource
 
 PERMISSIONS = Path(__file__).resolve().parents[1] / "docs" / "permissions.md"
 ROLES = ("anonymous", "caseworker", "analyst", "admin")
@@ -40,7 +41,17 @@ PARAMETERS: dict[str, Callable[[Any, Any], Any]] = {
     "incident_id": lambda session, actor: make_incident(session).id,
     "person_id": lambda session, actor: make_person(session).id,
     "case_id": lambda session, actor: make_case(session).id,
+    "evidence_id": lambda session, actor: make_evidence(session, make_report(session)).id,
+    "claim_source_id": lambda session, actor: make_claim_source(session).id,
 }
+
+
+def make_claim_source(session) -> ClaimSource:
+    """A claim source on a fresh report, for the verification routes."""
+    source = ClaimSource(report_id=make_report(session).id, claim="event", source_type="reporter_testimony")
+    session.add(source)
+    session.commit()
+    return source
 
 
 # Personal data seeded before every anonymous and analyst call; none of it may come back.

@@ -4,21 +4,8 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from tests.factories import make_report, make_user
-from tracker.api.tokens import issue_token
+from tests.factories import make_report
 from tracker.models import AuditEvent
-
-
-def _bearer(session, role="caseworker"):
-    user = make_user(session, role)
-    _row, token = issue_token(session, user.id, "script")
-    session.commit()
-    return {"Authorization": f"Bearer {token}"}
-
-
-@pytest.fixture
-def auth(session):
-    return _bearer(session)
 
 
 @pytest.mark.parametrize(("method", "path"), [
@@ -28,9 +15,8 @@ def auth(session):
     ("post", "/api/v1/relationships"), ("post", "/api/v1/statuses"),
 ])
 @pytest.mark.parametrize(("role", "expected"), [(None, 401), ("analyst", 403), ("admin", 403)])
-def test_only_caseworker_tokens_are_accepted(client, session, method, path, role, expected):
-    headers = _bearer(session, role) if role else {}
-    assert getattr(client, method)(path, json={}, headers=headers).status_code == expected
+def test_only_caseworker_tokens_are_accepted(client, bearer, method, path, role, expected):
+    assert getattr(client, method)(path, json={}, headers=bearer(role)).status_code == expected
 
 
 def test_the_scenario_through_the_api(client, session, auth):

@@ -57,3 +57,33 @@ def test_one_time_passwords_are_long_random_and_acceptable():
     first, second = one_time_password(), one_time_password()
     assert first != second and len(first) >= 20
     assert password_problem(first) is None
+
+
+def test_production_hashes_with_the_rfc9106_profile_and_refuses_the_test_profile(tmp_path):
+    """The suite's apps use argon2-cffi's cheapest profile for speed; a real app never can."""
+    from argon2 import extract_parameters, profiles
+
+    from tests.conftest import TEST_KEYS
+    from tracker import create_app
+    from tracker.config import ConfigurationError
+    from tracker.staff.passwords import TEST_ONLY_PROFILE
+
+    config = {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", **TEST_KEYS}
+    app = create_app(config, instance_path=str(tmp_path))
+    with app.app_context():
+        parameters = extract_parameters(hash_password("violet tractor under moonlight"))
+    standard = profiles.RFC_9106_LOW_MEMORY
+    assert (parameters.time_cost, parameters.memory_cost, parameters.parallelism) == (
+        standard.time_cost, standard.memory_cost, standard.parallelism)
+    with pytest.raises(ConfigurationError):
+        create_app({**config, "PASSWORD_HASH_PROFILE": TEST_ONLY_PROFILE}, instance_path=str(tmp_path))
+    with pytest.raises(ConfigurationError):
+        create_app({**config, "PASSWORD_HASH_PROFILE": "md5"}, instance_path=str(tmp_path))
+
+
+def test_a_hash_made_with_other_parameters_is_redone_at_login(app):
+    from tracker.staff.passwords import STANDARD_PROFILE, needs_rehash
+
+    with app.app_context():
+        assert needs_rehash(hash_password("violet tractor under moonlight", profile=STANDARD_PROFILE))
+        assert not needs_rehash(hash_password("violet tractor under moonlight"))

@@ -13,7 +13,7 @@ from ..security import csrf
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 # Modules that add routes and OpenAPI fragments; each area appends its own module name here.
-API_MODULES: list[str] = ["openapi", "reports", "tokens", "casework", "stats"]
+API_MODULES: list[str] = ["openapi", "reports", "tokens", "casework", "verification", "custody", "stats"]
 
 
 def init_app(app: Flask) -> None:

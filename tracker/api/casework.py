@@ -29,7 +29,7 @@ STATUS_OF = {NotFound: 404, Conflict: 409, InvalidTransition: 409}
 caseworker_token = token_required("caseworker")
 
 
-def _schemas(**models: type[BaseModel]) -> dict[str, Any]:
+def schemas_of(**models: type[BaseModel]) -> dict[str, Any]:
     """JSON Schemas of the input data models, nested models lifted into components."""
     schemas: dict[str, Any] = {}
     for name, model in models.items():
@@ -40,71 +40,71 @@ def _schemas(**models: type[BaseModel]) -> dict[str, Any]:
 
 
 OPENAPI_SCHEMAS: dict[str, Any] = {
-    **_schemas(IncidentInput=IncidentWithSources, InvolvementInput=InvolvementCreate, CaseInput=CaseCreate,
+    **schemas_of(IncidentInput=IncidentWithSources, InvolvementInput=InvolvementCreate, CaseInput=CaseCreate,
                PersonInput=PersonCreate, RelationshipInput=RelationshipCreate,
                RelativeStatusInput=RelativeStatusCreate),
     "CaseworkObject": {"type": "object", "description": "The stored object, with its id", "additionalProperties": True},
 }
 
 
-def _json_of(ref: str) -> dict[str, Any]:
+def json_of(ref: str) -> dict[str, Any]:
     """A JSON content entry referring to a component schema."""
     return {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}
 
 
-def _operation(summary: str, operation_id: str, *, body: str | None = None, created: bool = False,
+def operation(summary: str, operation_id: str, *, body: str | None = None, created: bool = False,
                parameters: tuple[dict[str, Any], ...] = ()) -> dict[str, Any]:
     """One documented operation: bearer token, caseworkers only, JSON in and out."""
-    error = {"content": _json_of("Error")}
+    error = {"content": json_of("Error")}
     operation: dict[str, Any] = {
         "summary": summary, "operationId": operation_id, "security": [{"bearerToken": []}],
         "tags": ["casework"], "parameters": list(parameters),
-        "responses": {"201" if created else "200": {"description": "The object", "content": _json_of("CaseworkObject")},
+        "responses": {"201" if created else "200": {"description": "The object", "content": json_of("CaseworkObject")},
                       "401": {"description": "No valid token", **error},
                       "403": {"description": "Not a caseworker", **error},
                       "404": {"description": "No such object", **error}},
     }
     if body:
-        operation["requestBody"] = {"required": True, "content": _json_of(body)}
+        operation["requestBody"] = {"required": True, "content": json_of(body)}
         operation["responses"] |= {"409": {"description": "Conflicts with stored data", **error},
                                    "422": {"description": "Invalid fields", **error}}
     return operation
 
 
-def _id(name: str) -> dict[str, Any]:
+def path_id(name: str) -> dict[str, Any]:
     """A numeric path parameter."""
     return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
 
 
 OPENAPI_PATHS: dict[str, Any] = {
-    "/incidents": {"post": _operation("Record an incident from reports", "createIncident", body="IncidentInput",
+    "/incidents": {"post": operation("Record an incident from reports", "createIncident", body="IncidentInput",
                                       created=True)},
     "/incidents/{incident_id}": {
-        "get": _operation("Read an incident", "getIncident", parameters=(_id("incident_id"),)),
-        "put": _operation("Replace an incident's fields and codes", "updateIncident", body="IncidentInput",
-                          parameters=(_id("incident_id"),))},
+        "get": operation("Read an incident", "getIncident", parameters=(path_id("incident_id"),)),
+        "put": operation("Replace an incident's fields and codes", "updateIncident", body="IncidentInput",
+                          parameters=(path_id("incident_id"),))},
     "/incidents/{incident_id}/involvements": {
-        "post": _operation("Link a person to an incident with a role", "involvePerson", body="InvolvementInput",
-                           created=True, parameters=(_id("incident_id"),))},
-    "/cases": {"post": _operation("Open a case (incident_ids are put in it)", "openCase", body="CaseInput",
+        "post": operation("Link a person to an incident with a role", "involvePerson", body="InvolvementInput",
+                           created=True, parameters=(path_id("incident_id"),))},
+    "/cases": {"post": operation("Open a case (incident_ids are put in it)", "openCase", body="CaseInput",
                                   created=True)},
-    "/cases/{case_id}": {"get": _operation("Read a case with people, incidents and timeline", "getCase",
-                                           parameters=(_id("case_id"),))},
+    "/cases/{case_id}": {"get": operation("Read a case with people, incidents and timeline", "getCase",
+                                           parameters=(path_id("case_id"),))},
     "/people": {
-        "post": _operation("Record a person (names sealed, blind-indexed)", "createPerson", body="PersonInput",
+        "post": operation("Record a person (names sealed, blind-indexed)", "createPerson", body="PersonInput",
                            created=True),
-        "get": _operation("Find people by name in any script", "findPeople", parameters=(
+        "get": operation("Find people by name in any script", "findPeople", parameters=(
             {"name": "q", "in": "query", "required": True, "schema": {"type": "string"}},))},
-    "/people/{person_id}": {"get": _operation("Read a person with relationships and statuses", "getPerson",
-                                              parameters=(_id("person_id"),))},
-    "/relationships": {"post": _operation("Record a relationship between two people", "addRelationship",
+    "/people/{person_id}": {"get": operation("Read a person with relationships and statuses", "getPerson",
+                                              parameters=(path_id("person_id"),))},
+    "/relationships": {"post": operation("Record a relationship between two people", "addRelationship",
                                           body="RelationshipInput", created=True)},
-    "/statuses": {"post": _operation("Add a dated status to a person's history", "recordStatus",
+    "/statuses": {"post": operation("Add a dated status to a person's history", "recordStatus",
                                      body="RelativeStatusInput", created=True)},
 }
 
 
-def _fail(error: Exception):
+def fail(error: Exception):
     """A domain or validation error as a JSON Error body."""
     get_session().rollback()
     if isinstance(error, ValidationError):
@@ -114,13 +114,13 @@ def _fail(error: Exception):
     return jsonify(error=type(error).__name__.lower(), message=str(error)), status
 
 
-def _body(model: type[BaseModel], **extra: Any) -> Any:
+def body_of(model: type[BaseModel], **extra: Any) -> Any:
     """The JSON body validated by a data model."""
     payload = request.get_json(silent=True)
     return model.model_validate({**(payload if isinstance(payload, dict) else {}), **extra})
 
 
-def _viewed(object_type: str, object_id: int) -> None:
+def viewed(object_type: str, object_id: int) -> None:
     """Audit a read of personal data through the API."""
     record(get_session(), f"{object_type}.view", user_id=g.api_user.id, actor="api", object_type=object_type,
            object_id=object_id)
@@ -176,12 +176,12 @@ def api_create_incident():
     """Record an incident, citing the reports it draws on."""
     session = get_session()
     try:
-        data = _body(IncidentWithSources)
+        data = body_of(IncidentWithSources)
         incident = create_incident(session, data, user_id=g.api_user.id, report_ids=data.report_ids,
                                    perpetrator_types=data.perpetrator_types)
         session.commit()
     except (ValidationError, CaseworkError) as error:
-        return _fail(error)
+        return fail(error)
     return jsonify(incident_json(incident)), 201
 
 
@@ -192,8 +192,8 @@ def api_get_incident(incident_id: int):
     try:
         incident = get_incident(get_session(), incident_id)
     except CaseworkError as error:
-        return _fail(error)
-    _viewed("incident", incident.id)
+        return fail(error)
+    viewed("incident", incident.id)
     return jsonify(incident_json(incident))
 
 
@@ -203,12 +203,12 @@ def api_update_incident(incident_id: int):
     """Replace an incident's fields and codes."""
     session = get_session()
     try:
-        data = _body(IncidentWithSources)
+        data = body_of(IncidentWithSources)
         incident = update_incident(session, get_incident(session, incident_id), data, user_id=g.api_user.id,
                                    perpetrator_types=data.perpetrator_types)
         session.commit()
     except (ValidationError, CaseworkError) as error:
-        return _fail(error)
+        return fail(error)
     return jsonify(incident_json(incident))
 
 
@@ -219,13 +219,13 @@ def api_involve(incident_id: int):
     session = get_session()
     try:
         get_incident(session, incident_id)
-        data = _body(InvolvementCreate)
+        data = body_of(InvolvementCreate)
         involvement = involve_person(session, incident_id, get_person(session, data.person_id), data.role,
                                      user_id=g.api_user.id, tactic=data.tactic,
                                      perpetrator_type=data.perpetrator_type, attribution=data.attribution)
         session.commit()
     except (ValidationError, CaseworkError) as error:
-        return _fail(error)
+        return fail(error)
     return jsonify({"id": involvement.id, "incident_id": incident_id, "person_id": involvement.person_id,
                     "role": involvement.role}), 201
 
@@ -236,13 +236,13 @@ def api_open_case():
     """Open a case; ``incident_ids`` are put in it."""
     session = get_session()
     try:
-        case = case_domain.open_case(session, _body(CaseCreate), user_id=g.api_user.id)
+        case = case_domain.open_case(session, body_of(CaseCreate), user_id=g.api_user.id)
         for incident_id in (request.get_json(silent=True) or {}).get("incident_ids", []):
             case_domain.link_incident_to_case(session, case, get_incident(session, int(incident_id)),
                                               user_id=g.api_user.id)
         session.commit()
     except (ValidationError, CaseworkError) as error:
-        return _fail(error)
+        return fail(error)
     return jsonify(case_json(case)), 201
 
 
@@ -253,8 +253,8 @@ def api_get_case(case_id: int):
     try:
         case = case_domain.get_case(get_session(), case_id)
     except CaseworkError as error:
-        return _fail(error)
-    _viewed("case", case.id)
+        return fail(error)
+    viewed("case", case.id)
     return jsonify(case_json(case))
 
 
@@ -264,10 +264,10 @@ def api_create_person():
     """Record a person; names are sealed and indexed for search."""
     session = get_session()
     try:
-        person = create_person(session, _body(PersonCreate), user_id=g.api_user.id)
+        person = create_person(session, body_of(PersonCreate), user_id=g.api_user.id)
         session.commit()
     except (ValidationError, CaseworkError) as error:
-        return _fail(error)
+        return fail(error)
     return jsonify(person_json(person)), 201
 
 
@@ -291,8 +291,8 @@ def api_get_person(person_id: int):
     try:
         person = get_person(session, person_id)
     except CaseworkError as error:
-        return _fail(error)
-    _viewed("person", person.id)
+        return fail(error)
+    viewed("person", person.id)
     return jsonify({**person_json(person),
                     "relationships": [relationship_json(link) for link in relationships_of(session, person.id)],
                     "statuses": [status_json(s) for s in status_history(session, person.id)]})
@@ -304,10 +304,10 @@ def api_add_relationship():
     """Record that ``related_person_id`` is the ``relationship_type`` of ``person_id``."""
     session = get_session()
     try:
-        link = add_relationship(session, _body(RelationshipCreate), user_id=g.api_user.id)
+        link = add_relationship(session, body_of(RelationshipCreate), user_id=g.api_user.id)
         session.commit()
     except (ValidationError, CaseworkError) as error:
-        return _fail(error)
+        return fail(error)
     return jsonify(relationship_json(link)), 201
 
 
@@ -317,8 +317,8 @@ def api_record_status():
     """Add a dated status to a person's history."""
     session = get_session()
     try:
-        status = record_relative_status(session, _body(RelativeStatusCreate), user_id=g.api_user.id)
+        status = record_relative_status(session, body_of(RelativeStatusCreate), user_id=g.api_user.id)
         session.commit()
     except (ValidationError, CaseworkError) as error:
-        return _fail(error)
+        return fail(error)
     return jsonify(status_json(status)), 201

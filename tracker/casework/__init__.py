@@ -1,14 +1,15 @@
 """The caseworker workspace: triage, incidents, people and relatives, cases, dedup, messaging.
 
 Domain functions (``triage``, ``incidents``, ``people``, ``relatives``, ``cases``, ``dedup``,
-``messages``, ``queue``) take the session explicitly and raise ``errors``; the pages in
-``views/`` and the JSON API in ``tracker/api/casework.py`` are thin layers over them.
+``messages``, ``queue``, ``verification``, ``custody``) take the session explicitly and raise
+``errors``; the pages in ``views/`` and the JSON API in ``tracker/api/casework.py`` (and its
+``verification`` and ``custody`` siblings) are thin layers over them.
 """
 from __future__ import annotations
 
 from flask import Flask
 
-VIEW_MODULES = ("queue", "reports", "incidents", "people", "cases")
+VIEW_MODULES = ("queue", "reports", "incidents", "people", "cases", "verification", "evidence")
 
 
 def init_app(app: Flask) -> None:

@@ -13,6 +13,7 @@ from .places import GeocodeCache, Location
 from .reports import CustodyEvent, Evidence, Message, Report, ReportCode, ReportedRelative
 from .staff import ApiToken, RecoveryCode, StaffSession, User
 from .statistics import StatisticsSnapshot
+from .verification import ClaimSource
 
 __all__ = [
     "ApiToken", "AuditEvent", "Case", "CaseNote", "CasePerson", "CustodyEvent", "DataKeyCheck", "Evidence",
@@ -20,4 +21,5 @@ __all__ = [
     "Involvement", "Location", "Message", "Person", "PersonNameToken", "PersonRelationship",
     "RecoveryCode", "RelativeStatus", "Report", "ReportCode", "ReportedRelative", "StaffSession",
     "StatisticsSnapshot", "User", "utcnow",
+    "ClaimSource",
 ]

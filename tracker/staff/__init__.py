@@ -19,7 +19,9 @@ def init_app(app: Flask) -> None:
     from .auth import login_manager
     from .cookies import TlsAwareSessionInterface
     from .navigation import add_nav_item, nav_items
+    from .passwords import check_profile
 
+    check_profile(app.config)
     for name in VIEW_MODULES:
         import_module(f"{__name__}.{name}")
     login_manager.init_app(app)

@@ -5,34 +5,70 @@ import secrets
 from functools import cache
 from importlib import resources
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, has_app_context
+
+from ..config import ConfigurationError
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128
 
-_hasher = PasswordHasher()  # stateless; holds only parameters, so module level is safe
+# The setting PASSWORD_HASH_PROFILE names one of these. Production always uses the first; the
+# test suite signs staff in hundreds of times, and at 64 MiB per verification that was a large
+# share of CI, so it may choose argon2-cffi's own cheapest profile, which exists for tests and
+# which an app refuses unless TESTING is set (check_profile, called when the app is created).
+STANDARD_PROFILE = "rfc9106-low-memory"
+TEST_ONLY_PROFILE = "test-only-cheapest"
+PROFILES = {STANDARD_PROFILE: profiles.RFC_9106_LOW_MEMORY, TEST_ONLY_PROFILE: profiles.CHEAPEST}
 
-# Hashed when an email is unknown, so that answer costs the same time as a wrong password.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+def check_profile(config) -> None:
+    """Refuse an unknown profile, and the test-only one outside tests (fail closed at start-up)."""
+    name = config.get("PASSWORD_HASH_PROFILE", STANDARD_PROFILE)
+    if name not in PROFILES:
+        raise ConfigurationError(f"PASSWORD_HASH_PROFILE must be one of {sorted(PROFILES)}, not {name!r}")
+    if name == TEST_ONLY_PROFILE and not config.get("TESTING"):
+        raise ConfigurationError(f"PASSWORD_HASH_PROFILE={TEST_ONLY_PROFILE!r} is only for the test suite")
 
 
-def hash_password(password: str) -> str:
+def _profile_name() -> str:
+    """The app's profile; outside an app (benchmarks, factories) the standard one."""
+    if has_app_context():
+        return current_app.config.get("PASSWORD_HASH_PROFILE", STANDARD_PROFILE)
+    return STANDARD_PROFILE
+
+
+@cache
+def _hasher(profile: str) -> PasswordHasher:
+    return PasswordHasher.from_parameters(PROFILES[profile])  # holds only parameters: safe to share
+
+
+@cache
+def _dummy_hash(profile: str) -> str:
+    """Verified when an email is unknown, so that answer costs the same time as a wrong password."""
+    return _hasher(profile).hash(secrets.token_urlsafe(16))
+
+
+def hash_password(password: str, profile: str | None = None) -> str:
     """Argon2id hash of a password whose length has already been checked."""
-    return _hasher.hash(password)
+    return _hasher(profile or _profile_name()).hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
-    """Check a password; with no hash (unknown account) spend the same time and say no."""
+    """Check a password; with no hash (unknown account) spend the same time and say no.
+
+    The cost of a verification is set by the parameters written in the stored hash itself."""
+    hasher = _hasher(_profile_name())
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return hasher.verify(password_hash or _dummy_hash(_profile_name()), password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 
 
 def needs_rehash(password_hash: str) -> bool:
-    """Whether the hash was made with older parameters and should be upgraded at login."""
-    return _hasher.check_needs_rehash(password_hash)
+    """Whether the hash was made with other parameters than the app's and should be redone at login."""
+    return _hasher(_profile_name()).check_needs_rehash(password_hash)
 
 
 def one_time_password() -> str:

@@ -19,6 +19,7 @@ from ..people import get_person, involve_person
 from ..places import correct_incident_place, place_candidates, set_incident_place
 from . import audit_view, bp, caseworker_only, done, int_arg, refused, user_id
 from .forms import read_form
+from .verification import verification_section
 
 
 def involved(incident_id: int) -> list[tuple[Involvement, Person]]:
@@ -43,6 +44,7 @@ def incident(incident_id: int):
         location=session.get(Location, found.location_id) if found.location_id else None,
         duplicates=suggest_duplicate_incidents(session, found), place_text=place_text, place_country=country,
         candidates=place_candidates(place_text, country) if place_text else [],
+        verification=verification_section(found),
     )
 
 

@@ -18,7 +18,9 @@ from ..triage import (
     update_triage,
 )
 from . import audit_view, bp, caseworker_only, done, int_arg, refused, user_id
+from .evidence import evidence_items
 from .forms import read_form
+from .verification import verification_section
 
 
 def report_incidents(report_id: int) -> list[Incident]:
@@ -44,7 +46,8 @@ def report(report_id: int):
     mark_reporter_messages_read(session, found.id)
     session.commit()
     return render_template("casework/report.html", report=found, messages=messages,
-                           incidents=report_incidents(found.id), caseworkers=caseworkers())
+                           incidents=report_incidents(found.id), caseworkers=caseworkers(),
+                           evidence=evidence_items(found), verification=verification_section(found))
 
 
 @bp.route("/reports/<int:report_id>/accept", methods=["GET", "POST"])
