@@ -76,6 +76,13 @@ class RelativeForm(Form):
 class ReportForm(FlaskForm):
     """The report form: what happened, when, where, how, who, to whom; relatives; consent."""
 
+    class Meta:
+        def get_translations(self, form):
+            """None: WTForms' own messages never reach a reporter (validation.py writes every
+            message), and Flask-WTF would otherwise read WTForms' catalog from disk on every
+            submission just to name the unlabelled hidden fields."""
+            return None
+
     # A random token per form load: a retried POST (double click, flaky network) finds the
     # report the first POST made instead of creating a second one (issue 3, §5).
     idempotency_key = HiddenField()
