@@ -22,7 +22,7 @@ from sqlmodel import SQLModel
 import tracker.models  # noqa: F401 - registers every table
 from tracker import create_app
 from tracker.config import generate_keys
-from tracker.staff.passwords import TEST_ONLY_PROFILE
+from tracker.staff.passwords import STANDARD_PROFILE, TEST_ONLY_PROFILE
 
 TEST_KEYS = generate_keys()
 POSTGRES_URL = os.environ.get("TRACKER_TEST_DATABASE_URL", "")
@@ -63,7 +63,7 @@ def make_test_app(tmp_path: Path, database_url: str, **overrides):
         "RATELIMIT_STORAGE_URI": "memory://",
         # argon2-cffi's profile for tests: signing staff in at 64 MiB per check dominated CI.
         # tests/staff/test_passwords.py checks the production profile separately.
-        "PASSWORD_HASH_PROFILE": TEST_ONLY_PROFILE,
+        "PASSWORD_HASH_PROFILE": TEST_ONLY_PROFILE if overrides.get("TESTING", True) else STANDARD_PROFILE,
         **TEST_KEYS,
         **overrides,
     }
