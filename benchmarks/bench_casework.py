@@ -4,9 +4,9 @@ Run: ``python benchmarks/bench_casework.py [--repeat 30] [--sizes 1000 1000000]`
 SQLite database under benchmarks/results/casework-N/ built with ``flask demo-data`` (reused when
 present; the 1,000,000 one is copied from the demo-data benchmark's demo-1m.sqlite3 if that exists,
 since building it takes minutes). The script then adds the same small fixture to each database
-(a caseworker, 200 new reports, one case with 5 incidents and 3 people) and times pages through
-the test client as that signed-in caseworker, audit writes included, alternating between the
-databases request by request so the machine's load weighs on both alike. It prints the median of
+(a caseworker, 200 new reports, half of them in Kashgar, one case with 5 incidents and 3 people)
+and times pages through the test client as that signed-in caseworker, audit writes included,
+alternating between the databases request by request so the machine's load weighs on both alike. It prints the median of
 each page per size and the ratio between the largest and the smallest.
 """
 from __future__ import annotations
@@ -19,6 +19,7 @@ import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -29,7 +30,8 @@ from sqlmodel import select  # noqa: E402
 from tracker import create_app  # noqa: E402
 from tracker.db import get_session  # noqa: E402
 from tracker.models import (  # noqa: E402
-    Case, CasePerson, Incident, IncidentCode, Person, PersonRelationship, RelativeStatus, Report, ReportCode, User,
+    Case, CasePerson, Incident, IncidentCode, Location, Person, PersonRelationship, RelativeStatus, Report, ReportCode,
+    User,
 )
 from tracker.staff.accounts import new_totp_secret  # noqa: E402
 from tracker.staff.passwords import hash_password  # noqa: E402
@@ -73,8 +75,13 @@ def add_fixture(session) -> None:
         return
     session.add(User(email=EMAIL, role="caseworker", password_hash=hash_password(PASSWORD),
                      must_change_password=False, totp_secret=new_totp_secret(), totp_confirmed=True))
+    kashgar = Location(name="Kashgar", gazetteer_id="geonames:1280849", country="CN", precision="city",
+                       status="geocoded", geocoder="synthetic")
+    session.add(kashgar)
+    session.flush()
     for n in range(200):
         report = Report(community="uyghur", origin_country="CN", host_country="TR", status="new",
+                        location_id=kashgar.id if n % 2 else None,
                         narrative=f"[SYNTHETIC] benchmark report {n}", is_synthetic=True)
         report.codes = [ReportCode(vocabulary="tactic", code="coercion_by_proxy")]
         session.add(report)
@@ -126,6 +133,8 @@ def pages(app, client) -> dict[str, str]:
         "queue: accepted, page 2": NEXT.search(first_page).group(1).replace("&amp;", "&"),
         "queue: filtered": "/casework/?status=accepted&community=tibetan&tactic=coercion_by_proxy&sort=oldest",
         "queue: case reference": f"/casework/?status=open&q={BENCH_REFERENCE}",
+        "queue: place, any script": f"/casework/?q={quote('喀什')}",
+        "queue: place, accepted": f"/casework/?status=accepted&q={quote('Synthetic city 1')}",
         "case page: benchmark case": f"/casework/cases/{bench_case}",
         "case page: first demo case": f"/casework/cases/{first_case}",
     }

@@ -102,6 +102,21 @@ def test_search_by_case_reference_name_and_place(session):
     assert _ids(queue_page(session, QueueFilters(query="nobody at all"))) == []
 
 
+def test_place_search_finds_a_place_by_any_name_the_gazetteer_knows(session):
+    kashgar = Location(name="Kashgar", gazetteer_id="geonames:1280849", country="CN", status="geocoded")
+    whangarei = Location(name="Whangarei", gazetteer_id="geonames:6230919", country="NZ", status="geocoded")
+    session.add_all([kashgar, whangarei])
+    session.flush()
+    reported_there = make_report(session, location_id=kashgar.id)
+    placed_there, incident = _accepted_with_incident(session, location_id=kashgar.id)
+    make_report(session, location_id=whangarei.id)
+    for query in ("喀什", "Kashi", "KASHGAR"):
+        assert _ids(queue_page(session, QueueFilters(query=query))) == sorted(
+            [reported_there.id, placed_there.id], reverse=True), query
+    # A person's name a letter away from a town ("Wang Lei" ~ Whangarei) finds no report there.
+    assert _ids(queue_page(session, QueueFilters(query="Wang Lei"))) == []
+
+
 def test_narrative_words_are_found_by_a_bounded_scan(session, monkeypatch):
     monkeypatch.setattr(queue, "SCAN_CHUNK", 2)
     monkeypatch.setattr(queue, "NARRATIVE_SCAN_LIMIT", 4)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from ..audit import record
-from ..geo import PlaceMatch, apply_match, correct_by_hand, resolve_place
+from ..geo import PlaceMatch, apply_match, correct_by_hand, get_offline_geocoder, resolve_place
 from ..models import Incident, Location
 from .errors import CaseworkError, NotFound
 
@@ -13,6 +13,19 @@ def place_candidates(text: str, country_hint: str | None = None) -> list[PlaceMa
     """The geocoder's best match for the text and its alternatives, best first."""
     match = resolve_place(text, country_hint)
     return [] if match is None else [match, *match.alternatives]
+
+
+def place_ids_named(text: str) -> list[str]:
+    """Gazetteer ids of the places the offline gazetteer knows by this name, in any script.
+
+    Only name matches count (exact, alias, alternate name, region), never typo guesses: a queue
+    search for a person's name must not turn up reports from a town spelled a letter away. The
+    offline gazetteer answers, so the words searched never leave the server (DESIGN §2).
+    """
+    match = get_offline_geocoder().resolve(text) if text.strip() else None
+    if match is None:
+        return []
+    return [m.gazetteer_id for m in (match, *match.alternatives) if not m.geocoder.endswith(":fuzzy")]
 
 
 def set_incident_place(session: Session, incident: Incident, text: str, country_hint: str | None,

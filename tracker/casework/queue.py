@@ -10,11 +10,12 @@ import base64
 from dataclasses import dataclass
 from datetime import date, datetime, time, UTC
 
-from sqlalchemy import String, cast, exists, or_, select as sa_select, tuple_
+from sqlalchemy import String, cast, exists, func, or_, select as sa_select, tuple_
 from sqlmodel import Session, select
 
 from ..models import Incident, IncidentReport, Involvement, Location, Report, ReportCode, ReportedRelative
 from .cases import case_by_reference
+from .places import place_ids_named
 from .people import get_person, person_ids_matching, survivor
 from .queries import detention_statuses
 
@@ -96,7 +97,8 @@ def filtered(session: Session, filters: QueueFilters):
         statement = statement.where(exists().where(
             ReportedRelative.report_id == Report.id, or_(*[said.like(f'%"{c}"%') for c in detention_statuses()])))
     if filters.query:
-        statement = statement.where(Report.id.in_(search_report_ids(session, filters.query)))
+        statement = statement.where(or_(Report.id.in_(search_report_ids(session, filters.query)),
+                                        at_place(filters.query)))
     return statement
 
 
@@ -145,18 +147,36 @@ def _scan_narratives(session: Session, filters: QueueFilters, position, page_siz
     return QueuePage(found, encode_cursor(last) if last else None, scan_stopped=True)
 
 def search_report_ids(session: Session, query: str):
-    """Ids of reports behind a case reference, a person's name (any script) or a place name."""
+    """Ids of reports behind a case reference or a person's name (any script): a handful of rows."""
     case = case_by_reference(session, query)
     if case is not None:
         incidents = select(Incident.id).where(Incident.case_id == case.id)
         return sa_select(IncidentReport.report_id).where(IncidentReport.incident_id.in_(incidents))
     person_ids = {survivor(session, get_person(session, pid)).id for pid in person_ids_matching(session, query)}
-    places = select(Location.id).where(Location.name.ilike(query.strip()))
-    by_person = sa_select(IncidentReport.report_id).join(
+    return sa_select(IncidentReport.report_id).join(
         Involvement, Involvement.incident_id == IncidentReport.incident_id
     ).where(Involvement.person_id.in_(person_ids or {-1}))
-    by_incident_place = sa_select(IncidentReport.report_id).join(
-        Incident, Incident.id == IncidentReport.incident_id).where(Incident.location_id.in_(places))
-    by_report_place = sa_select(Report.id).where(Report.location_id.in_(places))
-    return by_person.union(by_incident_place, by_report_place)
 
+
+def at_place(query: str):
+    """A condition on the queue's current row: the report, or an incident from it, is at this place.
+
+    A place can hold a large share of all reports, so its matches are never collected up front
+    (that was a scan of every report and incident). The queue walks its own index in order and
+    checks each row through primary keys: report -> location, and report -> incident_report ->
+    incident -> location. The cost per row is constant, so a page costs the same at a thousand or
+    a million reports. The place matches by gazetteer id, so any name the gazetteer knows for it
+    (Kashgar, Kashi, 喀什) finds it, or by its stored display name (places set by hand).
+    """
+    ids = place_ids_named(query)
+    name = func.lower(query.strip())
+
+    def here(location_id):
+        located = select(Location.id).where(Location.id == location_id)
+        named = func.lower(Location.name) == name
+        return exists(located.where(or_(Location.gazetteer_id.in_(ids), named) if ids else named))
+
+    via_incident = exists(sa_select(IncidentReport.incident_id)
+                          .join(Incident, Incident.id == IncidentReport.incident_id)
+                          .where(IncidentReport.report_id == Report.id, here(Incident.location_id)))
+    return or_(here(Report.location_id), via_incident)
