@@ -53,7 +53,10 @@ def test_relationships_and_statuses(signed_in, session):
     status = session.exec(select(RelativeStatus)).one()
     assert (status.status, status.status_date.isoformat(), status.place_text) == ("disappeared", "2021-06-01", "Ghulja")
     page = signed_in.get(f"/casework/people/{son.id}").get_data(as_text=True)
-    assert father.pseudonym in page and "Parent" in page
+    # One translatable sentence per relationship, the other person linked inside it.
+    assert f'/casework/people/{father.id}">{father.pseudonym}</a> is their Parent' in page
+    page = signed_in.get(f"/casework/people/{father.id}").get_data(as_text=True)
+    assert f'This person is the Parent of <a href="/casework/people/{son.id}">{son.pseudonym}</a>' in page
     refused = post(signed_in, f"/casework/people/{son.id}/relationships",
                    {"related_person_id": str(son.id), "relationship_type": "parent"}, follow_redirects=True)
     assert "themselves" in refused.get_data(as_text=True)
