@@ -1,9 +1,9 @@
 """Report submissions per second through the real form, against a bare insert, in one run.
 
-Run: ``python benchmarks/bench_intake.py [--seconds 15] [--clients 8]``. It makes a temporary
-instance (SQLite, fresh keys, rate limits raised so the benchmark measures work, not refusals),
-starts gunicorn twice on 127.0.0.1 with 2 workers and no access log, and drives ``--clients``
-concurrent keep-alive clients for ``--seconds`` each:
+Run: ``python benchmarks/bench_intake.py [--seconds 15] [--clients 8] [--workers 2]``. It makes a
+temporary instance (SQLite, fresh keys, rate limits raised so the benchmark measures work, not
+refusals), starts gunicorn on 127.0.0.1 with ``--workers`` workers and no access log for each
+case, and drives ``--clients`` concurrent keep-alive clients for ``--seconds`` each:
 
 - submit: POST /report with a typical report (two tactics, a channel, a date, a place, a
   relative with two dated statuses, a narrative): CSRF check, validation, sealing, the keyed
@@ -18,17 +18,17 @@ It prints submissions per second for each, both ratios against the floor, the co
 receipt digest, and the reporter form's transfer size (HTML + CSS + JS, uncompressed, as sent)
 in every language, as first loaded and with one relative's block open.
 
-``--profile N`` instead sends N reports in-process (Flask's test client, one thread, cProfile)
-and prints where the time of one POST /report goes, stage by stage.
+``--profile N`` instead sends N reports in-process (Flask's test client, one thread, timers
+around a dozen functions) and prints where the time of one POST /report goes, stage by stage.
 """
 from __future__ import annotations
 
 import argparse
-import cProfile
+import contextlib
+import functools
 import http.client
 import json
 import os
-import pstats
 import re
 import secrets
 import socket
@@ -39,6 +39,7 @@ import threading
 import time
 import urllib.parse
 from pathlib import Path
+from unittest import mock
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -81,10 +82,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(app_spec: str, env: dict, folder: Path) -> tuple[subprocess.Popen, int]:
-    """gunicorn, 2 workers, 127.0.0.1 only, no access log (DESIGN §2); waits until it answers."""
+def start_gunicorn(app_spec: str, env: dict, folder: Path, workers: int) -> tuple[subprocess.Popen, int]:
+    """gunicorn on 127.0.0.1 only, no access log (DESIGN §2); waits until it answers."""
     port = free_port()
-    command = [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}",
+    command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
                "--error-logfile", str(folder / "gunicorn.log"), "--chdir", str(ROOT), app_spec]
     process = subprocess.Popen(command, env={**os.environ, **env})
     for _ in range(200):
@@ -221,27 +222,60 @@ def form_transfer_bytes(port: int, language: str, add_relative: bool = False) ->
     return len(page.encode()) + sum(len(client.request("GET", asset)[1].encode()) for asset in assets)
 
 
-# Stages of one POST /report: (file, function) whose cumulative time is the stage. Nested
-# stages are indented; a parent's time includes its children's.
-STAGES = [
-    ("the whole request (Flask)", "flask/app.py", "wsgi_app"),
-    ("  rate limits (Flask-Limiter, per client and global)", "flask_limiter/_extension.py", "_check_request_limit"),
-    ("  CSRF check", "flask_wtf/csrf.py", "protect"),
-    ("  form parsing (WTForms)", "wtforms/form.py", "__call__"),
-    ("  validation (ReportCreate)", "tracker/intake/validation.py", "report_from_form"),
-    ("  submit_report", "tracker/intake/submission.py", "submit_report"),
-    ("    receipt digest (Argon2id)", "tracker/crypto.py", "receipt_digest"),
-    ("    building the rows (ORM objects, sealing)", "tracker/intake/submission.py", "_new_report"),
-    ("    place (offline geocoding, flush)", "tracker/intake/submission.py", "_place_of"),
-    ("    audit event (insert, chain read, update)", "tracker/audit.py", "record"),
-    ("    all ORM flushes (inserts), inside the above too", "sqlalchemy/orm/session.py", "_flush"),
-    ("    commit (SQLite, synchronous=FULL: fsync)", "sqlalchemy/engine/default.py", "do_commit"),
-    ("  receipt page (Jinja)", "flask/templating.py", "render_template"),
-]
+def stages() -> list[tuple[str, object, str]]:
+    """Stages of one POST /report: (label, owner, attribute) of the function whose wall time is
+    the stage. Indented stages run inside the one above them."""
+    import flask
+    import flask_limiter
+    import flask_wtf.csrf
+    import wtforms.form
+    from sqlalchemy.engine.default import DefaultDialect
+    from sqlalchemy.orm import Session
+
+    import tracker.audit
+    import tracker.crypto
+    import tracker.intake.submission
+    import tracker.intake.views
+
+    return [
+        ("the whole request (Flask)", flask.Flask, "wsgi_app"),
+        ("  rate limits (Flask-Limiter, per client and global)", flask_limiter.Limiter, "_check_request_limit"),
+        ("  CSRF check (Flask-WTF)", flask_wtf.csrf.CSRFProtect, "protect"),
+        ("  form parsing (WTForms)", wtforms.form.FormMeta, "__call__"),
+        ("  validation (ReportCreate)", tracker.intake.views, "report_from_form"),
+        ("  submit_report", tracker.intake.views, "submit_report"),
+        ("    receipt digest (Argon2id)", tracker.crypto.Sealer, "receipt_digest"),
+        ("    building the rows (ORM objects)", tracker.intake.submission, "_new_report"),
+        ("    place (offline geocoding, its flush)", tracker.intake.submission, "_place_of"),
+        ("    audit event (insert, chain read, update)", tracker.audit, "record"),
+        ("    ORM flushes (all five, inside the stages above too)", Session, "flush"),
+        ("    commit (SQLite, synchronous=FULL: fsync)", DefaultDialect, "do_commit"),
+        ("  receipt page (Jinja)", tracker.intake.views, "render_template"),
+    ]
+
+
+def timed(function, totals: dict, label: str):
+    """``function``, adding its wall time to ``totals[label]`` (outermost call only)."""
+    depth = [0]
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        depth[0] += 1
+        started = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            depth[0] -= 1
+            if not depth[0]:
+                totals[label] += time.perf_counter() - started
+    return wrapper
 
 
 def profile_submissions(app, count: int) -> None:
-    """Send ``count`` reports in-process under cProfile; print milliseconds per POST by stage."""
+    """Send ``count`` reports in-process, timing each stage; print milliseconds per POST.
+
+    Plain timers around a dozen functions, not a profiler, so the figures are the real ones
+    (a profiler's per-call overhead inflates Python-heavy stages several times over)."""
     client = app.test_client()
     page = client.get("/report").get_data(as_text=True)
     csrf = CSRF.search(page).group(1)
@@ -254,36 +288,47 @@ def profile_submissions(app, count: int) -> None:
 
     for _ in range(5):  # warm-up: imports, caches
         post()
-    profiler = cProfile.Profile()
-    profiler.enable()
+    totals = dict.fromkeys((label for label, _, _ in stages()), 0.0)
+    with contextlib.ExitStack() as patches:
+        for label, owner, name in stages():
+            patches.enter_context(mock.patch.object(owner, name, timed(getattr(owner, name), totals, label)))
+        cpu = time.process_time()
+        for _ in range(count):
+            post()
+        cpu = time.process_time() - cpu
+    print(f"where one POST /report goes ({count} in-process, one thread; load average {os.getloadavg()[0]:.2f};"
+          f" CPU {cpu / count * 1000:.1f} ms a POST):")
+    for label, _, _ in stages():
+        print(f"  {label:58} {totals[label] / count * 1000:6.1f} ms")
+    floor = bare_app().test_client()
+    floor_cpu, floor_wall = time.process_time(), time.perf_counter()
     for _ in range(count):
-        post()
-    profiler.disable()
-    stats = pstats.Stats(profiler).stats  # (file, line, function) -> (calls, _, own, cumulative, callers)
-    print(f"where one POST /report goes ({count} in-process, cProfile adds overhead; "
-          f"load average {os.getloadavg()[0]:.2f}):")
-    for label, path, function in STAGES:
-        total = sum(entry[3] for (file, _, name), entry in stats.items() if file.endswith(path) and name == function)
-        print(f"  {label:58} {total / count * 1000:6.1f} ms")
+        floor.post("/insert", data={"body": "x" * 400})
+    floor_cpu, floor_wall = time.process_time() - floor_cpu, time.perf_counter() - floor_wall
+    print(f"the floor, the same way: {floor_wall / count * 1000:.1f} ms a POST, CPU {floor_cpu / count * 1000:.1f} ms;"
+          f" CPU floor / submission {floor_cpu / cpu:.2f}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2,
+                        help="gunicorn workers for both servers (2: one per core; gunicorn.conf.py runs 4)")
     parser.add_argument("--profile", type=int, metavar="N", help="profile N in-process submissions instead")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-intake-") as tmp:
         folder = Path(tmp)
         load_before = f"{os.getloadavg()[0]:.2f}"  # the machine may be shared: say how busy it was
         env, app = prepare_instance(folder)
-        if args.profile:
-            profile_submissions(app, args.profile)
-            return
-        print(f"receipt digest (Argon2id, keyed): {receipt_digest_ms(app):.1f} ms each")
         bare_url = f"sqlite:///{folder / 'bare.sqlite3'}"
         with make_engine(bare_url).begin() as connection:
             connection.execute(text("CREATE TABLE note (id INTEGER PRIMARY KEY, body TEXT NOT NULL)"))
+        if args.profile:
+            os.environ["BENCH_BARE_URL"] = bare_url
+            profile_submissions(app, args.profile)
+            return
+        print(f"receipt digest (Argon2id, keyed): {receipt_digest_ms(app):.1f} ms each")
         spec = f"tracker:create_app(instance_path={json.dumps(env.pop('INSTANCE'))})"
         results = {}
         for name, app_spec, action, extra in [
@@ -291,7 +336,7 @@ def main() -> None:
             ("cycle", spec, form_cycle, env),
             ("floor", "benchmarks.bench_intake:bare_app()", insert_bare, {"BENCH_BARE_URL": bare_url}),
         ]:
-            process, port = start_gunicorn(app_spec, extra, folder)
+            process, port = start_gunicorn(app_spec, extra, folder, args.workers)
             try:
                 drive(port, action, args.clients, 2)  # warm-up: imports, caches, first pages
                 results[name] = drive(port, action, args.clients, args.seconds)
