@@ -117,7 +117,7 @@ def submit(port: int, run: str, number: int, retries: int) -> tuple[str, str | N
     for _attempt in range(retries + 1):
         try:
             status, _payload, _headers = request(port, "POST", "/api/v1/reports", body, headers)
-        except OSError:
+        except (OSError, http.client.HTTPException):  # reset, or cut mid-answer (IncompleteRead)
             continue
         if status == 201:
             return key, "created"
@@ -185,19 +185,20 @@ def run(kind: str, submissions: int, workers: int, concurrency: int, kill_every:
         url, drop = make_database(kind, folder)
         port = free_port()
         server = start_server(url, keys, folder, port, workers)
+        stop, killed = threading.Event(), []
+        killer = threading.Thread(target=kill_workers, args=(server.pid, stop, kill_every, killed))
         try:
             _status, _body, headers = request(port, "GET", "/", None, {})
-            stop, killed = threading.Event(), []
-            killer = threading.Thread(target=kill_workers, args=(server.pid, stop, kill_every, killed))
             started = time.monotonic()
             killer.start()
             run_id = secrets.token_hex(3)
             with ThreadPoolExecutor(concurrency) as pool:
                 outcomes = list(pool.map(lambda n: submit(port, run_id, n, retries), range(submissions)))
-            stop.set()
-            killer.join()
             elapsed = time.monotonic() - started
         finally:
+            stop.set()  # also on failure: a killer left running would keep the script alive
+            if killer.is_alive():
+                killer.join()
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=60)
         acknowledged = [key for key, outcome in outcomes if outcome]
