@@ -1,4 +1,5 @@
-"""A caseworker, in a browser with JavaScript off, triages a report into an incident and a case."""
+"""A caseworker, in a browser with JavaScript off, triages a report into an incident and a case,
+and cites a file the reporter sent as the source of a claim."""
 from __future__ import annotations
 
 import re
@@ -6,8 +7,8 @@ import re
 import pyotp
 from sqlmodel import Session, select
 
-from tests.factories import STAFF_PASSWORD, make_report, make_user
-from tracker.models import Case, Incident, Involvement, Person, Report
+from tests.factories import STAFF_PASSWORD, make_evidence, make_report, make_user
+from tracker.models import Case, ClaimSource, CustodyEvent, Incident, Involvement, Person, Report
 
 
 def _sign_in(page, live_server: str, email: str, totp_secret: str) -> None:
@@ -63,3 +64,33 @@ def test_a_caseworker_triages_a_report_into_a_case(app, live_server, page, artif
         assert session.get(Report, report_id).status == "accepted"
         assert session.exec(select(Involvement.person_id)).one() == int(person_id)
         assert session.get(Person, int(person_id)).names == [{"name": "Erkin Yasin", "script": "Latn"}]
+
+
+def test_a_caseworker_cites_a_file_for_a_claim_and_downloads_it(app, live_server, page):
+    engine = app.extensions["tracker.engine"]
+    with app.app_context(), Session(engine) as session:
+        user = make_user(session, "caseworker")
+        report = make_report(session, narrative="They showed me a summons.")
+        evidence = make_evidence(session, report, b"Summons no. 17, Kashgar public security bureau\n")
+        report_id, evidence_id, email, secret = report.id, evidence.id, user.email, user.totp_secret
+    _sign_in(page, live_server, email, secret)
+
+    page.goto(f"{live_server}/casework/reports/{report_id}")
+    page.select_option("#verification select[name=claim]", "perpetrator")
+    page.select_option("#verification select[name=source_type]", "evidence_item")
+    page.select_option("#verification select[name=evidence_id]", str(evidence_id))
+    page.fill("#verification textarea[name=note]", "Stamp of the bureau on the summons")
+    page.click("button:text-is('Record the source')")
+    assert page.url.endswith(f"/casework/reports/{report_id}#verification")
+    row = page.inner_text("table.claim-sources tbody")
+    assert "The perpetrator" in row and f"file {evidence_id}" in row and "Stamp of the bureau" in row
+
+    with page.expect_download() as download:
+        page.click(f"#evidence-{evidence_id} a:text-is('Download')")
+    assert download.value.suggested_filename == f"evidence-{evidence_id}.txt"
+    assert open(download.value.path(), "rb").read().startswith(b"Summons no. 17")
+    page.reload()
+    assert "Downloaded (copy without metadata)" in page.inner_text(f"#evidence-{evidence_id} ol.custody")
+    with Session(engine) as session:
+        assert [s.claim for s in session.exec(select(ClaimSource))] == ["perpetrator"]
+        assert [e.action for e in session.exec(select(CustodyEvent))] == ["downloaded"]

@@ -79,20 +79,16 @@ def source_label(code: str) -> str:
     return str(SOURCES.get(code, code))
 
 
-def _subject(subject: Report | Incident) -> tuple[str, dict[str, int]]:
-    """The object type and the claim_source column that points at this subject."""
-    if isinstance(subject, Report):
-        return "report", {"report_id": subject.id}
-    return "incident", {"incident_id": subject.id}
+def _subject(subject: Report | Incident) -> tuple[str, str]:
+    """The subject's object type and the claim_source column that points at it."""
+    return ("report", "report_id") if isinstance(subject, Report) else ("incident", "incident_id")
 
 
 def claim_sources(session: Session, subject: Report | Incident) -> list[ClaimSource]:
     """The subject's claim sources, grouped by claim, oldest first within a claim."""
     _kind, column = _subject(subject)
-    [(name, value)] = column.items()
-    rows = session.exec(select(ClaimSource).where(getattr(ClaimSource, name) == value)
-                        .order_by(ClaimSource.claim, ClaimSource.id)).all()
-    return list(rows)
+    return list(session.exec(select(ClaimSource).where(getattr(ClaimSource, column) == subject.id)
+                             .order_by(ClaimSource.claim, ClaimSource.id)).all())
 
 
 def evidence_of(session: Session, subject: Report | Incident) -> list[Evidence]:
@@ -112,8 +108,9 @@ def add_claim_source(session: Session, subject: Report | Incident, data: ClaimSo
     if data.evidence_id is not None and data.evidence_id not in {e.id for e in evidence_of(session, subject)}:
         raise Conflict("that file was not sent with this report or the incident's reports")
     kind, column = _subject(subject)
-    source = ClaimSource(**column, claim=data.claim, source_type=data.source_type, evidence_id=data.evidence_id,
-                         note=data.note or None, recorded_by_id=user_id, recorded_at=utcnow())
+    source = ClaimSource(**{column: subject.id}, claim=data.claim, source_type=data.source_type,
+                         evidence_id=data.evidence_id, note=data.note or None, recorded_by_id=user_id,
+                         recorded_at=utcnow())
     session.add(source)
     session.flush()
     record(session, "claim_source.add", user_id=user_id, object_type=kind, object_id=subject.id,
