@@ -97,13 +97,13 @@ def _relative(form, prefix: str, errors: FieldErrors) -> dict[str, Any]:
         "relationship_type": form.relationship_type.data or "other",
         "residence_country": _parsed(parse_country, form.residence_country, f"{prefix}-residence_country", errors),
         "residence_place": form.residence_place.data or None,
-        "statuses": status_entries(form, prefix, errors),
+        "statuses": status_entries(form, errors),
         "in_retaliation": form.in_retaliation.data or "unknown",
         "details": form.details.data or None,
     }
 
 
-def status_entries(form, prefix: str, errors: FieldErrors) -> list[dict[str, Any]]:
+def status_entries(form, errors: FieldErrors) -> list[dict[str, Any]]:
     """What happened to a relative, each thing with its own date, in the vocabulary's order.
 
     A status counts as chosen when ticked or when a date was typed for it (a typed date is
@@ -112,15 +112,15 @@ def status_entries(form, prefix: str, errors: FieldErrors) -> list[dict[str, Any
     """
     chosen, roughly = set(form.statuses.data or []), set(form.roughly.data or [])
     entries = []
-    for code, field in form.dates._fields.items():
-        typed = (field.data or "").strip()
+    for field in form.dates:  # one date field per status, named by its code
+        code, typed = field.short_name, (field.data or "").strip()
         if code not in chosen and not typed:
             continue
-        when = _parsed(parse_date, field, f"{prefix}-dates-{code}", errors)
+        when = _parsed(parse_date, field, field.name, errors)
         entries.append({"status": code, "status_date": when,
                         "date_precision": typed_precision(typed, code in roughly) if when else "unknown"})
     # A code that is not in the vocabulary is passed on, so the model rejects it beside the list.
-    entries += [{"status": code} for code in sorted(chosen - form.dates._fields.keys())]
+    entries += [{"status": code} for code in sorted(chosen - {field.short_name for field in form.dates})]
     return entries
 
 
