@@ -51,17 +51,17 @@ def keyring_of(config: Mapping[str, Any]) -> dict[str, bytes]:
     return {kid: base64.b64decode(key) for kid, key in config["DATA_KEYS"].items()}
 
 
-def verify_keyring(engine: Engine, keyring: Mapping[str, bytes]) -> None:
+def verify_keyring(engine: Engine, keyring: Mapping[str, bytes], *, record: bool = True) -> None:
     """Raise KeyringMismatch unless every recorded key is in ``keyring`` with the same value.
 
     Keys of the ring that the database has not seen yet are recorded (a first run, or a key
-    added by rotation): the ring is then known, so a wrong key under a known id, or a ring
-    lacking a key that sealed data, is refused. Retired keys may be absent.
+    added by rotation) unless ``record`` is false: the ring is then known, so a wrong key under
+    a known id, or a ring lacking a key that sealed data, is refused. Retired keys may be absent.
     """
     with engine.begin() as connection:
         recorded = _recorded(connection)
         missing = {kid: key for kid, key in keyring.items() if kid not in recorded}
-        if missing:
+        if missing and record:
             if not recorded:  # a database from before key check values, or a new one
                 _open_a_value_sealed_by_each(connection, missing)
             _insert_missing(connection, missing)

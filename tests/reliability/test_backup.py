@@ -13,6 +13,7 @@ from tests.conftest import make_test_app
 from tests.factories import add_status, make_case, make_person, make_relative, make_report
 from tracker.config import generate_keys
 from tracker.crypto import get_sealer
+from tracker.key_check import keyring_of, verify_keyring
 from tracker.maintenance import sqlite_image
 from tracker.maintenance.sealed_stream import EncryptingWriter
 from tracker.models import Report, ReportCode
@@ -198,3 +199,21 @@ def test_a_backup_that_fails_half_way_leaves_nothing_behind(app, session, runner
     assert list(backup.parent.iterdir()) == []
     if app.extensions["tracker.engine"].url.get_backend_name() == "sqlite":
         assert _beside_database(app) == before
+
+
+def test_a_restore_says_when_the_keyring_cannot_write_to_the_restored_database(
+        app, session, runner, tmp_path, postgres_database):
+    _populate(app, session, tmp_path)
+    older = generate_keys()["DATA_KEYS"]  # a key the database knows (rotated away from, not retired)
+    ring = {**app.config["DATA_KEYS"], **older}
+    verify_keyring(app.extensions["tracker.engine"], keyring_of({"DATA_KEYS": ring}))
+    backup = tmp_path / "tracker.backup"
+    assert runner.invoke(args=["backup", "create", str(backup)]).exit_code == 0
+    with second_database(tmp_path, postgres_database) as url:
+        fresh, refused = _restore_into(tmp_path, url, backup)  # the ring lacks the older key
+        fresh.extensions["tracker.engine"].dispose()
+        fresh, restored = _restore_into(tmp_path, url, backup, DATA_KEYS=ring)
+        fresh.extensions["tracker.engine"].dispose()
+    assert refused.exit_code != 0 and "Put the keys.json of the backup's time in place" in refused.output
+    assert "Restored the backup" in refused.output  # the data is back; only the ring is wrong
+    assert restored.exit_code == 0, restored.output

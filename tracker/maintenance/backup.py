@@ -25,7 +25,7 @@ from flask.cli import AppGroup
 from sqlalchemy.engine import URL, make_url
 
 from ..db import get_engine
-from ..key_check import keyring_of
+from ..key_check import KeyringMismatch, keyring_of, verify_keyring
 from . import archive, sqlite_image
 from .evidence_files import evidence_path, replace_file, stored_files
 from .sealed_stream import BackupFormatError, EncryptingWriter, decrypt_chunks
@@ -204,3 +204,10 @@ def restore_command(path: Path, yes: bool) -> None:
     except FAILURES as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Restored the backup of {manifest.get('created_at')} into {target}.")
+    try:
+        # Compare only: the restored database stays an exact copy of the backup.
+        verify_keyring(get_engine(), keyring_of(current_app.config), record=False)
+    except KeyringMismatch as exc:
+        # The data is back, but the app would refuse every write with this keyring: say so now.
+        raise click.ClickException(f"{exc}. Put the keys.json of the backup's time in place before "
+                                   "starting the app.") from exc
