@@ -58,14 +58,18 @@ def verify_keyring(engine: Engine, keyring: Mapping[str, bytes], *, record: bool
     added by rotation) unless ``record`` is false: the ring is then known, so a wrong key under
     a known id, or a ring lacking a key that sealed data, is refused. Retired keys may be absent.
     """
-    with engine.begin() as connection:
+    with engine.begin() as connection:  # a refusal rolls back: a wrong ring records nothing
         recorded = _recorded(connection)
+        _compare(recorded, keyring)
         missing = {kid: key for kid, key in keyring.items() if kid not in recorded}
         if missing and record:
             if not recorded:  # a database from before key check values, or a new one
                 _open_a_value_sealed_by_each(connection, missing)
             _insert_missing(connection, missing)
-            recorded = _recorded(connection)  # a concurrent process may have won the insert
+            _compare(_recorded(connection), keyring)  # a concurrent process may have won the insert
+
+
+def _compare(recorded: Mapping[str, Any], keyring: Mapping[str, bytes]) -> None:
     for kid, row in recorded.items():
         key = keyring.get(kid)
         if key is None and row.retired_at is None:

@@ -72,6 +72,8 @@ def test_a_ring_without_a_key_that_sealed_data_is_refused(app, client, tmp_path)
     assert response.status_code == 503 and response.get_json() == {"error": "unavailable"}
     with pytest.raises(KeyringMismatch, match="is not in the keyring"):
         verify_keyring(stranger.extensions["tracker.engine"], {"stranger": b"\0" * 32})
+    assert set(_recorded(app)) == {KEY_ID}  # the refused ring left no trace: the right one still writes
+    assert send_report(client, REPORT).status_code == 200
     stranger.extensions["tracker.engine"].dispose()
 
 
