@@ -6,7 +6,7 @@ from PIL import Image
 from sqlmodel import select
 
 from tests.conftest import login_as, post_form
-from tests.factories import make_evidence, make_report, make_user
+from tests.factories import make_case, make_evidence, make_report, make_user
 from tracker.models import AuditEvent, CustodyEvent
 
 
@@ -99,3 +99,14 @@ def test_a_missing_file_is_a_404(signed_in, session, app):
     evidence = make_evidence(session, make_report(session))
     os.remove(os.path.join(app.config["EVIDENCE_FOLDER"], evidence.stored_name))
     assert signed_in.get(f"/casework/evidence/{evidence.id}").status_code == 404
+
+
+def test_a_file_filed_with_a_case_leads_back_to_the_case(signed_in, session):
+    case = make_case(session)
+    evidence = make_evidence(session, make_report(session))
+    evidence.report_id, evidence.case_id = None, case.id
+    session.add(evidence)
+    session.commit()
+    response = post_form(signed_in, f"/casework/evidence/{evidence.id}/custody", {"action": "shown_to_expert"},
+                         form_url=f"/casework/cases/{case.id}")
+    assert response.status_code == 303 and response.headers["Location"].endswith(f"/casework/cases/{case.id}")

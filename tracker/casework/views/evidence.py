@@ -42,6 +42,13 @@ def attachment(data: bytes, mime_type: str, filename: str) -> Response:
     return response
 
 
+def _page_of(evidence) -> tuple[str, dict]:
+    """The page that lists this file: its report's, or its case's for a file filed with a case."""
+    if evidence.report_id is None and evidence.case_id is not None:
+        return "casework.case", {"case_id": evidence.case_id}
+    return "casework.report", {"report_id": evidence.report_id, "_anchor": f"evidence-{evidence.id}"}
+
+
 @bp.get("/evidence/<int:evidence_id>")
 @caseworker_only
 def evidence_file(evidence_id: int):
@@ -61,12 +68,12 @@ def custody(evidence_id: int):
     """Record what was done with the file outside the system."""
     session = get_session()
     evidence = get_evidence(session, evidence_id)
-    back = {"report_id": evidence.report_id, "_anchor": f"evidence-{evidence.id}"}
+    endpoint, back = _page_of(evidence)
     try:
         record_custody(session, evidence, request.form.get("action", ""), user_id=user_id())
     except CaseworkError as error:
-        return refused(error, "casework.report", **back)
-    return done(_("Custody event recorded."), "casework.report", **back)
+        return refused(error, endpoint, **back)
+    return done(_("Custody event recorded."), endpoint, **back)
 
 
 @bp.post("/evidence/<int:evidence_id>/check")
@@ -75,12 +82,12 @@ def check_evidence(evidence_id: int):
     """Compare the kept original with the fingerprint taken at intake."""
     session = get_session()
     evidence = get_evidence(session, evidence_id)
-    back = {"report_id": evidence.report_id, "_anchor": f"evidence-{evidence.id}"}
+    endpoint, back = _page_of(evidence)
     try:
         intact = check_integrity(session, evidence, folder=current_app.config["EVIDENCE_FOLDER"],
                                  sealer=get_sealer(), user_id=user_id())
     except CaseworkError as error:
-        return refused(error, "casework.report", **back)
+        return refused(error, endpoint, **back)
     message = _("The file matches its intake fingerprint.") if intact else _(
         "The file does NOT match its intake fingerprint. Report this to your administrator.")
-    return done(message, "casework.report", **back)
+    return done(message, endpoint, **back)
