@@ -37,15 +37,18 @@ class _Counter:
         self.oldest = utcnow()
 
     def _released(self, definition: dict, names: list[str], count) -> ReleasedTable:
+        """Stored or fresh counts of one table, through disclosure control."""
         counts, counted_at = stored_counts(self.session, definition, count, self.recount)
         self.oldest = min(self.oldest, counted_at)
         return release(names, counts.cells, counts.total)
 
     def incidents(self, name: str) -> ReleasedTable:
+        """People targeted, by one incident dimension."""
         definition = {"of": "incidents", "by": [name], "filters": self.filters.as_dict()}
         return self._released(definition, [name], lambda: incident_counts(self.session, [name], self.filters))
 
     def relatives(self, group: str | None = None, retaliation: bool = False) -> ReleasedTable:
+        """Relatives by status, optionally of one status group or in retaliation only."""
         definition = {"of": "relatives", "by": ["status"], "group": group, "retaliation": retaliation,
                       "filters": self.filters.as_dict()}
         return self._released(definition, ["status"], lambda: relative_counts(
