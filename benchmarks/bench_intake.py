@@ -1,9 +1,10 @@
 """Report submissions per second through the real form, against a bare insert, in one run.
 
-Run: ``python benchmarks/bench_intake.py [--seconds 15] [--clients 8] [--workers 2]``. It makes a
-temporary instance (SQLite, fresh keys, rate limits raised so the benchmark measures work, not
-refusals), starts gunicorn on 127.0.0.1 with ``--workers`` workers and no access log for each
-case, and drives ``--clients`` concurrent keep-alive clients for ``--seconds`` each:
+Run: ``python benchmarks/bench_intake.py [--seconds 15] [--clients 8] [--rounds 1] [--workers 2]
+[--limits-storage redis://127.0.0.1:6379/0]``. It makes a temporary instance (SQLite, fresh
+keys, rate limits raised so the benchmark measures work, not refusals), starts gunicorn on
+127.0.0.1 with ``--workers`` workers and no access log for each case, and drives ``--clients``
+concurrent keep-alive clients for ``--seconds`` each:
 
 - submit: POST /report with a typical report (two tactics, a channel, a date, a place, a
   relative with two dated statuses, a narrative): CSRF check, validation, sealing, the keyed
@@ -14,7 +15,8 @@ case, and drives ``--clients`` concurrent keep-alive clients for ``--seconds`` e
 - floor: POST to a bare Flask endpoint that inserts one row into a SQLite database opened with
   the same engine settings (WAL, synchronous=FULL), which is the least any submission costs.
 
-It prints submissions per second for each, both ratios against the floor, the cost of one
+It prints submissions per second for each (per round and the median of ``--rounds`` rounds that
+alternate the cases), both ratios of medians against the floor, the cost of one
 receipt digest, and the reporter form's transfer size (HTML + CSS + JS, uncompressed, as sent)
 in every language, as first loaded and with one relative's block open.
 
@@ -32,6 +34,7 @@ import os
 import re
 import secrets
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -176,7 +179,7 @@ def drive(port: int, action, clients: int, seconds: float) -> float:
     return sum(counts) / (time.perf_counter() - started)
 
 
-def prepare_instance(folder: Path) -> dict:
+def prepare_instance(folder: Path, limits_storage: str | None = None) -> dict:
     """A fresh instance (keys, schema) and the environment its gunicorn workers need."""
     env = {
         "TRACKER_DATABASE_URL": f"sqlite:///{folder / 'tracker.sqlite3'}",
@@ -186,6 +189,9 @@ def prepare_instance(folder: Path) -> dict:
         "TRACKER_INTAKE_SUBMIT_LIMIT": "1000000 per minute",
         "TRACKER_INTAKE_SUBMIT_GLOBAL_LIMIT": "1000000 per minute",
     }
+    if limits_storage:  # e.g. Redis, which several workers need to share one budget
+        env["TRACKER_RATELIMIT_STORAGE_URI"] = limits_storage
+        env["TRACKER_RATELIMIT_KEY_PREFIX"] = f"bench-intake-{os.getpid()}"
     os.environ.update(env)
     from sqlmodel import SQLModel
 
@@ -313,14 +319,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=1, help="alternate the cases this many times; medians")
     parser.add_argument("--workers", type=int, default=2,
                         help="gunicorn workers for both servers (2: one per core; gunicorn.conf.py runs 4)")
+    parser.add_argument("--limits-storage", metavar="URI",
+                        help="RATELIMIT_STORAGE_URI for the tracker (default: the app's, memory://)")
     parser.add_argument("--profile", type=int, metavar="N", help="profile N in-process submissions instead")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-intake-") as tmp:
         folder = Path(tmp)
         load_before = f"{os.getloadavg()[0]:.2f}"  # the machine may be shared: say how busy it was
-        env, app = prepare_instance(folder)
+        env, app = prepare_instance(folder, args.limits_storage)
         bare_url = f"sqlite:///{folder / 'bare.sqlite3'}"
         with make_engine(bare_url).begin() as connection:
             connection.execute(text("CREATE TABLE note (id INTEGER PRIMARY KEY, body TEXT NOT NULL)"))
@@ -330,31 +339,40 @@ def main() -> None:
             return
         print(f"receipt digest (Argon2id, keyed): {receipt_digest_ms(app):.1f} ms each")
         spec = f"tracker:create_app(instance_path={json.dumps(env.pop('INSTANCE'))})"
-        results = {}
-        for name, app_spec, action, extra in [
-            ("submit", spec, submit, env),
-            ("cycle", spec, form_cycle, env),
-            ("floor", "benchmarks.bench_intake:bare_app()", insert_bare, {"BENCH_BARE_URL": bare_url}),
-        ]:
-            process, port = start_gunicorn(app_spec, extra, folder, args.workers)
-            try:
-                drive(port, action, args.clients, 2)  # warm-up: imports, caches, first pages
-                results[name] = drive(port, action, args.clients, args.seconds)
-                if name == "submit":
-                    sizes = {language: (form_transfer_bytes(port, language), form_transfer_bytes(port, language, True))
-                             for language in LANGUAGES}
-            finally:
-                process.terminate()
-                process.wait(timeout=30)
-        floor = results["floor"]
-        print(f"load average before / after: {load_before} / {os.getloadavg()[0]:.2f}")
-        submit_ratio, cycle_ratio = results["submit"] / floor, results["cycle"] / floor
-        print(f"report submissions/s (POST /report):     {results['submit']:.1f}   ratio {submit_ratio:.2f} (aim 0.5)")
-        print(f"form cycles/s (GET form + POST report):  {results['cycle']:.1f}   ratio {cycle_ratio:.2f}")
-        print(f"bare insert floor/s (POST, one row):     {floor:.1f}")
+        results: dict[str, list[float]] = {"submit": [], "cycle": [], "floor": []}
+        cases = [("submit", spec, submit, env), ("cycle", spec, form_cycle, env),
+                 ("floor", "benchmarks.bench_intake:bare_app()", insert_bare, {"BENCH_BARE_URL": bare_url})]
+        # Rounds alternate the cases, so a busy spell on a shared machine hits all of them.
+        for _ in range(args.rounds):
+            for name, app_spec, action, extra in cases:
+                process, port = start_gunicorn(app_spec, extra, folder, args.workers)
+                try:
+                    drive(port, action, args.clients, 2)  # warm-up: imports, caches, first pages
+                    results[name].append(drive(port, action, args.clients, args.seconds))
+                    if name == "submit":
+                        sizes = {language: (form_transfer_bytes(port, language),
+                                            form_transfer_bytes(port, language, True)) for language in LANGUAGES}
+                finally:
+                    process.terminate()
+                    process.wait(timeout=30)
+        report_rates(results, load_before)
         print("reporter form transfer (HTML + CSS + JS, aim < 50 KB): as first loaded / with a relative's block")
         for language, (first, with_relative) in sizes.items():
             print(f"  {language:8} {first / 1024:5.1f} KB / {with_relative / 1024:5.1f} KB")
+
+
+def report_rates(results: dict[str, list[float]], load_before: str) -> None:
+    """Each case's rate per round and median, and the ratios of the medians to the floor's."""
+    print(f"load average before / after: {load_before} / {os.getloadavg()[0]:.2f}")
+    floor = statistics.median(results["floor"])
+    for name, label in [("submit", "report submissions/s (POST /report)"),
+                        ("cycle", "form cycles/s (GET form + POST report)"),
+                        ("floor", "bare insert floor/s (POST, one row)")]:
+        rounds = " ".join(f"{rate:.1f}" for rate in results[name])
+        median = statistics.median(results[name])
+        ratio = "" if name == "floor" else f"   ratio {median / floor:.2f}" + (" (aim 0.5)" if name == "submit" else "")
+        print(f"{label:40} median {median:6.1f} (rounds: {rounds}){ratio}")
+
 
 if __name__ == "__main__":
     main()
