@@ -61,13 +61,18 @@ def test_second_factor_reset_forces_a_new_enrolment(admin_client, session, app, 
     old_secret = worker.totp_secret
     their_browser = app.test_client()
     sign_in(their_browser, worker)
-    _post(admin_client, f"/staff/admin/users/{worker.id}/reset-second-factor")
+    page = _post(admin_client, f"/staff/admin/users/{worker.id}/reset-second-factor").get_data(as_text=True)
+    one_time = re.search(r'class="one-time-secret">([^<]+)<', page).group(1)
     assert their_browser.get("/staff/").headers["Location"].startswith("/staff/login")
     session.refresh(worker)
-    assert worker.totp_secret != old_secret and not worker.totp_confirmed
+    assert worker.totp_secret != old_secret and not worker.totp_confirmed and worker.must_change_password
+    assert worker.totp_secret not in page  # only the person sees their QR code
     assert session.exec(select(RecoveryCode).where(RecoveryCode.user_id == worker.id)).all() == []
-    response = post_form(app.test_client(), "/staff/login",
-                         {"email": worker.email, "password": "correct horse battery staple 42", "otp": ""})
+    # The old password, which may have been phished, no longer reaches the enrolment page.
+    old_password = post_form(app.test_client(), "/staff/login",
+                             {"email": worker.email, "password": "correct horse battery staple 42", "otp": ""})
+    assert old_password.status_code == 200 and "Sign-in failed" in old_password.get_data(as_text=True)
+    response = post_form(app.test_client(), "/staff/login", {"email": worker.email, "password": one_time, "otp": ""})
     assert response.headers["Location"] == "/staff/first-login"
     event = _audited(session, "staff.second_factor_reset", worker.id)[0]
     assert event.user_id == admin_client.admin.id

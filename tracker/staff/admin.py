@@ -16,6 +16,7 @@ from ..models import RecoveryCode, User
 from . import bp
 from .accounts import ROLES, AccountError, create_user, new_totp_secret
 from .auth import role_required
+from .passwords import hash_password, one_time_password
 from .sessions import end_user_sessions, live_session_counts
 
 
@@ -93,17 +94,26 @@ def reactivate_account(user_id: int):
 @bp.post("/admin/users/<int:user_id>/reset-second-factor")
 @role_required("admin")
 def reset_second_factor(user_id: int):
-    """For a lost phone: a new TOTP secret to enrol at next sign-in; old codes and sessions die."""
+    """For a lost phone: a new TOTP secret to enrol at next sign-in; old codes and sessions die.
+
+    The password is replaced by a one-time one too, shown once to the admin. Otherwise the
+    password alone would open the enrolment page, and a password phished earlier would let
+    the adversary enrol an authenticator app of their own: the second factor would be worth
+    nothing exactly when it has just been reset.
+    """
     db = get_session()
     user = _account(db, user_id)
-    if not _refuse_self(user):
-        user.totp_secret = new_totp_secret()
-        user.totp_confirmed = False
-        user.totp_last_step = None
-        db.exec(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
-        ended = end_user_sessions(db, user.id)
-        record(db, "staff.second_factor_reset", user_id=current_user.id, object_type="user",
-               object_id=user.id, detail={"sessions_ended": ended})
-        db.commit()
-        flash(_("The second factor is reset: the person sets up a new app at their next sign-in."), "info")
-    return redirect(url_for("staff.list_users"))
+    if _refuse_self(user):
+        return redirect(url_for("staff.list_users"))
+    password = one_time_password()
+    user.password_hash = hash_password(password)
+    user.must_change_password = True
+    user.totp_secret = new_totp_secret()
+    user.totp_confirmed = False
+    user.totp_last_step = None
+    db.exec(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    ended = end_user_sessions(db, user.id)
+    record(db, "staff.second_factor_reset", user_id=current_user.id, object_type="user",
+           object_id=user.id, detail={"sessions_ended": ended})
+    db.commit()
+    return render_template("staff/admin_second_factor_reset.html", user=user, password=password)
