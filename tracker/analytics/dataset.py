@@ -19,16 +19,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, func, literal, select
-from sqlalchemy.orm import aliased
-from sqlalchemy.sql import ColumnElement, FromClause
+from sqlalchemy import case, func, literal, select
 from sqlmodel import Session
 
 from .. import taxonomy
-from ..models import Incident, Involvement
+from ..models import Incident
 from .dimensions import UNKNOWN, month_of, year_of
 from .disclosure import threshold
-from .statistics import NO_FILTERS, Filters, filter_clauses
+from .statistics import NO_FILTERS, Filters, filter_clauses, with_targets
 
 # Freedom House's names for the physical tactics it counts (Schenkkan and Linzer, 2021).
 FREEDOM_HOUSE_TACTIC = {
@@ -82,21 +80,13 @@ def _quasi_identifiers(level: Level) -> list:
             func.coalesce(Incident.community, literal(UNKNOWN)), Incident.primary_tactic]
 
 
-def _with_targets() -> tuple[FromClause, ColumnElement]:
-    """Incidents left-joined to their targets, and the person each row stands for."""
-    target = aliased(Involvement, name="target")
-    source = Incident.__table__.outerjoin(target, and_(target.incident_id == Incident.id, target.role == "target"))
-    # Negative ids stand for incidents without a recorded target, as in the statistics.
-    return source, func.coalesce(target.person_id, literal(0) - Incident.id)
-
-
 def withheld_share(session: Session, level: Level, filters: Filters, k: int) -> tuple[int, int]:
     """(incidents, incidents in classes of fewer than k people) at one level, counted in SQL.
 
     Only two numbers come back: the classes themselves stay in the database, so choosing a
     level holds no per-class dictionary in memory however large the dataset.
     """
-    source, subject = _with_targets()
+    source, subject = with_targets(Incident.__table__)
     columns = _quasi_identifiers(level)
     classes = (select(func.count(Incident.id.distinct()).label("incidents"),
                       func.count(subject.distinct()).label("people"))
@@ -133,7 +123,7 @@ def _rows_by_class(session: Session, level: Level, filters: Filters) -> Iterator
     Sorted by class in the database (SQLite's sorter spills to disk, PostgreSQL sorts on the
     server) and streamed, so the application holds one batch of rows at a time.
     """
-    source, subject = _with_targets()
+    source, subject = with_targets(Incident.__table__)
     classes = _quasi_identifiers(level)
     query = (select(*classes, Incident.id, subject,
                     month_of(Incident.start_date, Incident.start_precision),

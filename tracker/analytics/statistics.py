@@ -18,7 +18,7 @@ from datetime import date
 
 from sqlalchemy import String, and_, case, cast, exists, func, literal, null, or_, select, true, union_all
 from sqlalchemy.orm import aliased
-from sqlalchemy.sql import ColumnElement, CompoundSelect
+from sqlalchemy.sql import ColumnElement, CompoundSelect, FromClause
 from sqlmodel import Session
 
 from ..models import Incident, IncidentReport, Involvement, RelativeStatus, Report
@@ -121,14 +121,22 @@ def counts_query(joins: Joins, columns: Sequence[ColumnElement], subject: Column
     return union_all(cells, total)
 
 
+def with_targets(source: FromClause) -> tuple[FromClause, ColumnElement]:
+    """``source`` left-joined to each incident's targets, and the person each row stands for.
+
+    An incident with no recorded target stands for one person, numbered by the negated incident
+    id so it never collides with a person's id.
+    """
+    target = aliased(Involvement, name="target")
+    joined = source.outerjoin(target, and_(target.incident_id == Incident.id, target.role == "target"))
+    return joined, func.coalesce(target.person_id, literal(0) - Incident.id)
+
+
 def incident_query(names: Sequence[str], filters: Filters) -> CompoundSelect:
     """People targeted by counted incidents, broken down by ``names``, with the total."""
-    target = aliased(Involvement, name="target")
     joins = Joins(Incident.__table__)
     columns = [dimension.expression(joins) for dimension in _dimensions(names, INCIDENT_DIMENSIONS)]
-    joins.source = joins.source.outerjoin(target, and_(target.incident_id == Incident.id, target.role == "target"))
-    # Negative ids stand for incidents without a recorded target, so they never collide.
-    subject = func.coalesce(target.person_id, literal(0) - Incident.id)
+    joins.source, subject = with_targets(joins.source)
     return counts_query(joins, columns, subject, filter_clauses(filters))
 
 
