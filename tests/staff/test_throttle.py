@@ -87,3 +87,21 @@ class TestPerClientLimit:
     def test_the_limit_applies_to_attempts_not_to_loading_the_form(self, client):
         for _ in range(6):
             assert client.get("/staff/login").status_code == 200
+
+
+class TestLockExpiry:
+    """A lock is a pause, not a ban: the owner signs in once it has run out."""
+
+    @pytest.fixture
+    def app_config(self):
+        return {"STAFF_LOGIN_LOCK_SECONDS": 1}
+
+    def test_the_right_password_works_again_when_the_lock_runs_out(self, client, session, fresh_code):
+        import time
+
+        victim = make_user(session)
+        _fail_times(client, victim.email, 6)
+        assert FAILED in _attempt(client, victim.email, STAFF_PASSWORD, fresh_code(victim)).get_data(as_text=True)
+        time.sleep(1.5)  # the lock's storage expiry is wall-clock time (Flask-Limiter's storage)
+        response = _attempt(client, victim.email, STAFF_PASSWORD, fresh_code(victim))
+        assert response.headers["Location"] == "/staff/"
