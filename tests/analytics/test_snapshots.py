@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
 from tests.analytics.conftest import PLANTED, _story
@@ -79,3 +80,11 @@ def test_cli_refresh_recounts_the_unfiltered_dashboard(runner, populated):
 
 def test_the_dashboard_says_when_it_was_counted(analyst_client, populated):
     assert "Counted at " in analyst_client.get("/analytics/").get_data(as_text=True)
+
+
+def test_counts_are_shown_even_when_they_cannot_be_stored(populated, monkeypatch):
+    def busy():
+        raise OperationalError("COMMIT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(populated, "commit", busy)
+    assert dashboard_tables(populated, NO_FILTERS).trend.total == 12

@@ -21,7 +21,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import delete
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
 from ..models import StatisticsSnapshot, utcnow
@@ -66,6 +66,10 @@ def stored_counts(session: Session, definition: Mapping[str, Any], count: Callab
         session.commit()
     except IntegrityError:
         session.rollback()  # another view stored the same table meanwhile: theirs is as good
+    except OperationalError:
+        # A busy or read-only database costs the next view a recount, never this view its page.
+        session.rollback()
+        current_app.logger.warning("statistics snapshot not stored: database busy or read-only")
     return counts, now
 
 
