@@ -2,14 +2,16 @@
 
 Run: ``python benchmarks/bench_export.py [--incidents 1000000] [--repeat 3]``. The database is
 benchmarks/results/analytics-N/tracker.sqlite3, built with ``flask demo-data`` or, for 1,000,000
-incidents, copied from the demo-data benchmark's demo-1m.sqlite3 when that exists. In one run it
-times, best of ``--repeat``:
+incidents, copied from the demo-data benchmark's demo-1m.sqlite3 when that exists; with
+``--database-url postgresql+psycopg://...`` (a database of its own: it is filled with demo data)
+the same runs on PostgreSQL, raw SQL through psycopg, keys in benchmarks/results/analytics-pg-N.
+In one run it times, best of ``--repeat``:
 
 - app: ``flask export stats --by month,tactic,host_country --format csv --output FILE`` through the
   CLI (consent rule, distinct people per cell, total, disclosure control, audit event, CSV);
 - raw: the same GROUP BY (same consent rule and distinct-person count) written by hand and run
-  through the sqlite3 module, which is the floor any implementation pays, and the table's total
-  (distinct people overall), which a publishable table also needs;
+  through the sqlite3 module (psycopg on PostgreSQL), which is the floor any implementation pays,
+  and the table's total (distinct people overall), which a publishable table also needs;
 - naive: ``SELECT month, tactic, host, count(*) ... GROUP BY``, ignoring consent and people, for scale.
 
 and prints app / raw GROUP BY and app / (raw GROUP BY + raw total). Then it runs
@@ -31,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,9 +46,9 @@ DEMO_1M = RESULTS / "demo-1m.sqlite3", RESULTS / "demo-1m-instance"
 BY = "month,tactic,host_country"
 
 MONTH = """CASE WHEN i.start_date IS NOT NULL AND i.start_precision IN ('exact', 'month')
-  THEN substr(i.start_date, 1, 7)
+  THEN substr(CAST(i.start_date AS TEXT), 1, 7)
   WHEN i.start_date IS NOT NULL AND i.start_precision IN ('exact', 'month', 'year', 'estimate')
-  THEN substr(i.start_date, 1, 4) ELSE 'unknown' END"""
+  THEN substr(CAST(i.start_date AS TEXT), 1, 4) ELSE 'unknown' END"""
 CONSENT = """(NOT EXISTS (SELECT 1 FROM incident_report ir WHERE ir.incident_id = i.id)
    OR EXISTS (SELECT 1 FROM incident_report ir JOIN report r ON r.id = ir.report_id
               WHERE ir.incident_id = i.id AND r.consent_statistics))"""
@@ -82,30 +85,49 @@ GROUP BY 1, 2, 3
 """  # noqa: S608 - constant text, no outside input
 
 
-def prepare(size: int) -> Path:
-    """This size's database folder (database and keys), built or reused."""
-    folder = RESULTS / f"analytics-{size}"
+@dataclass(frozen=True)
+class Database:
+    """Where one benchmark database lives: its URL, and the folder with its keys."""
+
+    url: str
+    folder: Path
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Whether raw SQL goes through the sqlite3 module (else psycopg)."""
+        return self.url.startswith("sqlite")
+
+
+def prepare(size: int, url: str | None = None) -> Database:
+    """This size's database (SQLite unless ``url`` is given), built or reused."""
+    folder = RESULTS / (f"analytics-{size}" if url is None else f"analytics-pg-{size}")
     database = folder / "tracker.sqlite3"
-    if not database.exists() and size == 1_000_000 and DEMO_1M[0].exists():
+    if url is None and not database.exists() and size == 1_000_000 and DEMO_1M[0].exists():
         folder.mkdir(parents=True, exist_ok=True)
         shutil.copy(DEMO_1M[1] / "keys.json", folder / "keys.json")
         shutil.copy(DEMO_1M[0], database)
+    target = Database(url or f"sqlite:///{database}", folder)
+    app = make_app(target)
     # A reused database is brought to the current schema first (newer migrations may exist).
-    build = [] if database.exists() else [["demo-data", "--incidents", str(size), "--seed", "1"]]
-    steps = [["db", "upgrade"], *build]
-    runner = make_app(folder).test_cli_runner()
-    for args in steps:
-        result = runner.invoke(args=args)
-        if result.exit_code:
-            raise SystemExit(result.output)
-    return folder
+    run_cli(app, ["db", "upgrade"])
+    if raw_query(target, "SELECT 1 FROM incident LIMIT 1") == 0:
+        run_cli(app, ["demo-data", "--incidents", str(size), "--seed", "1"])
+    return target
 
 
-def make_app(folder: Path):
-    """The app over the folder's database, with the folder's keys."""
+def run_cli(app, args: list[str]) -> None:
+    """Run a flask command; stop the benchmark if it fails."""
+    result = app.test_cli_runner().invoke(args=args)
+    if result.exit_code:
+        raise SystemExit(result.output)
+
+
+def make_app(database: Database):
+    """The app over the benchmark database, with its keys."""
     # Stored dashboard counts stay fresh for the whole run, however long counting takes.
-    return create_app({"DATABASE_URL": f"sqlite:///{folder / 'tracker.sqlite3'}", "RATELIMIT_STORAGE_URI": "memory://",
-                       "ANALYTICS_SNAPSHOT_MAX_AGE": 86_400}, instance_path=str(folder))
+    return create_app({"DATABASE_URL": database.url, "RATELIMIT_STORAGE_URI": "memory://",
+                       "ANALYTICS_SNAPSHOT_MAX_AGE": 86_400, "INIT_KEYS": not database.is_sqlite},
+                      instance_path=str(database.folder))
 
 
 def best_of(repeat: int, work) -> float:
@@ -120,39 +142,39 @@ def best_of(repeat: int, work) -> float:
 
 def app_export(app, output: Path) -> None:
     """The month x tactic x host-country export through the CLI command (app already loaded)."""
-    result = app.test_cli_runner().invoke(
-        args=["export", "stats", "--by", BY, "--format", "csv", "--output", str(output)])
-    if result.exit_code:
-        raise SystemExit(result.output)
+    run_cli(app, ["export", "stats", "--by", BY, "--format", "csv", "--output", str(output)])
 
 
-def raw_query(folder: Path, sql: str) -> int:
-    """Run a query through the sqlite3 module and fetch every row; returns the row count."""
-    with sqlite3.connect(folder / "tracker.sqlite3") as connection:
+def raw_query(database: Database, sql: str) -> int:
+    """Run a query through the sqlite3 module or psycopg and fetch every row; returns the row count."""
+    if database.is_sqlite:
+        with sqlite3.connect(database.url.removeprefix("sqlite:///")) as connection:
+            return len(connection.execute(sql).fetchall())
+    import psycopg
+
+    with psycopg.connect(database.url.replace("postgresql+psycopg://", "postgresql://", 1)) as connection:
         return len(connection.execute(sql).fetchall())
 
 
-def child_peak(folder: Path, export: bool) -> tuple[int, float]:
+def child_peak(database: Database, export: bool) -> tuple[int, float]:
     """Peak RSS (MiB) and time of a child that loads the app and, if asked, exports the dataset."""
     code = ("import sys; sys.path.insert(0, sys.argv[1]); from benchmarks.bench_export import child; "
-            "child(sys.argv[2], sys.argv[3] == '1')")
+            "child(sys.argv[2], sys.argv[3], sys.argv[4] == '1')")
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code, str(ROOT), str(folder), "1" if export else "0"], check=True)
+    subprocess.run([sys.executable, "-c", code, str(ROOT), database.url, str(database.folder), "1" if export else "0"],
+                   check=True)
     elapsed = time.perf_counter() - start
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024, elapsed
 
 
-def child(folder: str, export: bool) -> None:
+def child(url: str, folder: str, export: bool) -> None:
     """In the child process: load the app, then export the full dataset as CSV to a temporary file."""
-    app = make_app(Path(folder))
+    app = make_app(Database(url, Path(folder)))
     print(f"  resident after loading the app: {resident_mib()} MiB")
     if export:
         with tempfile.TemporaryDirectory() as scratch:
             output = Path(scratch) / "incidents.csv"
-            result = app.test_cli_runner().invoke(args=["export", "incidents", "--format", "csv",
-                                                        "--output", str(output)])
-            if result.exit_code:
-                raise SystemExit(result.output)
+            run_cli(app, ["export", "incidents", "--format", "csv", "--output", str(output)])
             lines = sum(1 for _ in output.open(encoding="utf-8"))
             print(f"  dataset rows written: {lines - 1:,}; resident at the end: {resident_mib()} MiB")
 
@@ -163,14 +185,14 @@ def resident_mib() -> int:
     return int(status.split("VmRSS:")[1].split()[0]) // 1024
 
 
-def dashboard_seconds(folder: Path, repeat: int) -> tuple[float, float]:
+def dashboard_seconds(database: Database, repeat: int) -> tuple[float, float]:
     """Seconds to count every dashboard table, and the median to render it from stored counts."""
     from tracker.analytics import views
     from tracker.analytics.dashboard import dashboard_tables
     from tracker.analytics.statistics import NO_FILTERS
     from tracker.db import get_session
 
-    app = make_app(folder)
+    app = make_app(database)
     with app.app_context():
         counting = best_of(1, lambda: dashboard_tables(get_session(), NO_FILTERS, recount=True))
     with app.test_request_context("/analytics/"):
@@ -179,40 +201,44 @@ def dashboard_seconds(folder: Path, repeat: int) -> tuple[float, float]:
     return counting, statistics.median(renders)
 
 
-def export_part(folder: Path, size: int, repeat: int) -> None:
+def export_part(database: Database, size: int, repeat: int) -> None:
     """The month x tactic x host-country export against raw SQL."""
     with tempfile.TemporaryDirectory() as scratch:
         output = Path(scratch) / "stats.csv"
-        app = make_app(folder)
+        app = make_app(database)
         app_seconds = best_of(repeat, lambda: app_export(app, output))
         cells = sum(1 for _ in output.open(encoding="utf-8")) - 2
-    raw_seconds = best_of(repeat, lambda: raw_query(folder, RAW))
-    total_seconds = best_of(repeat, lambda: raw_query(folder, RAW_TOTAL))
-    one_pass_seconds = best_of(repeat, lambda: raw_query(folder, RAW_ONE_PASS))
-    naive_seconds = best_of(repeat, lambda: raw_query(folder, NAIVE))
-    print(f"{size:,} incidents, month x tactic x host-country ({cells:,} cells), best of {repeat}")
+    raw_seconds = best_of(repeat, lambda: raw_query(database, RAW))
+    total_seconds = best_of(repeat, lambda: raw_query(database, RAW_TOTAL))
+    one_pass_seconds = best_of(repeat, lambda: raw_query(database, RAW_ONE_PASS))
+    naive_seconds = best_of(repeat, lambda: raw_query(database, NAIVE))
+    driver = "sqlite3" if database.is_sqlite else "psycopg"
+    print(f"{size:,} incidents, month x tactic x host-country ({cells:,} cells), best of {repeat}, {driver}")
     print(f"  app export (CLI, disclosure control, audit, CSV): {app_seconds:.2f} s")
-    print(f"  raw SQL GROUP BY, same rules (sqlite3):          {raw_seconds:.2f} s")
-    print(f"  raw SQL total, same rules (sqlite3):             {total_seconds:.2f} s")
-    print(f"  raw SQL cells and total in one pass (sqlite3):   {one_pass_seconds:.2f} s")
-    print(f"  naive count(*) GROUP BY, no rules (sqlite3):     {naive_seconds:.2f} s")
+    print(f"  raw SQL GROUP BY, same rules:                     {raw_seconds:.2f} s")
+    print(f"  raw SQL total, same rules:                        {total_seconds:.2f} s")
+    print(f"  raw SQL cells and total in one pass:              {one_pass_seconds:.2f} s")
+    print(f"  naive count(*) GROUP BY, no rules:                {naive_seconds:.2f} s")
     fastest = min(raw_seconds, one_pass_seconds)
     print(f"  ratio app / raw GROUP BY: {app_seconds / raw_seconds:.2f}; app / fastest raw (cells only or "
           f"one pass): {app_seconds / fastest:.2f}; app / (raw GROUP BY + raw total): "
           f"{app_seconds / (raw_seconds + total_seconds):.2f}; app / naive: {app_seconds / naive_seconds:.2f}")
 
 
-def dataset_part(folder: Path) -> None:
+def dataset_part(database: Database) -> None:
     """Peak memory of the full de-identified dataset export, against the bare app's."""
     print("full de-identified dataset, CSV, in a child process:")
-    baseline, _ = child_peak(folder, export=False)
-    peak, seconds = child_peak(folder, export=True)
+    baseline, _ = child_peak(database, export=False)
+    peak, seconds = child_peak(database, export=True)
     print(f"  peak RSS: {peak} MiB (app loaded, no export: {baseline} MiB); {seconds:.1f} s")
 
 
-def dashboard_part(size: int, repeat: int) -> None:
-    """The dashboard at 1,000 incidents and at ``size``."""
-    results = {n: dashboard_seconds(prepare(n), repeat) for n in sorted({1_000, size})}
+def dashboard_part(size: int, repeat: int, url: str | None) -> None:
+    """The dashboard at 1,000 incidents and at ``size`` (both in the same database with ``url``)."""
+    if url is not None and size != 1_000:
+        print("dashboard: skipped (on PostgreSQL it needs a second database for 1,000 incidents)")
+        return
+    results = {n: dashboard_seconds(prepare(n, url), repeat) for n in sorted({1_000, size})}
     print(f"dashboard, no filters (render: median of {repeat}):")
     for n, (counting, render) in results.items():
         print(f"  {n:>9,} incidents: counting every table {counting:.2f} s; render from stored counts "
@@ -228,14 +254,16 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--parts", nargs="+", choices=("export", "dataset", "dashboard"),
                         default=["export", "dataset", "dashboard"])
+    parser.add_argument("--database-url", default=None,
+                        help="a PostgreSQL database of the benchmark's own (default: SQLite files)")
     args = parser.parse_args()
-    folder = prepare(args.incidents)
+    database = prepare(args.incidents, args.database_url)
     if "export" in args.parts:
-        export_part(folder, args.incidents, args.repeat)
+        export_part(database, args.incidents, args.repeat)
     if "dataset" in args.parts:
-        dataset_part(folder)
+        dataset_part(database)
     if "dashboard" in args.parts:
-        dashboard_part(args.incidents, max(args.repeat, 10))
+        dashboard_part(args.incidents, max(args.repeat, 10), args.database_url)
 
 
 if __name__ == "__main__":
