@@ -48,3 +48,15 @@ def test_the_digest_is_slow_keyed_and_not_the_receipt():
     assert receipt.replace("-", "") not in digest.upper()
     other = Sealer({"k": b"\x01" * 32}, "k", b"\x04" * 32)
     assert other.receipt_digest(receipt) != digest
+
+
+def test_a_digest_says_its_profile_version_and_fits_the_column():
+    from tracker.crypto import RECEIPT_PROFILES, RECEIPT_VERSION
+
+    receipt = receipt_from_token(SEALER, "token-z")
+    digests = SEALER.receipt_digests(receipt)
+    assert set(digests) == set(RECEIPT_PROFILES) and digests[RECEIPT_VERSION] == SEALER.receipt_digest(receipt)
+    assert re.fullmatch(r"[0-9a-f]{64}", digests[1])  # version 1, as stored before versions existed
+    assert all(digest.startswith(f"{version}$") and len(digest) == 64
+               for version, digest in digests.items() if version > 1)
+    assert len(set(digests.values())) == len(digests)
