@@ -286,10 +286,13 @@ OPENAPI_SCHEMAS = {
     "ReportedRelative": {"type": "object", "required": ["relationship_type"], "properties": {
         "relationship_type": _code("relationship_type"), "residence_country": _COUNTRY,
         "residence_place": {"type": "string", "maxLength": 200},
-        "statuses": {"type": "array", "maxItems": 20, "items": {"type": "object", "required": ["status"],
-                     "properties": {"status": _code("relative_status"),
-                                    "status_date": {"type": "string", "format": "date"},
-                                    "date_precision": _DATE_PRECISION}}},
+        "statuses": {
+            "type": "array", "maxItems": 20,
+            "description": "What happened to the relative, each with its own date and precision "
+                           "(a detention in 2017 and a release in 2023 are two entries)",
+            "items": {"type": "object", "required": ["status"], "properties": {
+                "status": _code("relative_status"), "status_date": {"type": "string", "format": "date"},
+                "date_precision": _DATE_PRECISION}}},
         "in_retaliation": _code("retaliation", "unknown"),
         "details": {"type": "string", "maxLength": LONG_TEXT},
     }},
