@@ -25,3 +25,16 @@ limit_request_line = 8190
 limit_request_fields = 100
 # gunicorn would name itself in a "Server" header; a blank value says nothing about the stack.
 gunicorn.http.wsgi.SERVER = ""
+
+
+def when_ready(server):
+    """Refuse to serve with per-worker rate limits: with the default in-memory storage each worker
+    counts on its own, so with N workers every limit (submissions, receipt checks, logins) is N
+    times looser than configured. Run Redis (TRACKER_RATELIMIT_STORAGE_URI=redis://...) or one
+    worker. Called before any worker is forked."""
+    config = server.app.wsgi().config
+    per_worker = str(config.get("RATELIMIT_STORAGE_URI", "memory://")).startswith("memory://")
+    if per_worker and config.get("RATELIMIT_ENABLED", True) and server.cfg.workers > 1:
+        server.halt(reason=f"{server.cfg.workers} workers with in-memory rate limits would make every limit "
+                           f"{server.cfg.workers} times looser: set TRACKER_RATELIMIT_STORAGE_URI to a Redis "
+                           "URL, or TRACKER_WORKERS=1", exit_status=1)

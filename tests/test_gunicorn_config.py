@@ -1,0 +1,42 @@
+"""gunicorn.conf.py: production server settings, and its refusal to split rate limits by worker."""
+from __future__ import annotations
+
+import runpy
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+CONFIG = runpy.run_path(str(Path(__file__).resolve().parents[1] / "gunicorn.conf.py"))
+
+
+class FakeArbiter:
+    """The part of gunicorn's master that the when_ready hook uses."""
+
+    def __init__(self, app_config: dict, workers: int):
+        self.app = SimpleNamespace(wsgi=lambda: SimpleNamespace(config=app_config))
+        self.cfg = SimpleNamespace(workers=workers)
+        self.halted: tuple[str, int] | None = None
+
+    def halt(self, reason: str, exit_status: int) -> None:
+        self.halted = (reason, exit_status)
+
+
+def test_no_access_log_and_no_server_name():
+    assert CONFIG["accesslog"] is None
+    import gunicorn.http.wsgi
+    assert gunicorn.http.wsgi.SERVER == ""
+
+
+@pytest.mark.parametrize(("storage", "enabled", "workers", "halts"), [
+    ("memory://", True, 4, True),  # every limit four times looser: refused
+    ("memory://", True, 1, False),
+    ("redis://127.0.0.1:6379/0", True, 4, False),  # one shared count
+    ("memory://", False, 4, False),  # limits off on purpose (the fault-tolerance benchmark)
+])
+def test_several_workers_need_shared_rate_limit_storage(storage, enabled, workers, halts):
+    arbiter = FakeArbiter({"RATELIMIT_STORAGE_URI": storage, "RATELIMIT_ENABLED": enabled}, workers)
+    CONFIG["when_ready"](arbiter)
+    assert (arbiter.halted is not None) == halts
+    if halts:
+        assert arbiter.halted[1] == 1 and "Redis" in arbiter.halted[0]
