@@ -257,6 +257,9 @@ class DemoGenerator:
 @click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same data.")
 def demo_data_command(incidents: int, seed: int) -> None:
     """Add synthetic incidents, reports, people, relatives and cases (all marked synthetic)."""
+    from .key_check import require_matching_keyring
+
+    require_matching_keyring()  # it seals names and narratives: only under the database's own keys
     session = get_session()
     with click.progressbar(length=incidents, label="Synthetic incidents", file=sys.stderr) as bar:
         DemoGenerator(session, seed).run(incidents, bar)

@@ -62,3 +62,17 @@ def test_pending_through_the_self_hosted_service_fills_the_cache(app, session, f
     assert [(r.status, r.geocoder, r.gazetteer_id) for r in rows] == [expected] * 2
     assert len(fake.requests) == 1  # the second row came from the cache
     assert len(session.exec(select(GeocodeCache)).all()) == 1
+
+
+def test_nothing_is_cached_under_a_keyring_the_database_does_not_know(app, session, fake) -> None:
+    """A GET may geocode, so the cache checks the keyring itself instead of waiting for a POST."""
+    import base64
+    import secrets
+
+    from tracker.key_check import keyring_of, verify_keyring
+
+    verify_keyring(app.extensions["tracker.engine"], keyring_of(app.config))  # the right ring, recorded
+    key_id = app.config["ACTIVE_DATA_KEY"]
+    app.config["DATA_KEYS"] = {key_id: base64.b64encode(secrets.token_bytes(32)).decode()}
+    assert resolve_place("Kashgar", "CN").geocoder == "nominatim"  # the answer still comes back
+    assert session.exec(select(GeocodeCache)).all() == []

@@ -112,3 +112,13 @@ def test_a_database_from_before_key_checks_is_not_trusted_to_the_first_ring(app,
     verify_keyring(app.extensions["tracker.engine"], keyring_of(app.config))  # the right ring is recorded
     assert set(_recorded(app)) == {KEY_ID}
     wrong.extensions["tracker.engine"].dispose()
+
+
+@pytest.mark.parametrize("command", [["users", "create", "new.admin@example.org", "--role", "admin"],
+                                     ["demo-data", "--incidents", "2"]])
+def test_commands_that_seal_refuse_a_wrong_key(app, client, tmp_path, command):
+    assert send_report(client, REPORT).status_code == 200  # the right ring is recorded
+    wrong = _app_with_ring(app, tmp_path, {KEY_ID: _other_key()}, KEY_ID)
+    result = wrong.test_cli_runner().invoke(args=command)
+    assert result.exit_code != 0 and isinstance(result.exception, KeyringMismatch)
+    assert _reports(app) == 1

@@ -8,6 +8,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, select
 
 from tracker.db import get_engine
+from tracker.key_check import KeyringMismatch, require_matching_keyring
 from tracker.models import GeocodeCache
 
 from .match import PlaceMatch
@@ -42,6 +43,12 @@ class DatabaseCache:
     def put(self, text: str, country_hint: str | None, match: PlaceMatch) -> None:
         """Keep an answer; a concurrent writer's row for the same query wins quietly."""
         if not has_app_context():
+            return
+        # A GET may geocode and so seal this row: the keyring check cannot wait for a POST here.
+        # A cache may go without: with a keyring the database does not know, nothing is kept.
+        try:
+            require_matching_keyring()
+        except KeyringMismatch:
             return
         row = GeocodeCache(provider=self.provider, query_digest=self.digest(text, country_hint),
                            result=match.to_dict())

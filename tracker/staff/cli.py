@@ -5,6 +5,7 @@ import click
 from flask.cli import AppGroup
 
 from ..db import get_session
+from ..key_check import require_matching_keyring
 from .accounts import ROLES, AccountError, create_user, totp_uri
 
 
@@ -18,6 +19,7 @@ def users_cli() -> None:
 @click.option("--role", type=click.Choice(ROLES), required=True)
 def create_command(email: str, role: str) -> None:
     """Create a staff account and print its one-time password and second-factor secret."""
+    require_matching_keyring()  # the second-factor secret is sealed: only under the database's own keys
     session = get_session()
     try:
         user, password = create_user(session, email, role)
