@@ -78,6 +78,16 @@ def test_cli_refresh_recounts_the_unfiltered_dashboard(runner, populated):
     assert len(populated.exec(select(StatisticsSnapshot)).all()) == DASHBOARD_TABLES + 1  # and the month trend
 
 
+def test_cli_refresh_recounts_a_filtered_dashboard(runner, populated):
+    turkey = Filters(host_country="TR")
+    assert dashboard_tables(populated, turkey).trend.total == 8
+    more_stories(populated, 4)
+    result = runner.invoke(args=["analytics", "refresh", "--host-country", "TR"])
+    assert result.exit_code == 0, result.output
+    assert dashboard_tables(populated, turkey).trend.total == 12
+    assert dashboard_tables(populated, NO_FILTERS).trend.total == 16  # never stored, so counted now
+
+
 def test_the_dashboard_says_when_it_was_counted(analyst_client, populated):
     assert "Counted at " in analyst_client.get("/analytics/").get_data(as_text=True)
 
