@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ProgrammingError
 from sqlmodel import SQLModel
 
 import tracker.models  # noqa: F401 - registers every table
@@ -103,10 +104,25 @@ def app(tmp_path: Path, postgres_database: str | None, app_config: dict, request
 
 
 def _empty_postgres(engine) -> None:
-    """Empty every table between tests (TRUNCATE fires no row triggers, so the audit log too)."""
-    tables = ", ".join(f'"{table.name}"' for table in SQLModel.metadata.sorted_tables)
-    with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    """Empty every table between tests and restart every id sequence.
+
+    Row by row with triggers off (the audit log's append-only triggers would refuse, and there
+    are no foreign-key checks to make when everything goes): a test leaves a few rows, and
+    TRUNCATE of ~30 tables cost ~120 ms a test, minutes of a run, against ~5 ms for this.
+    Turning triggers off needs a superuser; otherwise TRUNCATE, which fires no row triggers.
+    """
+    tables = list(reversed(SQLModel.metadata.sorted_tables))
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("SET LOCAL session_replication_role = replica"))
+            for table in tables:
+                connection.execute(table.delete())
+            connection.execute(text("SELECT setval(c.oid::regclass, 1, false) FROM pg_class c "
+                                    "WHERE c.relkind = 'S' AND c.relnamespace = 'public'::regnamespace"))
+    except ProgrammingError:  # not a superuser
+        names = ", ".join(f'"{table.name}"' for table in tables)
+        with engine.begin() as connection:
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
 
 
 @pytest.fixture
