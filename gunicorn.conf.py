@@ -32,7 +32,10 @@ def when_ready(server):
     counts on its own, so with N workers every limit (submissions, receipt checks, logins) is N
     times looser than configured. Run Redis (TRACKER_RATELIMIT_STORAGE_URI=redis://...) or one
     worker. Called before any worker is forked."""
-    config = server.app.wsgi().config
+    app = server.app.wsgi()
+    if "limiter" not in getattr(app, "extensions", {}):
+        return  # not the tracker (a benchmark's bare app): no limits to split
+    config = app.config
     per_worker = str(config.get("RATELIMIT_STORAGE_URI", "memory://")).startswith("memory://")
     if per_worker and config.get("RATELIMIT_ENABLED", True) and server.cfg.workers > 1:
         server.halt(reason=f"{server.cfg.workers} workers with in-memory rate limits would make every limit "

@@ -1,8 +1,10 @@
 """Report submissions per second through the real form, against a bare insert, in one run.
 
 Run: ``python benchmarks/bench_intake.py [--seconds 15] [--clients 8] [--rounds 1] [--workers 2]
-[--limits-storage redis://127.0.0.1:6379/0]``. It makes a temporary instance (SQLite, fresh
-keys, rate limits raised so the benchmark measures work, not refusals), starts gunicorn on
+[--limits-storage redis://127.0.0.1:6379/0]`` (Redis by default: with several workers the
+project's gunicorn.conf.py refuses in-memory limits; ``memory://`` needs ``--workers 1``). It
+makes a temporary instance (SQLite, fresh keys, rate limits raised so the benchmark measures
+work, not refusals), starts gunicorn with the project's gunicorn.conf.py on
 127.0.0.1 with ``--workers`` workers and no access log for each case, and drives ``--clients``
 concurrent keep-alive clients for ``--seconds`` each:
 
@@ -88,7 +90,8 @@ def free_port() -> int:
 def start_gunicorn(app_spec: str, env: dict, folder: Path, workers: int) -> tuple[subprocess.Popen, int]:
     """gunicorn on 127.0.0.1 only, no access log (DESIGN §2); waits until it answers."""
     port = free_port()
-    command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
+    command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "-w", str(workers),
+               "-b", f"127.0.0.1:{port}",
                "--error-logfile", str(folder / "gunicorn.log"), "--chdir", str(ROOT), app_spec]
     process = subprocess.Popen(command, env={**os.environ, **env})
     for _ in range(200):
@@ -322,10 +325,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=1, help="alternate the cases this many times; medians")
     parser.add_argument("--workers", type=int, default=2,
                         help="gunicorn workers for both servers (2: one per core; gunicorn.conf.py runs 4)")
-    parser.add_argument("--limits-storage", metavar="URI",
-                        help="RATELIMIT_STORAGE_URI for the tracker (default: the app's, memory://)")
+    parser.add_argument("--limits-storage", metavar="URI", default="redis://127.0.0.1:6379/0",
+                        help="RATELIMIT_STORAGE_URI for the tracker (default: %(default)s; gunicorn.conf.py "
+                             "refuses memory:// with more than one worker, whose limits would not be shared)")
     parser.add_argument("--profile", type=int, metavar="N", help="profile N in-process submissions instead")
     args = parser.parse_args()
+    if args.limits_storage.startswith("memory://") and args.workers > 1:
+        parser.error("--limits-storage memory:// needs --workers 1 (each worker would count on its own)")
     with tempfile.TemporaryDirectory(prefix="bench-intake-") as tmp:
         folder = Path(tmp)
         load_before = f"{os.getloadavg()[0]:.2f}"  # the machine may be shared: say how busy it was

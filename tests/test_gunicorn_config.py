@@ -13,8 +13,9 @@ CONFIG = runpy.run_path(str(Path(__file__).resolve().parents[1] / "gunicorn.conf
 class FakeArbiter:
     """The part of gunicorn's master that the when_ready hook uses."""
 
-    def __init__(self, app_config: dict, workers: int):
-        self.app = SimpleNamespace(wsgi=lambda: SimpleNamespace(config=app_config))
+    def __init__(self, app_config: dict, workers: int, extensions: dict | None = None):
+        app = SimpleNamespace(config=app_config, extensions={"limiter": object()} if extensions is None else extensions)
+        self.app = SimpleNamespace(wsgi=lambda: app)
         self.cfg = SimpleNamespace(workers=workers)
         self.halted: tuple[str, int] | None = None
 
@@ -40,3 +41,10 @@ def test_several_workers_need_shared_rate_limit_storage(storage, enabled, worker
     assert (arbiter.halted is not None) == halts
     if halts:
         assert arbiter.halted[1] == 1 and "Redis" in arbiter.halted[0]
+
+
+def test_an_app_without_rate_limits_is_left_alone():
+    """A benchmark's bare Flask app runs under the same settings and has no limits to split."""
+    arbiter = FakeArbiter({}, 4, extensions={})
+    CONFIG["when_ready"](arbiter)
+    assert arbiter.halted is None
