@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from jinja2.bccache import Bucket, BytecodeCache
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ProgrammingError
@@ -68,7 +69,28 @@ def make_test_app(tmp_path: Path, database_url: str, **overrides):
         **TEST_KEYS,
         **overrides,
     }
-    return create_app(config, instance_path=str(tmp_path / "instance"))
+    application = create_app(config, instance_path=str(tmp_path / "instance"))
+    application.jinja_env.bytecode_cache = TEMPLATE_BYTECODE
+    return application
+
+
+class SharedTemplateBytecode(BytecodeCache):
+    """Compiled templates shared by every test app of the run. Each app has its own Jinja
+    environment and would compile each template again; Jinja checks the source's checksum
+    before using a cached one, so a changed template is still compiled afresh."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self._compiled:
+            bucket.bytecode_from_string(self._compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_BYTECODE = SharedTemplateBytecode()
 
 
 @pytest.fixture
