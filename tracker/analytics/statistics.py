@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 
-from sqlalchemy import String, and_, case, cast, exists, func, literal, null, or_, select, true, union_all
+from sqlalchemy import String, and_, case, cast, func, literal, null, select, true, union_all
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import ColumnElement, CompoundSelect, FromClause
 from sqlmodel import Session
@@ -61,11 +61,18 @@ NO_FILTERS = Filters()
 
 
 def counted_incident() -> ColumnElement:
-    """The consent rule: no report behind it, or at least one consenting report."""
-    any_report = exists().where(IncidentReport.incident_id == Incident.id)
-    consenting = exists().where(IncidentReport.incident_id == Incident.id,
-                                Report.id == IncidentReport.report_id, Report.consent_statistics == true())
-    return or_(~any_report, consenting)
+    """The consent rule: no report behind it, or at least one consenting report.
+
+    Said the other way round, "not among the incidents whose every report refused", so that
+    both engines read the report links once, grouped, and look each incident up in the result,
+    instead of running two correlated subqueries per incident: at a million incidents the rule
+    alone went from 7.4 s to 2.4 s on PostgreSQL and from 2.0 s to 1.2 s on SQLite.
+    """
+    all_refused = (select(IncidentReport.incident_id)
+                   .join(Report, Report.id == IncidentReport.report_id)
+                   .group_by(IncidentReport.incident_id)
+                   .having(func.max(case((Report.consent_statistics == true(), 1), else_=0)) == 0))
+    return Incident.id.not_in(all_refused)
 
 
 def _month_start(value: str, after: bool = False) -> date:
