@@ -6,7 +6,7 @@ from sqlmodel import Session, select
 from ..audit import record
 from ..models import Case, CaseNote, CasePerson, Incident, Intervention, Person, User, utcnow
 from ..models.inputs import CaseCreate, InterventionCreate
-from .errors import Conflict, NotFound
+from .errors import Conflict, get_or_not_found
 from .inputs import CaseUpdate
 from .people import get_person
 
@@ -16,10 +16,7 @@ REFERENCE_DIGITS = 5
 
 def get_case(session: Session, case_id: int) -> Case:
     """The case with this id; NotFound if there is none."""
-    case = session.get(Case, case_id)
-    if case is None:
-        raise NotFound(f"case {case_id}")
-    return case
+    return get_or_not_found(session, Case, case_id, "case")
 
 
 def case_by_reference(session: Session, reference: str) -> Case | None:

@@ -16,7 +16,7 @@ from ..audit import record
 from ..crypto import Sealer
 from ..intake.evidence import read_evidence
 from ..models import CustodyEvent, Evidence, utcnow
-from .errors import Conflict, NotFound
+from .errors import Conflict, NotFound, get_or_not_found
 
 # What a caseworker records by hand; the system records the downloads and hash checks itself.
 RECORDED_ACTIONS = {
@@ -46,10 +46,7 @@ def action_label(code: str) -> str:
 
 def get_evidence(session: Session, evidence_id: int) -> Evidence:
     """The evidence item with this id; NotFound if there is none."""
-    evidence = session.get(Evidence, evidence_id)
-    if evidence is None:
-        raise NotFound(f"evidence {evidence_id}")
-    return evidence
+    return get_or_not_found(session, Evidence, evidence_id, "evidence")
 
 
 def has_separate_original(evidence: Evidence) -> bool:

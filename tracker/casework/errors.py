@@ -1,6 +1,12 @@
 """Domain exceptions of casework; views turn them into 404s, 409s and form errors."""
 from __future__ import annotations
 
+from typing import TypeVar
+
+from sqlmodel import Session
+
+Row = TypeVar("Row")
+
 
 class CaseworkError(Exception):
     """A casework operation could not be done as asked."""
@@ -16,3 +22,11 @@ class InvalidTransition(CaseworkError):
 
 class Conflict(CaseworkError):
     """The change would contradict existing data (a duplicate of itself, a merge loop...)."""
+
+
+def get_or_not_found(session: Session, model: type[Row], object_id: int, name: str) -> Row:
+    """The row of ``model`` with this id; NotFound ("report 42") if there is none."""
+    row = session.get(model, object_id)
+    if row is None:
+        raise NotFound(f"{name} {object_id}")
+    return row

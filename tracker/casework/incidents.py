@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 from ..audit import record
 from ..models import Incident, IncidentCode, IncidentLink, IncidentReport, utcnow
 from ..models.inputs import IncidentCreate
-from .errors import Conflict, NotFound
+from .errors import Conflict, get_or_not_found
 
 INCIDENT_FIELDS = ("title", "summary", "primary_tactic", "community", "origin_country", "host_country",
                    "start_date", "start_precision", "end_date", "end_precision", "host_state_role",
@@ -18,10 +18,7 @@ CODED = ("tactic", "channel", "demand")
 
 def get_incident(session: Session, incident_id: int) -> Incident:
     """The incident with this id; NotFound if there is none."""
-    incident = session.get(Incident, incident_id)
-    if incident is None:
-        raise NotFound(f"incident {incident_id}")
-    return incident
+    return get_or_not_found(session, Incident, incident_id, "incident")
 
 
 def create_incident(session: Session, data: IncidentCreate, *, user_id: int | None,

@@ -17,7 +17,7 @@ from ..audit import record
 from ..crypto import get_sealer
 from ..models import Involvement, Person, PersonNameToken
 from ..models.inputs import PersonCreate
-from .errors import Conflict, NotFound
+from .errors import Conflict, get_or_not_found
 from .names import name_tokens, query_parts
 
 NAME_PURPOSE = "person.name"
@@ -32,10 +32,7 @@ def new_pseudonym() -> str:
 
 def get_person(session: Session, person_id: int) -> Person:
     """The person with this id; NotFound if there is none."""
-    person = session.get(Person, person_id)
-    if person is None:
-        raise NotFound(f"person {person_id}")
-    return person
+    return get_or_not_found(session, Person, person_id, "person")
 
 
 def create_person(session: Session, data: PersonCreate, *, user_id: int | None) -> Person:

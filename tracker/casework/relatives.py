@@ -6,7 +6,7 @@ from sqlmodel import Session, select
 from ..audit import record
 from ..models import Incident, PersonRelationship, RelativeStatus
 from ..models.inputs import RelationshipCreate, RelativeStatusCreate
-from .errors import Conflict, NotFound
+from .errors import Conflict, NotFound, get_or_not_found
 from .people import get_person
 
 
@@ -31,10 +31,7 @@ def add_relationship(session: Session, data: RelationshipCreate, *, user_id: int
 
 def get_relationship(session: Session, relationship_id: int) -> PersonRelationship:
     """The relationship with this id; NotFound if there is none."""
-    link = session.get(PersonRelationship, relationship_id)
-    if link is None:
-        raise NotFound(f"relationship {relationship_id}")
-    return link
+    return get_or_not_found(session, PersonRelationship, relationship_id, "relationship")
 
 
 def record_relative_status(session: Session, data: RelativeStatusCreate, *, user_id: int | None) -> RelativeStatus:

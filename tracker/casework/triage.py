@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from ..audit import record
 from ..models import Incident, IncidentReport, Report, User, utcnow
 from ..models.inputs import IncidentCreate
-from .errors import Conflict, InvalidTransition, NotFound
+from .errors import Conflict, InvalidTransition, get_or_not_found
 from .incidents import create_incident
 from .inputs import Rejection, TriageUpdate
 
@@ -19,10 +19,7 @@ OPEN_STATUSES = ("new", "in_triage")
 
 def get_report(session: Session, report_id: int) -> Report:
     """The report with this id; NotFound if there is none."""
-    report = session.get(Report, report_id)
-    if report is None:
-        raise NotFound(f"report {report_id}")
-    return report
+    return get_or_not_found(session, Report, report_id, "report")
 
 
 def incident_draft(report: Report) -> dict:

@@ -17,7 +17,7 @@ from sqlmodel import Session, SQLModel, select
 from ..audit import record
 from ..models import ClaimSource, Evidence, Incident, IncidentReport, Report, utcnow
 from ..models.base import Code
-from .errors import Conflict, NotFound
+from .errors import Conflict, get_or_not_found
 
 CLAIMS = {
     "event": _l("That it happened at all"),
@@ -121,10 +121,7 @@ def add_claim_source(session: Session, subject: Report | Incident, data: ClaimSo
 
 def get_claim_source(session: Session, source_id: int) -> ClaimSource:
     """The claim source with this id; NotFound if there is none."""
-    source = session.get(ClaimSource, source_id)
-    if source is None:
-        raise NotFound(f"claim source {source_id}")
-    return source
+    return get_or_not_found(session, ClaimSource, source_id, "claim source")
 
 
 def remove_claim_source(session: Session, source: ClaimSource, *, user_id: int | None) -> None:
