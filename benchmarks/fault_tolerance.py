@@ -2,9 +2,13 @@
 
 Starts the app under gunicorn (several sync workers, gunicorn.conf.py, 127.0.0.1 only), sends a
 bounded burst of concurrent reports to POST /api/v1/reports, each with its own Idempotency-Key,
-and SIGKILLs random workers while it runs (the master starts new ones). A client whose request
-fails retries with the same key, as the API asks. Then it checks that every acknowledged report
-is in the database exactly once and that the database passes its integrity check.
+and SIGKILLs random workers while it runs (the master starts new ones). Every other report is
+sent as multipart with a small evidence file. A client whose request fails retries with the same
+key, as the API asks. Then it checks that every acknowledged report is in the database exactly
+once, that every acknowledged file has its one evidence row and a sealed file on disk that opens
+to the bytes sent (SHA-256 as recorded), and that the database passes its integrity check. Files
+on disk that no row names (a worker killed between writing and committing) are counted: they
+hold nothing acknowledged, and `retention run` sweeps them.
 
     python benchmarks/fault_tolerance.py --database sqlite
     python benchmarks/fault_tolerance.py --database postgresql
@@ -12,6 +16,7 @@ is in the database exactly once and that the database passes its integrity check
 from __future__ import annotations
 
 import argparse
+import hashlib
 import http.client
 import json
 import os
@@ -35,9 +40,10 @@ sys.path.insert(0, str(ROOT))
 
 import tracker.models  # noqa: E402,F401 - registers every table
 from tracker.config import generate_keys  # noqa: E402
-from tracker.crypto import Sealer  # noqa: E402
+from tracker.crypto import SealError, Sealer  # noqa: E402
 from tracker.db import make_engine  # noqa: E402
-from tracker.models import Report  # noqa: E402
+from tracker.intake.evidence import evidence_files, read_evidence  # noqa: E402
+from tracker.models import Evidence, Report  # noqa: E402
 
 POSTGRES_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -107,13 +113,33 @@ def request(port: int, method: str, path: str, body: bytes | None, headers: dict
         connection.close()
 
 
+def evidence_bytes(key: str) -> bytes:
+    """The small text file a report with evidence carries, unique to its report."""
+    return f"Notes for {key}: the police called my father again.\n".encode()
+
+
+def multipart(report: bytes, filename: str, data: bytes) -> tuple[bytes, str]:
+    """A multipart/form-data body with the report's JSON and one evidence file."""
+    boundary = secrets.token_hex(16)
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="report"\r\n'
+             f"Content-Type: application/json\r\n\r\n".encode() + report + b"\r\n",
+             f'--{boundary}\r\nContent-Disposition: form-data; name="evidence"; filename="{filename}"\r\n'
+             f"Content-Type: text/plain\r\n\r\n".encode() + data + b"\r\n",
+             f"--{boundary}--\r\n".encode()]
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
 def submit(port: int, run: str, number: int, retries: int) -> tuple[str, str | None]:
-    """Send one report, retrying with the same key on failure; (key, outcome or None)."""
+    """Send one report (every other one with a file), retrying with the same key on failure;
+    (key, outcome or None)."""
     key = f"bench-{run}-{number:05d}-{secrets.token_hex(8)}"
     body = json.dumps({"submitter_role": "self", "targets": ["me"], "community": "uyghur",
                        "tactics": ["coercion_by_proxy"], "origin_country": "CN", "host_country": "TR",
                        "narrative": f"fault-tolerance {run} #{number}", "consent_statistics": True}).encode()
-    headers = {"Content-Type": "application/json", "Idempotency-Key": key}
+    content_type = "application/json"
+    if with_evidence(key):
+        body, content_type = multipart(body, "notes.txt", evidence_bytes(key))
+    headers = {"Content-Type": content_type, "Idempotency-Key": key}
     for _attempt in range(retries + 1):
         try:
             status, _payload, _headers = request(port, "POST", "/api/v1/reports", body, headers)
@@ -124,6 +150,11 @@ def submit(port: int, run: str, number: int, retries: int) -> tuple[str, str | N
         if status == 409:  # stored by an attempt whose answer was lost with its worker
             return key, "already"
     return key, None
+
+
+def with_evidence(key: str) -> bool:
+    """Whether this report carries a file: every other one, by its number."""
+    return int(key.split("-")[2]) % 2 == 0
 
 
 def worker_pids(master: int) -> list[int]:
@@ -145,20 +176,45 @@ def kill_workers(master: int, stop: threading.Event, interval: float, killed: li
                 pass
 
 
-def check_database(url: str, keys: dict, acknowledged: list[str]) -> dict:
-    """Each acknowledged key exactly once, no doubled narrative, and the engine's integrity check."""
+def check_database(url: str, keys: dict, acknowledged: list[str], evidence_folder: Path) -> dict:
+    """Each acknowledged key exactly once, no doubled narrative, each acknowledged file stored and
+    intact, and the engine's integrity check."""
     sealer = Sealer.from_config(keys)
     engine = make_engine(url, sealer)
     with Session(engine) as session:
-        rows = session.exec(select(Report.idempotency_key, Report.narrative)).all()
-    stored_keys = [key for key, _narrative in rows]
-    narratives = [narrative for _key, narrative in rows]
-    digests = {sealer.token_digest("report.idempotency", key) for key in acknowledged}
+        rows = session.exec(select(Report.id, Report.idempotency_key, Report.narrative)).all()
+        files = session.exec(select(Evidence)).all()
+    stored_keys = [key for _id, key, _narrative in rows]
+    narratives = [narrative for _id, _key, narrative in rows]
+    digests = {sealer.token_digest("report.idempotency", key): key for key in acknowledged}
     found = sum(1 for digest in digests if stored_keys.count(digest) == 1)
+    report_key = {report_id: digests.get(key) for report_id, key, _narrative in rows}
+    by_report: dict[int, list[Evidence]] = {}
+    for item in files:
+        by_report.setdefault(item.report_id, []).append(item)
+    files_expected = [key for key in acknowledged if with_evidence(key)]
+    files_intact = 0
+    for report_id, key in report_key.items():
+        if key is None or not with_evidence(key):
+            continue
+        items, sent = by_report.get(report_id, []), evidence_bytes(key)
+        if len(items) == 1 and items[0].sha256 == hashlib.sha256(sent).hexdigest():
+            files_intact += stored_file(items[0], evidence_folder, sealer) == sent
+    named = {name for item in files for name in evidence_files(item)}
+    on_disk = {path.name for path in evidence_folder.iterdir()} if evidence_folder.exists() else set()
     result = {"rows": len(rows), "found": found, "duplicates": len(narratives) - len(set(narratives)),
-              "integrity": integrity(engine)}
+              "files_expected": len(files_expected), "files_intact": files_intact,
+              "orphan_files": len(on_disk - named), "integrity": integrity(engine)}
     engine.dispose()
     return result
+
+
+def stored_file(item: Evidence, folder: Path, sealer: Sealer) -> bytes | None:
+    """The file as stored, opened; None if it is missing or does not open."""
+    try:
+        return read_evidence(item.stored_name, folder=str(folder), sealer=sealer)
+    except (OSError, SealError):
+        return None
 
 
 def integrity(engine) -> str:
@@ -202,13 +258,17 @@ def run(kind: str, submissions: int, workers: int, concurrency: int, kill_every:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=60)
         acknowledged = [key for key, outcome in outcomes if outcome]
-        checked = check_database(url, keys, acknowledged)
+        checked = check_database(url, keys, acknowledged, folder / "evidence")
         drop()
     print(f"{kind:10} sent={submissions} acknowledged={len(acknowledged)} found={checked['found']} "
-          f"duplicates={checked['duplicates']} rows={checked['rows']} workers_killed={len(killed)} "
+          f"duplicates={checked['duplicates']} rows={checked['rows']} "
+          f"files_acknowledged={checked['files_expected']} files_intact={checked['files_intact']} "
+          f"orphan_files={checked['orphan_files']} workers_killed={len(killed)} "
           f"integrity={checked['integrity']} seconds={elapsed:.1f} server_header={headers.get('Server')!r}")
     if checked["found"] != len(acknowledged) or checked["duplicates"]:
         raise SystemExit("FAILED: an acknowledged report is missing or doubled")
+    if checked["files_intact"] != checked["files_expected"]:
+        raise SystemExit("FAILED: an acknowledged evidence file is missing, doubled or altered")
 
 
 def main() -> None:
