@@ -67,7 +67,8 @@ def test_evidence_download_custody_and_integrity(client, session, auth):
     assert client.post(f"/api/v1/evidence/{evidence.id}/integrity", headers=auth).json["intact"] is True
     facts = client.get(f"/api/v1/evidence/{evidence.id}", headers=auth).json
     assert facts["sha256"] == evidence.sha256 and "original_filename" not in facts
-    assert [e["action"] for e in facts["custody"]] == ["downloaded", "shared_with_partner", "integrity_confirmed"]
-    assert len(session.exec(select(CustodyEvent)).all()) == 3
+    assert [e["action"] for e in facts["custody"]] == ["received", "downloaded", "shared_with_partner",
+                                                     "integrity_confirmed"]
+    assert len(session.exec(select(CustodyEvent)).all()) == 4  # received at intake, then three here
     views = session.exec(select(AuditEvent).where(AuditEvent.action == "evidence.view")).all()
     assert [(v.actor, v.object_id) for v in views] == [("api", str(evidence.id))] * 2

@@ -33,7 +33,8 @@ def test_download_is_decrypted_as_an_attachment_and_recorded(signed_in, session,
     assert "page.html" not in str(response.headers)  # the reporter's file name stays sealed
     view = session.exec(select(AuditEvent).where(AuditEvent.action == "evidence.view")).one()
     assert (view.user_id, view.object_type, view.object_id) == (caseworker.id, "evidence", str(evidence.id))
-    [event] = session.exec(select(CustodyEvent)).all()
+    received, event = session.exec(select(CustodyEvent).order_by(CustodyEvent.id)).all()
+    assert received.action == "received" and received.user_id is None  # recorded at intake
     assert (event.evidence_id, event.user_id, event.action) == (evidence.id, caseworker.id, "downloaded")
 
 
@@ -48,7 +49,7 @@ def test_images_download_without_metadata_and_the_original_only_when_kept(signed
     assert original.status_code == 200 and b"Exif" in original.data
     assert original.headers["Content-Disposition"].endswith(f'evidence-{kept.id}-original.jpg"')
     actions = [e.action for e in session.exec(select(CustodyEvent).order_by(CustodyEvent.id))]
-    assert actions == ["downloaded", "downloaded_original"]
+    assert actions == ["received", "received", "downloaded", "downloaded_original"]
 
 
 def test_the_report_page_lists_files_with_their_chain_of_custody(signed_in, session):
@@ -59,11 +60,12 @@ def test_the_report_page_lists_files_with_their_chain_of_custody(signed_in, sess
                          form_url=url)
     assert response.status_code == 303 and response.headers["Location"].endswith(f"{url}#evidence-{evidence.id}")
     page = signed_in.get(url).get_data(as_text=True)
-    assert evidence.sha256 in page and "Copied to offline storage" in page and "received from the reporter" in page
+    assert evidence.sha256 in page and "Copied to offline storage" in page and "Received from the reporter" in page
     refused = post_form(signed_in, f"/casework/evidence/{evidence.id}/custody", {"action": "downloaded"},
                         form_url=url, follow_redirects=True)
     assert "not a custody action" in refused.get_data(as_text=True)
-    assert [e.action for e in session.exec(select(CustodyEvent))] == ["copied_offline"]
+    assert [e.action for e in session.exec(select(CustodyEvent).order_by(CustodyEvent.id))] == [
+        "received", "copied_offline"]
     custody = session.exec(select(AuditEvent).where(AuditEvent.action == "evidence.custody")).one()
     assert '"copied_offline"' in custody.detail
 
@@ -82,7 +84,7 @@ def test_integrity_check_compares_the_file_with_its_intake_fingerprint(signed_in
                      follow_redirects=True).get_data(as_text=True)
     assert "does NOT match" in page
     actions = [e.action for e in session.exec(select(CustodyEvent).order_by(CustodyEvent.id))]
-    assert actions == ["integrity_confirmed", "integrity_failed"]
+    assert actions == ["received", "integrity_confirmed", "integrity_failed"]
 
 
 @pytest.mark.parametrize("role", ["analyst", "admin"])
@@ -90,7 +92,7 @@ def test_other_roles_cannot_open_evidence(client, session, role):
     evidence = make_evidence(session, make_report(session))
     login_as(client, make_user(session, role))
     assert client.get(f"/casework/evidence/{evidence.id}").status_code == 403
-    assert session.exec(select(CustodyEvent)).all() == []
+    assert [e.action for e in session.exec(select(CustodyEvent))] == ["received"]
 
 
 def test_a_missing_file_is_a_404(signed_in, session, app):

@@ -19,7 +19,7 @@ import filetype
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ..crypto import Sealer
-from ..models import Evidence
+from ..models import CustodyEvent, Evidence
 
 SEAL_PURPOSE = "evidence.file"
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif"})
@@ -135,6 +135,8 @@ def store_evidence(checked: CheckedUpload, *, folder: str, sealer: Sealer, keep_
         stored_name=stored_name,
         clean_stored_name=clean_name,
         original_filename=checked.filename[:200] or None,
+        # The chain of custody starts at intake, in the same transaction as the row itself.
+        custody=[CustodyEvent(action="received")],
     )
 
 
