@@ -93,4 +93,5 @@ def test_a_caseworker_cites_a_file_for_a_claim_and_downloads_it(app, live_server
     assert "Downloaded (copy without metadata)" in page.inner_text(f"#evidence-{evidence_id} ol.custody")
     with Session(engine) as session:
         assert [s.claim for s in session.exec(select(ClaimSource))] == ["perpetrator"]
-        assert [e.action for e in session.exec(select(CustodyEvent))] == ["downloaded"]
+        custody = session.exec(select(CustodyEvent).order_by(CustodyEvent.id))
+        assert [e.action for e in custody] == ["received", "downloaded"]  # intake, then the download
