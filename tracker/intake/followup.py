@@ -29,7 +29,7 @@ def find_by_receipt(session: Session, typed: str, sealer: Sealer) -> Report | No
     receipt = normalise_receipt(typed)
     # Every profile's slow digest runs for every check, malformed input included: computing the
     # old profile only when the current one finds nothing would make a wrong receipt slower than
-    # a right one. The cost (the 19 MiB profile) goes once no stored digest uses it any more.
+    # a right one. The 19 MiB profile can leave RECEIPT_PROFILES once no stored digest uses it.
     digests = sealer.receipt_digests(receipt or typed[:40])
     if receipt is None:
         return None
