@@ -74,6 +74,14 @@ OPEN_ENDED_SPEC_CODES = {
         "lost_job_or_benefits", "property_seized", "forced_to_contact", "died_in_custody",
         "released", "contact_lost", "unknown",
     },
+    # Issue 12: what the retaliation was for, proof of life, health and group sizes.
+    "retaliation_reason": {
+        "journalism", "advocacy_abroad", "testimony_abroad", "relative_activism", "protest",
+        "religion", "unknown",
+    },
+    "proof_of_life_kind": {"call", "official_statement"},
+    "health_concern": {"untreated_illness", "injury_or_torture", "other"},
+    "group_size_kind": {"exact", "at_least", "estimated"},
     "community": {
         "uyghur", "tibetan", "hongkong", "chinese_dissident", "kazakh",
         "southern_mongolian", "falun_gong", "cambodian", "eritrean", "rwandan",
@@ -86,13 +94,14 @@ TACTICS_BY_CATEGORY = {
         "detention_host", "unlawful_deportation", "extradition_request", "interpol_abuse",
         "legal_harassment",
     },
-    "mobility": {"passport_denial", "consular_denial", "citizenship_revocation", "travel_ban"},
+    "mobility": {"passport_denial", "consular_denial", "citizenship_revocation", "travel_ban",
+                 "barred_from_return", "mass_expulsion"},
     "distance": {
         "digital_threat", "online_harassment", "hacking_phishing", "spyware",
         "surveillance_monitoring", "coercion_by_proxy", "persuade_to_return",
         "information_demand", "lure_third_country", "financial_pressure",
     },
-    "other": {"other"},
+    "other": {"other", "detention_at_home"},
 }
 # The physical incidents Freedom House counts (see the module docstring for the source).
 FREEDOM_HOUSE_PHYSICAL = {

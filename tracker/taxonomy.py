@@ -24,7 +24,12 @@ from flask_babel import lazy_gettext as _l
 CODE_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
 
 # Families of relative statuses, so that "detained" is one sum over group "detention".
-RELATIVE_STATUS_GROUPS = frozenset({"pressure", "detention", "deprivation", "release", "unknown"})
+RELATIVE_STATUS_GROUPS = frozenset({"pressure", "detention", "deprivation", "release", "death", "contact",
+                                    "unknown"})
+# A relative's situation is two tracks that hold at once (issue 12 item 2): what the state does
+# to them (custody) and whether the family can reach them (contact). "Imprisoned, no proof of
+# life since 2020" is the latest custody status plus the latest contact status.
+CONTACT_GROUPS = frozenset({"contact"})
 
 
 @dataclass(frozen=True)
@@ -106,6 +111,16 @@ TACTICS = (
     Term("citizenship_revocation", _l("Citizenship taken away"),
          _l("The home state removed the person's citizenship or threatened to."),
          group="mobility"),
+    # Added beyond DESIGN §4 (issue 12): Nicaragua's 2023 expulsion of 222 prisoners, stripped
+    # of nationality on arrival, and exiles refused entry at their own border.
+    Term("barred_from_return", _l("Barred from return or stripped of papers"),
+         _l("The home state refused to let the person come back, or took away their "
+            "passport, identity papers or nationality so they cannot return."),
+         group="mobility"),
+    Term("mass_expulsion", _l("Expelled from the home country with others"),
+         _l("The home state forced a group of people, often prisoners, out of the country "
+            "at once, usually with no right to return."),
+         group="mobility"),
     Term("travel_ban", _l("Banned from travelling"),
          _l("The person, or family members who wanted to join them, were barred from "
             "leaving or entering a country."),
@@ -150,6 +165,12 @@ TACTICS = (
          _l("The person's money, property, business, job or pension was frozen, taken "
             "or threatened to put pressure on them."),
          group="distance"),
+    # Added beyond DESIGN §4 (issue 12): people at home detained for protesting, such as the
+    # 2022 "A4" protesters in China, whom diaspora organisations document with their families.
+    Term("detention_at_home", _l("Protesters detained at home"),
+         _l("People who protested or spoke out inside the home country were detained, "
+            "often alongside pressure on their supporters abroad."),
+         group="other"),
     Term("other", _l("Something else"),
          _l("Another kind of pressure or harm; please describe it in your own words."),
          group="other"),
@@ -287,6 +308,9 @@ RELATIONSHIP_TYPES = (
     Term("fellow_activist", _l("Fellow activist"),
          _l("Someone the person campaigns or organises with."), group=_NON_FAMILY),
     Term("other", _l("Other connection"), _l("Any other connection."), group=_NON_FAMILY),
+    # A group and a named member of it (person = the group, related person = the member).
+    Term("group_member", _l("Member of the group"),
+         _l("A named member of a group such as the Hong Kong 47."), group="group"),
 )
 
 # Groups: "pressure" (harassed but free), "detention" (any deprivation of liberty, so
@@ -343,9 +367,25 @@ RELATIVE_STATUSES = (
     Term("released", _l("Released"),
          _l("Let go from detention or house arrest, even if still watched."),
          group="release"),
+    # Added beyond DESIGN §4 (issue 12): killed outside custody, and barred or stripped of
+    # documents at home, were found only as free text in the coalition letter's cases.
+    Term("killed", _l("Killed"),
+         _l("Killed by the authorities or people acting for them, outside detention."),
+         group="death"),
+    Term("documents_stripped", _l("Identity papers or nationality taken"),
+         _l("Their identity card, household registration or nationality was cancelled or "
+            "taken away."), group="deprivation"),
+    # The contact track: what the family abroad knows of them, independent of custody.
+    Term("last_contact", _l("Last contact"),
+         _l("The last time the family could speak or write to them."), group="contact"),
+    Term("proof_of_life", _l("Proof of life"),
+         _l("A sign that they were alive on this date, such as a call, a photo or an "
+            "official answer."), group="contact"),
+    Term("no_proof_of_life", _l("No proof of life since"),
+         _l("No sign that they are alive has been received since this date."), group="contact"),
     Term("contact_lost", _l("Cannot be reached"),
          _l("The person abroad has lost touch with them and does not know why."),
-         group="unknown"),
+         group="contact"),
     Term("unknown", _l("Not known"), _l("Their situation is not known."), group="unknown"),
 )
 
@@ -370,6 +410,57 @@ TARGET_TYPES = (
     Term("organisation", _l("Organisation"),
          _l("An association, media outlet or other group rather than one person.")),
     Term("other", _l("Other"), _l("Another kind of person or group.")),
+)
+
+# Why the state retaliated against a relative (issue 12 item 2), so analysts can break counts down.
+RETALIATION_REASONS = (
+    Term("journalism", _l("Journalism or writing"),
+         _l("The person abroad reported, wrote, or spoke to the media.")),
+    Term("advocacy_abroad", _l("Advocacy abroad"),
+         _l("The person abroad campaigned, lobbied or organised for a cause.")),
+    Term("testimony_abroad", _l("Testimony abroad"),
+         _l("The person abroad testified to a parliament, a court, the UN or an inquiry.")),
+    Term("relative_activism", _l("A relative's activism"),
+         _l("Another family member's activism, not the person's own.")),
+    Term("protest", _l("Protest"), _l("Taking part in a protest, at home or abroad.")),
+    Term("religion", _l("Religion or belief"), _l("Practising or teaching a religion or belief.")),
+    Term("refusal_to_return", _l("Refusing to return"),
+         _l("The person abroad refused to come back or to spy for the state.")),
+    Term("other", _l("Another reason"), _l("A reason not listed here.")),
+    Term("unknown", _l("Not known"), _l("It is not known what the retaliation was for.")),
+)
+
+# What showed that a relative was alive (the contact track's "proof of life").
+PROOF_OF_LIFE_KINDS = (
+    Term("call", _l("Phone or video call"), _l("The family spoke to them or saw them on a call.")),
+    Term("message_or_letter", _l("Message or letter"), _l("A message or letter written by them.")),
+    Term("photo_or_video", _l("Photo or video"), _l("A recent photo or video of them.")),
+    Term("visit", _l("Visit"), _l("Someone saw them in person, for example a prison visit.")),
+    Term("official_statement", _l("Official statement"),
+         _l("Authorities said they were alive, for example in a reply to the UN.")),
+    Term("state_media", _l("State media appearance"), _l("They appeared in state media.")),
+    Term("third_party", _l("Someone else's word"), _l("A released detainee or other person saw them.")),
+)
+
+# Health concerns of a relative; the details go in a sealed note.
+HEALTH_CONCERNS = (
+    Term("untreated_illness", _l("Illness without treatment"),
+         _l("A known illness or condition that is not being treated.")),
+    Term("injury_or_torture", _l("Injury or signs of torture"),
+         _l("Injuries, or reports of torture or ill-treatment.")),
+    Term("hunger_strike", _l("Hunger strike"), _l("Refusing food in protest.")),
+    Term("mental_health", _l("Mental health"), _l("Serious distress or a mental health condition.")),
+    Term("elderly_or_frail", _l("Elderly or frail"), _l("Old age or frailty that detention endangers.")),
+    Term("pregnancy", _l("Pregnancy"), _l("Pregnant or recently gave birth.")),
+    Term("other", _l("Other concern"), _l("Another health concern.")),
+)
+
+# How sure the size of a group is (issue 12 item 3): "the Hong Kong 47" is exact, "at least 100"
+# a floor, "about 1,000" an estimate. Statistics count a group as its size.
+GROUP_SIZE_KINDS = (
+    Term("exact", _l("Exactly"), _l("The number of members is known.")),
+    Term("at_least", _l("At least"), _l("At least this many; there may be more.")),
+    Term("estimated", _l("About"), _l("An estimate of the number of members.")),
 )
 
 COMMUNITIES = (
@@ -574,6 +665,10 @@ VOCABULARIES: Mapping[str, tuple[Term, ...]] = MappingProxyType({
     "risk_level": RISK_LEVELS,
     "involvement_role": INVOLVEMENT_ROLES,
     "retaliation": RETALIATION,
+    "retaliation_reason": RETALIATION_REASONS,
+    "proof_of_life_kind": PROOF_OF_LIFE_KINDS,
+    "health_concern": HEALTH_CONCERNS,
+    "group_size_kind": GROUP_SIZE_KINDS,
     "host_state_role": HOST_STATE_ROLES,
     "location_precision": LOCATION_PRECISIONS,
     "intervention_type": INTERVENTION_TYPES,
@@ -617,6 +712,11 @@ def label(vocabulary: str, code: str) -> str:
 def choices(vocabulary: str) -> list[tuple[str, str]]:
     """Return (code, translated label) pairs for a form field, translated now."""
     return [(t.code, str(t.label)) for t in terms(vocabulary)]
+
+
+def status_track(status_code: str) -> str:
+    """Return "contact" or "custody": the track of a relative status (KeyError if unknown)."""
+    return "contact" if term("relative_status", status_code).group in CONTACT_GROUPS else "custody"
 
 
 def physical_tactics() -> frozenset[str]:

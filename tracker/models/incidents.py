@@ -26,6 +26,8 @@ class Incident(HasCodes, SQLModel, table=True):
     community: str | None = Field(default=None, max_length=CODE_LENGTH, index=True)
     origin_country: str | None = Field(default=None, max_length=2)
     host_country: str | None = Field(default=None, max_length=2)
+    # Where a lure or rendition passed through (Dubai for Rusesabagina): issue 12 item 4.
+    transit_country: str | None = Field(default=None, max_length=2)
     start_date: date | None = Field(default=None, index=True)
     start_precision: str = Field(default="unknown", max_length=CODE_LENGTH)
     end_date: date | None = None

@@ -28,6 +28,10 @@ class Person(SQLModel, table=True):
     birth_year: int | None = Field(default=None, ge=1900, le=2100)
     target_types: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     is_group: bool = False
+    # A group (the Hong Kong 47, 222 expelled prisoners) counts as its size in statistics;
+    # the kind says whether the number is exact, a floor or an estimate (issue 12 item 3).
+    group_size: int | None = Field(default=None, ge=1)
+    group_size_kind: str | None = Field(default=None, max_length=CODE_LENGTH)
     notes: str | None = Field(default=None, sa_column=Column(SealedText("person.notes")))
     # Set when deduplication merged this person into another; kept so a merge can be undone.
     merged_into_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
@@ -87,6 +91,13 @@ class RelativeStatus(SQLModel, table=True):
     in_retaliation: str = Field(default="unknown", max_length=CODE_LENGTH)
     incident_id: int | None = Field(default=None, foreign_key="incident.id", ondelete="SET NULL", index=True)
     sentence_months: int | None = Field(default=None, ge=0)
+    # The charge and court are sealed: with the sentence they can single out a person.
+    sentence_charge: str | None = Field(default=None, sa_column=Column(SealedText("relative_status.sentence_charge")))
+    sentence_court: str | None = Field(default=None, sa_column=Column(SealedText("relative_status.sentence_court")))
+    retaliation_reason: str | None = Field(default=None, max_length=CODE_LENGTH, index=True)
+    proof_of_life_kind: str | None = Field(default=None, max_length=CODE_LENGTH)
+    health_concern: str | None = Field(default=None, max_length=CODE_LENGTH)
+    health_note: str | None = Field(default=None, sa_column=Column(SealedText("relative_status.health_note")))
     source: str | None = Field(default=None, sa_column=Column(SealedText("relative_status.source")))
     notes: str | None = Field(default=None, sa_column=Column(SealedText("relative_status.notes")))
     created_at: datetime = Field(default_factory=utcnow)

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index
+from sqlalchemy import JSON, Column, Index, LargeBinary
 from sqlmodel import Field, Relationship, SQLModel
 
 from .base import CODE_LENGTH, HasCodes, SHORT_TEXT, utcnow
@@ -35,6 +35,9 @@ class Report(HasCodes, SQLModel, table=True):
     host_country: str | None = Field(default=None, max_length=2, index=True)
     reporter_name: str | None = Field(default=None, sa_column=Column(SealedText("report.reporter_name")))
     contact: str | None = Field(default=None, sa_column=Column(SealedText("report.contact")))
+    # The reporter's public key, derived from the receipt: messages are sealed to it as well as to
+    # the organisation, so the reporter reads their thread with the receipt and nothing else.
+    reporter_key: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
     consent_contact: bool = False
     consent_statistics: bool = False
     consent_partners: bool = False
@@ -95,10 +98,14 @@ class ReportedRelative(SQLModel, table=True):
     residence_place: str | None = Field(
         default=None, sa_column=Column(SealedText("reported_relative.residence_place"))
     )
-    # [{"status": code, "date": "YYYY-MM-DD" | null, "precision": code}], as the reporter told it.
+    # [{"status": code, "date": "YYYY-MM-DD" | null, "precision": code, "sentence_months": n?}],
+    # as the reporter told it.
     statuses: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     in_retaliation: str = Field(default="unknown", max_length=CODE_LENGTH)
     details: str | None = Field(default=None, sa_column=Column(SealedText("reported_relative.details")))
+    # The person a caseworker made of this relative (or linked it to) when accepting the report,
+    # so a later addition about the same relative is proposed as an update to that person.
+    person_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL", index=True)
 
     report: Report = Relationship(back_populates="relatives")
 
@@ -146,6 +153,8 @@ class Message(SQLModel, table=True):
     direction: str = Field(max_length=16)  # "to_reporter" or "from_reporter"
     author_id: int | None = Field(default=None, foreign_key="staff_user.id")
     body: str = Field(sa_column=Column(SealedText("message.body"), nullable=False))
+    # The same body sealed to the report's reporter key (tracker.intake.messages), for the inbox.
+    body_for_reporter: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
     created_at: datetime = Field(default_factory=utcnow)
     read_at: datetime | None = None
 
