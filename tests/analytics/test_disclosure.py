@@ -6,7 +6,9 @@ import random
 
 import pytest
 
+from tests.conftest import make_test_app
 from tracker.analytics.disclosure import release
+from tracker.config import ConfigurationError
 
 K = 10
 
@@ -95,3 +97,15 @@ def test_the_same_counts_always_get_the_same_pattern():
     first = release(["m", "t", "h"], counts, sum(counts.values()), minimum=K)
     shuffled = dict(rng.sample(sorted(counts.items()), len(counts)))
     assert release(["m", "t", "h"], shuffled, sum(counts.values()), minimum=K) == first
+
+
+@pytest.mark.parametrize("setting", [1, 0, -5, "1", 2.5, True])
+def test_a_threshold_below_two_or_not_a_whole_number_stops_the_app_at_start_up(tmp_path, setting):
+    """It used to be raised to 2 silently (issue 16 item 6); now the operator is told."""
+    with pytest.raises(ConfigurationError, match="SUPPRESSION_THRESHOLD must be a whole number of at least 2"):
+        make_test_app(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite3'}", SUPPRESSION_THRESHOLD=setting)
+
+
+def test_a_threshold_of_two_starts(tmp_path):
+    app = make_test_app(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite3'}", SUPPRESSION_THRESHOLD=2)
+    assert app.config["SUPPRESSION_THRESHOLD"] == 2

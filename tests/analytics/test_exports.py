@@ -97,6 +97,21 @@ def test_cli_exports_stats_and_incidents_and_audits_them(runner, populated, tmp_
     assert actions == ["stats.incidents", "dataset.incidents"]
 
 
+def test_cli_exports_stats_as_json_outside_a_request(runner, populated):
+    """Issue 12: labels were translated before the command's locale was set, outside any request."""
+    result = runner.invoke(args=["export", "stats", "--by", "host_country", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    jsonschema.validate(document, TABLE_SCHEMA)
+    assert {"values": ["TR"], "labels": ["Türkiye"], "count": 8} in document["cells"]
+
+
+@pytest.mark.parametrize("url", [TABLE.format(fmt="csv"), DATASET.format(fmt="csv")])
+def test_csv_exports_name_their_charset_once(analyst_client, populated, url):
+    """Issue 12: the header said ``charset=utf-8; charset=utf-8``."""
+    assert analyst_client.get(url).headers["Content-Type"] == "text/csv; charset=utf-8"
+
+
 def test_cli_refuses_an_unknown_dimension(runner, populated):
     result = runner.invoke(args=["export", "stats", "--by", "reporter_name"])
     assert result.exit_code != 0

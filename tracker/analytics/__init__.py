@@ -17,6 +17,9 @@ ANALYTICS_ROLES = ("analyst", "admin")
 def init_app(app: Flask) -> None:
     """Mount the dashboard, add its navigation link and the ``flask export`` and ``flask analytics`` commands."""
     from ..staff.navigation import add_nav_item
+    from .disclosure import check_threshold
+
+    check_threshold(app.config)
     from . import views  # noqa: F401 - registers the routes on bp
     from .cli import analytics_cli, export_cli
 

@@ -18,10 +18,15 @@ import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app
 
+from ..config import ConfigurationError
+
 DEFAULT_THRESHOLD = 10
+# A count of 1 is a person: no threshold below 2 protects anyone.
+MINIMUM_THRESHOLD = 2
 
 Key = tuple[str, ...]
 
@@ -54,9 +59,23 @@ class ReleasedTable:
         return sum(1 for cell in self.cells if cell.suppressed)
 
 
+def check_threshold(config: Mapping[str, Any]) -> None:
+    """Refuse to start with a suppression threshold that is not a whole number of at least 2.
+
+    It used to be raised to 2 silently (issue 16): an operator who wrote 1 believed every count
+    would be published and was not told otherwise, or believed 1 protected someone.
+    """
+    value = config.get("SUPPRESSION_THRESHOLD", DEFAULT_THRESHOLD)
+    if isinstance(value, bool) or not isinstance(value, int) or value < MINIMUM_THRESHOLD:
+        raise ConfigurationError(
+            f"SUPPRESSION_THRESHOLD must be a whole number of at least {MINIMUM_THRESHOLD} (it is {value!r}): "
+            "a published count of 1 is one identifiable person. Set it to 10 (the default) or more in "
+            "instance/config.py or TRACKER_SUPPRESSION_THRESHOLD.")
+
+
 def threshold() -> int:
-    """The configured smallest publishable count, never below 2 (a count of 1 is a person)."""
-    return max(2, int(current_app.config.get("SUPPRESSION_THRESHOLD", DEFAULT_THRESHOLD)))
+    """The configured smallest publishable count (checked at start-up to be at least 2)."""
+    return int(current_app.config.get("SUPPRESSION_THRESHOLD", DEFAULT_THRESHOLD))
 
 
 def release(dimensions: Iterable[str], counts: Mapping[Key, int], total: int,

@@ -16,8 +16,10 @@ from typing import Any
 from .dimensions import INCIDENT_DIMENSIONS, RELATIVE_DIMENSIONS, value_label
 from .disclosure import ReleasedTable
 
+# Bare media types: Flask adds "; charset=utf-8" to text types itself, so naming the charset
+# here sent it twice (issue 12: "charset=utf-8; charset=utf-8", which strict clients reject).
 MEDIA_TYPES = {
-    "csv": "text/csv; charset=utf-8",
+    "csv": "text/csv",
     "json": "application/json",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
@@ -142,10 +144,19 @@ def xlsx_chunks(rows: Iterable[list[Any]], title: str) -> Iterator[bytes]:
             yield chunk
 
 
+def _table_json_chunks(table: ReleasedTable) -> Iterator[str]:
+    """The table as one JSON document, made only when iterated.
+
+    Labels are translated while the caller iterates, inside its locale: ``flask export`` forces
+    English around the loop and has no request, so labelling eagerly failed there (issue 12).
+    """
+    yield json.dumps(table_document(table), ensure_ascii=False)
+
+
 def table_chunks(table: ReleasedTable, fmt: str) -> Iterator[str | bytes]:
     """A released table in one export format."""
     if fmt == "json":
-        return iter([json.dumps(table_document(table), ensure_ascii=False)])
+        return _table_json_chunks(table)
     if fmt == "xlsx":
         return xlsx_chunks(table_rows(table), "statistics")
     return csv_chunks(table_rows(table))
