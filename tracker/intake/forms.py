@@ -30,6 +30,30 @@ from ..models.base import LONG_TEXT, SHORT_TEXT
 
 MAX_RELATIVES = 10
 
+# The form's long parts, each folded in a <details> that opens on request, so that a short
+# report fits in three phone screens (issue 14). Each part names the fields it holds.
+FOLDED_PARTS: dict[str, tuple[str, ...]] = {
+    "what": ("tactics",),
+    "when-where": ("event_date", "event_date_precision", "place_text", "place_country",
+                   "host_country", "origin_country"),
+    "how-who": ("channels", "perpetrator_types", "perpetrator_affiliation", "demands"),
+    "relatives": ("relatives",),
+}
+
+
+def answered(field) -> bool:
+    """True when a field holds something the person chose or typed (not just its default)."""
+    if isinstance(field, FieldList):
+        return len(field) > 0
+    if isinstance(field, FormField):
+        return any(answered(sub) for sub in field)
+    return field.data not in (None, "", [], field.default)
+
+
+def has_error_in(errors: dict[str, str], names) -> bool:
+    """True when one of the errors belongs to a field named in `names` or nested under one."""
+    return any(key == name or key.startswith(f"{name}-") for key in errors for name in names)
+
 
 def _codes(vocabulary: str) -> list[SelectChoice]:
     """The vocabulary's codes; labels are translated at render time from the taxonomy."""
@@ -67,6 +91,12 @@ class RelativeForm(Form):
                                  choices=_codes("retaliation"), default="unknown")
     details = TextAreaField(_l("Anything else about them (optional)"), render_kw={"maxlength": LONG_TEXT})
 
+    def statuses_open(self, errors: dict[str, str]) -> bool:
+        """True when the "what happened to them" part holds a tick, a date or an error: a reload
+        then shows it open, so nothing typed is hidden (issue 14)."""
+        parts = (self.statuses, self.roughly, self.dates)
+        return any(answered(field) for field in parts) or has_error_in(errors, [f.name for f in parts])
+
     def is_blank(self) -> bool:
         """True when the reporter left this relative's block untouched."""
         return not (self.relationship_type.data or self.statuses.data or self.residence_country.data
@@ -88,8 +118,9 @@ class ReportForm(FlaskForm):
     idempotency_key = HiddenField()
     # Honeypot: hidden from people by CSS and from screen readers; bots fill every field.
     website = StringField(_l("Leave this field empty"), render_kw={"autocomplete": "off", "tabindex": "-1"})
-    submitter_role = SelectField(_l("Who are you reporting for?"), choices=_codes("submitter_role"),
-                                 default="self")
+    # Nothing is pre-selected or pre-ticked (issue 14): a question left unanswered gets the same
+    # value from the form and the API (validation.py, README "Unanswered questions").
+    submitter_role = SelectField(_l("Who are you reporting for?"), choices=_codes("submitter_role"))
     targets = SelectMultipleField(_l("Who was targeted?"), choices=_codes("report_target"))
     community = SelectField(_l("Community (optional)"), choices=_optional_codes("community"))
     tactics = SelectMultipleField(_l("What happened?"), choices=_codes("tactic"))
@@ -114,10 +145,16 @@ class ReportForm(FlaskForm):
     evidence = MultipleFileField(_l("Photos, screenshots, documents or recordings (optional)"))
     contact = StringField(_l("How can we reach you safely? (optional)"), render_kw={"maxlength": SHORT_TEXT})
     consent_contact = BooleanField(_l("You may contact me about this report"))
-    consent_statistics = BooleanField(_l("You may count this report in anonymous statistics"), default=True)
+    consent_statistics = BooleanField(_l("You may count this report in anonymous statistics"))
     consent_partners = BooleanField(_l("You may share this report with trusted partner organisations"))
     urgent_risk = BooleanField(_l("I or someone I report about may be in danger now"))
     submit = SubmitField(_l("Send report"))
+
+    def part_is_open(self, part: str, errors: dict[str, str]) -> bool:
+        """True when a folded part holds an answer or an error: it is then shown open after a
+        reload, so what was typed is never hidden behind a closed <details>."""
+        names = FOLDED_PARTS[part]
+        return any(answered(getattr(self, name)) for name in names) or has_error_in(errors, names)
 
     def ensure_idempotency_key(self) -> None:
         """Give a freshly loaded form its retry token (kept as is when the form is re-shown)."""

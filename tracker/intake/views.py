@@ -1,7 +1,7 @@
 """Reporter pages: the start page, the report form, the receipt, safety advice, quick exit."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext
 
 from ..crypto import get_sealer
@@ -45,10 +45,8 @@ def new_report():
     form.ensure_idempotency_key()
     if request.method == "GET":
         return render_form(form)
-    if form.add_relative.data:  # the no-JavaScript way to add a block; never a submission
-        if len(form.relatives) < MAX_RELATIVES:
-            form.relatives.append_entry()
-        return render_form(form)
+    if form.add_relative.data:  # a page rendered before add_relative had its own address
+        return with_new_relative(form)
     if form.website.data:
         return render_form(form, {"website": gettext("Leave this field empty.")}, status=400)
     data, errors = report_from_form(form)
@@ -62,6 +60,27 @@ def new_report():
                                     evidence_files=uploads, sealer=get_sealer(), store=evidence_store())
     # The urgent flag as submitted: report.urgent_risk would reload the committed row.
     return render_template("intake/receipt.html", receipt=receipt, urgent=data.urgent_risk)
+
+
+@bp.route("/report/relative", methods=["GET", "POST"])
+def add_relative():
+    """The no-JavaScript way to add a relative's block: re-show the form with one more.
+
+    Its own address, outside submission_limits, because it stores nothing: a person describing
+    several relatives must never be told to wait as if they had sent several reports (issue 14).
+    """
+    if request.method == "GET":  # a bookmarked or reopened address: start at the form
+        return redirect(url_for("intake.new_report"))
+    form = ReportForm()
+    form.ensure_idempotency_key()
+    return with_new_relative(form)
+
+
+def with_new_relative(form: ReportForm):
+    """The form with one more (empty) relative's block, up to MAX_RELATIVES."""
+    if len(form.relatives) < MAX_RELATIVES:
+        form.relatives.append_entry()
+    return render_form(form)
 
 
 def render_form(form: ReportForm, errors: dict[str, str] | None = None, *, status: int = 200,
