@@ -6,12 +6,12 @@ from collections.abc import Iterable
 from sqlmodel import Session, select
 
 from ..audit import record
-from ..models import Incident, IncidentCode, IncidentLink, IncidentReport, utcnow
+from ..models import Incident, IncidentCode, IncidentLink, IncidentReport, Report, utcnow
 from ..models.inputs import IncidentCreate
-from .errors import Conflict, get_or_not_found
+from .errors import Conflict, NotFound, get_or_not_found
 
 INCIDENT_FIELDS = ("title", "summary", "primary_tactic", "community", "origin_country", "host_country",
-                   "start_date", "start_precision", "end_date", "end_precision", "host_state_role",
+                   "transit_country", "start_date", "start_precision", "end_date", "end_precision", "host_state_role",
                    "verification", "severity")
 CODED = ("tactic", "channel", "demand")
 
@@ -24,15 +24,31 @@ def get_incident(session: Session, incident_id: int) -> Incident:
 def create_incident(session: Session, data: IncidentCreate, *, user_id: int | None,
                     report_ids: Iterable[int] = (), perpetrator_types: Iterable[str] = ()) -> Incident:
     """Record an incident from checked input, citing the reports it draws on."""
+    reports = _cited_reports(session, report_ids)
     incident = Incident(created_by_id=user_id, **{name: getattr(data, name) for name in INCIDENT_FIELDS})
     incident.codes = _codes(data, perpetrator_types)
     session.add(incident)
     session.flush()
-    for report_id in dict.fromkeys(report_ids):
-        session.add(IncidentReport(incident_id=incident.id, report_id=report_id))
+    for report in reports:
+        session.add(IncidentReport(incident_id=incident.id, report_id=report.id))
+        if report.status in ("new", "in_triage"):  # a cited report has been used: it leaves the queue
+            report.status = "accepted"
+            report.last_activity_at = utcnow()
+            session.add(report)
     session.flush()
     record(session, "incident.create", user_id=user_id, object_type="incident", object_id=incident.id)
     return incident
+
+
+def _cited_reports(session: Session, report_ids: Iterable[int]) -> list[Report]:
+    """The reports an incident will cite; NotFound names the first unknown id (not a database error)."""
+    reports = []
+    for report_id in dict.fromkeys(report_ids):
+        report = session.get(Report, report_id)
+        if report is None:
+            raise NotFound(f"report {report_id}")
+        reports.append(report)
+    return reports
 
 
 def update_incident(session: Session, incident: Incident, data: IncidentCreate, *, user_id: int | None,

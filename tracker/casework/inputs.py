@@ -1,13 +1,13 @@
 """Data models for casework input that the shared ``models/inputs.py`` does not cover."""
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import StringConstraints
 from sqlmodel import Field, SQLModel
 
 from ..models.base import SHORT_TEXT, Code
-from ..models.inputs import IncidentCreate
+from ..models.inputs import IncidentCreate, LongText, PersonCreate, RelativeStatusInput, ShortText
 
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=SHORT_TEXT)]
 
@@ -59,3 +59,51 @@ class IncidentWithSources(IncidentCreate):
 
     perpetrator_types: list[Code("perpetrator_type")] = Field(default_factory=list, max_length=20)
     report_ids: list[int] = Field(default_factory=list, max_length=100)
+
+
+class PersonChoice(SQLModel):
+    """A person to record as new (the default) or, with ``existing_id``, one already recorded."""
+
+    existing_id: int | None = None
+    person: PersonCreate = Field(default_factory=PersonCreate)
+
+
+class ProposedStatus(RelativeStatusInput):
+    """One dated status of a proposed relative, as the reporter told it or the caseworker corrected it."""
+
+    sentence_charge: ShortText | None = None
+    sentence_court: ShortText | None = None
+    proof_of_life_kind: Code("proof_of_life_kind") | None = None
+    health_concern: Code("health_concern") | None = None
+    health_note: LongText | None = None
+
+
+class RelativeProposal(PersonChoice):
+    """A relative from a report, proposed as a person with a relationship and statuses (issue 12 item 1).
+
+    ``related_to`` says whose relative they are: the incident's target (the default) or the
+    reporter's own person when someone reported for a family member.
+    """
+
+    reported_relative_id: int | None = None
+    skip: bool = False
+    relationship_type: Code("relationship_type")
+    related_to: Literal["target", "reporter"] = "target"
+    statuses: list[ProposedStatus] = Field(default_factory=list, max_length=20)
+    in_retaliation: Code("retaliation") = "unknown"
+    retaliation_reason: Code("retaliation_reason") | None = None
+
+
+class FamilyImport(SQLModel):
+    """Who an accepted report is about: the target, the reporter if someone else, and their relatives."""
+
+    target: PersonChoice = Field(default_factory=PersonChoice)
+    reporter: PersonChoice | None = None
+    relatives: list[RelativeProposal] = Field(default_factory=list, max_length=20)
+    open_case: bool = True
+
+
+class AcceptWithFamily(IncidentWithSources):
+    """Accepting a report through the API: the incident and the people it brings (relatives included)."""
+
+    family: FamilyImport = Field(default_factory=FamilyImport)

@@ -22,7 +22,7 @@ from .names import name_tokens, query_parts
 
 NAME_PURPOSE = "person.name"
 PERSON_FIELDS = ("community", "citizenships", "residence_country", "residence_place", "birth_year",
-                 "target_types", "is_group", "notes")
+                 "target_types", "is_group", "group_size", "group_size_kind", "notes")
 
 
 def new_pseudonym() -> str:

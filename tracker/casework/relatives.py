@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from .. import taxonomy
 from ..audit import record
 from ..models import Incident, PersonRelationship, RelativeStatus
 from ..models.inputs import RelationshipCreate, RelativeStatusCreate
@@ -52,9 +53,27 @@ def record_relative_status(session: Session, data: RelativeStatusCreate, *, user
 
 
 def status_history(session: Session, person_id: int) -> list[RelativeStatus]:
-    """A person's statuses, oldest first; undated ones last."""
-    statuses = session.exec(select(RelativeStatus).where(RelativeStatus.person_id == person_id)).all()
-    return sorted(statuses, key=lambda s: (s.status_date is None, s.status_date, s.id))
+    """A person's statuses, oldest first; undated ones last, in the order they were recorded."""
+    statuses = session.exec(select(RelativeStatus).where(RelativeStatus.person_id == person_id)
+                            .order_by(RelativeStatus.id)).all()
+    return sorted(statuses, key=history_order)
+
+
+def history_order(status: RelativeStatus) -> tuple:
+    """Sort key: dated before undated, then by date, then as recorded."""
+    return (status.status_date is None, status.status_date.toordinal() if status.status_date else 0, status.id or 0)
+
+
+def current_situation(history: list[RelativeStatus]) -> dict[str, RelativeStatus]:
+    """The latest status on each track ("custody", "contact") of a history in ``history_order``.
+
+    The tracks hold at once: "imprisoned" stays the custody status when "no proof of life
+    since 2020" is recorded later on the contact track (issue 12 item 2).
+    """
+    latest: dict[str, RelativeStatus] = {}
+    for status in history:
+        latest[taxonomy.status_track(status.status)] = status
+    return latest
 
 
 def relationships_of(session: Session, person_id: int) -> list[PersonRelationship]:

@@ -31,17 +31,30 @@ class DatedInput(SQLModel):
         return None  # "unknown": a stray date would claim knowledge we do not have
 
 
+def not_in_future(value: date | None) -> date | None:
+    """A date that has not happened yet is a typing mistake (issue 12 item 8)."""
+    if value is not None and value > date.today():
+        raise ValueError("the date is in the future")
+    return value
+
+
 class RelativeStatusInput(SQLModel):
-    """One thing that happened to a relative, as reported or recorded."""
+    """One thing that happened to a relative, as reported or recorded; a prison sentence in months."""
 
     status: Code("relative_status")
     status_date: date | None = None
     date_precision: Code("date_precision") = "unknown"
+    sentence_months: int | None = Field(default=None, ge=0, le=1200)
 
     @model_validator(mode="after")
     def _coarsen(self) -> "RelativeStatusInput":
         self.status_date = DatedInput.normalise_date(self.status_date, self.date_precision)
         return self
+
+    @field_validator("status_date")
+    @classmethod
+    def _not_in_future(cls, value: date | None) -> date | None:
+        return not_in_future(value)
 
 
 class ReportedRelativeCreate(SQLModel):
@@ -91,9 +104,7 @@ class ReportCreate(SQLModel):
     @field_validator("event_date")
     @classmethod
     def _not_in_future(cls, value: date | None) -> date | None:
-        if value is not None and value > date.today():
-            raise ValueError("the date is in the future")
-        return value
+        return not_in_future(value)
 
 
 class IncidentCreate(SQLModel):
@@ -108,6 +119,7 @@ class IncidentCreate(SQLModel):
     community: Code("community") | None = None
     origin_country: Country | None = None
     host_country: Country | None = None
+    transit_country: Country | None = None
     start_date: date | None = None
     start_precision: Code("date_precision") = "unknown"
     end_date: date | None = None
@@ -147,7 +159,18 @@ class PersonCreate(SQLModel):
     birth_year: int | None = Field(default=None, ge=1900, le=2100)
     target_types: list[Code("target_type")] = Field(default_factory=list, max_length=10)
     is_group: bool = False
+    group_size: int | None = Field(default=None, ge=1, le=10_000_000)
+    group_size_kind: Code("group_size_kind") | None = None
     notes: LongText | None = None
+
+    @model_validator(mode="after")
+    def _group_size(self) -> "PersonCreate":
+        if self.group_size is not None:
+            self.is_group = True
+            self.group_size_kind = self.group_size_kind or "exact"
+        elif not self.is_group:
+            self.group_size_kind = None
+        return self
 
 
 class RelationshipCreate(SQLModel):
@@ -174,8 +197,13 @@ class RelativeStatusCreate(RelativeStatusInput):
     relationship_id: int | None = None
     place_text: ShortText | None = None
     in_retaliation: Code("retaliation") = "unknown"
+    retaliation_reason: Code("retaliation_reason") | None = None
     incident_id: int | None = None
-    sentence_months: int | None = Field(default=None, ge=0, le=1200)
+    sentence_charge: ShortText | None = None
+    sentence_court: ShortText | None = None
+    proof_of_life_kind: Code("proof_of_life_kind") | None = None
+    health_concern: Code("health_concern") | None = None
+    health_note: LongText | None = None
     source: LongText | None = None
     notes: LongText | None = None
 
