@@ -1,24 +1,54 @@
-"""Rate limits (Flask-Limiter), keyed without keeping anyone's address.
+"""Rate limits, keyed without keeping anyone's address, and who the client is behind proxies.
 
-The limiter's default key is the client's IP address, which would then sit in memory or Redis.
-Here the key is a keyed digest of the address that changes every day, so a limit still applies
-to one client while no address, or anything that links one day's traffic to the next, is kept
-(DESIGN §2). Tor users share exit addresses, so forms that matter (receipt checks, logins) add
-limits keyed on what is being tried as well (see intake and staff).
+Client identity: the address comes from the socket, or from X-Forwarded-For/-Proto only for the
+configured number of trusted proxy hops (PROXY_HOPS, applied by werkzeug's ProxyFix); with 0
+hops the headers are ignored, so nobody can pick the address the limits see. Addresses in
+SHARED_CLIENT_NETWORKS (loopback by default: the Tor daemon of an onion service, or a proxy whose
+hop was not configured) belong to many people at once and never key a per-client limit: one
+attacker behind them must not lock out everyone else (issue 16, item 2).
+
+The limiter's default key is the address itself, which would then sit in memory or Redis. Here
+the key is a keyed digest of the address that changes every day, so a limit still applies to one
+client while no address, or anything that links one day's traffic to the next, is kept
+(DESIGN §2).
 """
 from __future__ import annotations
 
+import ipaddress
+from collections.abc import Sequence
 from datetime import date
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_limiter import Limiter
+from limits import parse
+from limits.storage import Storage, storage_from_string
+from limits.strategies import STRATEGIES, RateLimiter
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .crypto import get_sealer
 
+SHARED = "shared"
+DEFAULT_SHARED_NETWORKS = ("127.0.0.0/8", "::1/128")
+
+
+def client_address() -> str | None:
+    """The client's own address, or None when it is shared by many people (or unknown)."""
+    address = request.remote_addr
+    if not address:
+        return None
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return None
+    networks = current_app.extensions["tracker.shared_networks"]
+    return None if any(parsed in network for network in networks) else address
+
 
 def client_key() -> str:
-    """A per-day keyed digest of the client address; the address itself is never stored."""
-    address = request.remote_addr or "unknown"
+    """A per-day keyed digest of the client address ("shared" for a shared one); never the address."""
+    address = client_address()
+    if address is None:
+        return SHARED
     return get_sealer().token_digest("ratelimit-client", f"{date.today().isoformat()}|{address}")[:32]
 
 
@@ -26,7 +56,53 @@ def client_key() -> str:
 limiter = Limiter(key_func=client_key, default_limits=[], headers_enabled=False)
 
 
+def enabled() -> bool:
+    """Whether this app applies rate limits (tests and benchmarks may turn them off)."""
+    return bool(current_app.config.get("RATELIMIT_ENABLED", True))
+
+
+def counters() -> Storage:
+    """This app's counter storage (memory, or Redis shared by several servers).
+
+    Kept per app, and present even when route limits are off, so per-account login locks keep
+    working and never fail on a missing storage (issue 16, item 5: a 500 on staff login).
+    """
+    return current_app.extensions["tracker.counters"]
+
+
+def admit(checks: Sequence[tuple[str, str, str]]) -> bool:
+    """Count one request against every (limit, scope, key) if all still have room; else count none.
+
+    Nothing is counted for a refused request, so a client hammering its own exhausted budget does
+    not also drain the budget everyone shares (the global ceiling).
+    """
+    if not enabled():
+        return True
+    strategy: RateLimiter = current_app.extensions["tracker.rate_strategy"]
+    items = [(parse(limit), scope, key) for limit, scope, key in checks]
+    if not all(strategy.test(item, scope, key) for item, scope, key in items):
+        return False
+    return all([strategy.hit(item, scope, key) for item, scope, key in items])
+
+
+def _shared_networks(app: Flask) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """SHARED_CLIENT_NETWORKS as networks (a string may list them separated by commas)."""
+    configured = app.config.get("SHARED_CLIENT_NETWORKS", DEFAULT_SHARED_NETWORKS)
+    if isinstance(configured, str):
+        configured = [part for part in configured.split(",") if part.strip()]
+    return tuple(ipaddress.ip_network(str(network).strip(), strict=False) for network in configured)
+
+
 def init_app(app: Flask) -> None:
-    """Bind the limiter; storage comes from RATELIMIT_STORAGE_URI (memory, or Redis)."""
+    """Trust PROXY_HOPS proxies, bind the limiter; storage comes from RATELIMIT_STORAGE_URI."""
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    hops = int(app.config.get("PROXY_HOPS", 0) or 0)
+    if hops > 0:
+        # Only the last ``hops`` entries of X-Forwarded-For/-Proto were written by our own
+        # proxies; anything before them is whatever the client chose to send.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0, x_prefix=0)
+    app.extensions["tracker.shared_networks"] = _shared_networks(app)
+    storage = storage_from_string(app.config["RATELIMIT_STORAGE_URI"])
+    app.extensions["tracker.counters"] = storage
+    app.extensions["tracker.rate_strategy"] = STRATEGIES[app.config.get("RATELIMIT_STRATEGY", "fixed-window")](storage)
     limiter.init_app(app)

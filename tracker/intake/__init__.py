@@ -19,11 +19,14 @@ DEFAULTS = {
     "INTAKE_MAX_FILE_BYTES": 10 * 2**20,
     "INTAKE_MAX_REQUEST_BYTES": 25 * 2**20,
     "INTAKE_MAX_FILES": 5,
-    # Per client (a daily keyed digest of the address, tracker.limits) and for everyone at once:
-    # Tor users share exits, so per-address limits alone are both too weak and too harsh.
+    # Per form pass (or per address for API calls), per client address when it is known, and
+    # for everyone at once (intake/throttle.py): clients that share one address (an onion
+    # service, a Tor exit) must not share one budget, or one attacker locks all of them out.
     "INTAKE_SUBMIT_LIMIT": "10 per hour",
+    "INTAKE_SUBMIT_ADDRESS_LIMIT": "30 per hour",
     "INTAKE_SUBMIT_GLOBAL_LIMIT": "300 per minute",
     "INTAKE_RECEIPT_LIMIT": "10 per 10 minutes",
+    "INTAKE_RECEIPT_ADDRESS_LIMIT": "30 per 10 minutes",
     "INTAKE_RECEIPT_GLOBAL_LIMIT": "120 per minute",
     "INTAKE_RECEIPT_SESSION_MINUTES": 15,
     "INTAKE_KEEP_IMAGE_ORIGINALS": False,

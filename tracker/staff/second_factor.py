@@ -13,6 +13,9 @@ from datetime import datetime
 import pyotp
 import segno
 from markupsafe import Markup
+from sqlalchemy import or_, update
+from sqlalchemy.orm import object_session
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, delete, select
 
 from ..crypto import get_sealer
@@ -48,13 +51,27 @@ def matching_step(secret: str, code: str, moment: datetime, after: int | None) -
 
 
 def accept_totp(user: User, code: str) -> bool:
-    """Check a code against the user's confirmed secret and burn its time step if it matches."""
+    """Check a code against the user's confirmed secret and burn its time step if it matches.
+
+    The step is burnt by one conditional UPDATE (only if no later step is stored yet), so of
+    several logins sending the same code at once exactly one wins, on SQLite and PostgreSQL
+    alike: the row lock serialises them and the losers' WHERE no longer matches (issue 16, item 5).
+    """
     if not user.totp_secret:
         return False
     step = matching_step(user.totp_secret, code, clock.now(), user.totp_last_step)
     if step is None:
         return False
-    user.totp_last_step = step
+    db = object_session(user)
+    if db is None:  # a detached account (no database to race with)
+        user.totp_last_step = step
+        return True
+    burnt = db.exec(update(User).where(
+        User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step),
+    ).values(totp_last_step=step).execution_options(synchronize_session=False))
+    if burnt.rowcount != 1:
+        return False
+    set_committed_value(user, "totp_last_step", step)
     return True
 
 
@@ -81,15 +98,13 @@ def use_recovery_code(db: Session, user_id: int, code: str) -> bool:
     """Spend one unused recovery code of this user; False if it is unknown or already used."""
     if len(_normalise_recovery_code(code)) != 12:
         return False
-    row = db.exec(select(RecoveryCode).where(
+    # One conditional UPDATE: two parallel logins with the same code cannot both spend it.
+    spent = db.exec(update(RecoveryCode).where(
         RecoveryCode.user_id == user_id,
         RecoveryCode.code_digest == _recovery_digest(code),
         RecoveryCode.used_at.is_(None),
-    )).first()
-    if row is None:
-        return False
-    row.used_at = clock.now()
-    return True
+    ).values(used_at=clock.now()).execution_options(synchronize_session=False))
+    return spent.rowcount == 1
 
 
 def remaining_recovery_codes(db: Session, user_id: int) -> int:
