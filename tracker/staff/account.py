@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import Session
 
+from ..api.tokens import revoke_user_tokens
 from ..audit import record
 from ..crypto import SealError, get_sealer
 from ..db import get_session
@@ -45,6 +46,7 @@ def reauthenticate(db: Session, user: User) -> bool:
 def restart_sessions(db: Session, user: User) -> None:
     """End every session of this user (other browsers too) and continue in a fresh one."""
     end_user_sessions(db, user.id)
+    revoke_user_tokens(db, user.id)  # tokens made under the old password or phone
     db.commit()
     sign_in(db, user, second_factor_done=True)
 

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import Session, delete, select
 
+from ..api.tokens import revoke_user_tokens
 from ..audit import record
 from ..db import get_session
 from ..models import RecoveryCode, User
@@ -71,6 +72,7 @@ def deactivate_account(user_id: int):
     if not _refuse_self(user):
         user.active = False
         ended = end_user_sessions(db, user.id)
+        revoke_user_tokens(db, user.id)
         record(db, "staff.deactivate", user_id=current_user.id, object_type="user", object_id=user.id,
                detail={"sessions_ended": ended})
         db.commit()
@@ -113,6 +115,7 @@ def reset_second_factor(user_id: int):
     user.totp_last_step = None
     db.exec(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     ended = end_user_sessions(db, user.id)
+    revoke_user_tokens(db, user.id)
     record(db, "staff.second_factor_reset", user_id=current_user.id, object_type="user",
            object_id=user.id, detail={"sessions_ended": ended})
     db.commit()
