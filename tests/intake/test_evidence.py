@@ -10,10 +10,11 @@ from PIL import Image
 from sqlmodel import select
 
 from tracker.intake.evidence import (
-    EvidenceRejected, Upload, check_uploads, read_evidence, strip_image,
+    EvidenceRejected, Upload, check_uploads, read_evidence, strip_metadata,
 )
 from tracker.models import Evidence, Report
 
+from .files import pdf_with_hidden_identity, wav_with_tags
 from .helpers import jpeg_with_gps, png_bytes, receipt_of, send_report
 
 LIMITS = {"max_file": 1000, "max_total": 1500, "max_count": 2}
@@ -90,16 +91,16 @@ def test_size_and_count_limits(uploads, reason):
 
 
 def test_accepted_types(app):
-    pdf = b"%PDF-1.4\n" + b"0" * 50
-    wav = b"RIFF" + b"\x00" * 4 + b"WAVEfmt " + b"\x00" * 40
-    checked = check_uploads([Upload("a.pdf", pdf), Upload("p.png", png_bytes())], **{**LIMITS, "max_total": 5000})
+    limits = {**LIMITS, "max_file": 5000, "max_total": 9000}
+    checked = check_uploads([Upload("a.pdf", pdf_with_hidden_identity()), Upload("p.png", png_bytes())], **limits)
     assert [c.mime_type for c in checked] == ["application/pdf", "image/png"]
-    assert check_uploads([Upload("w.wav", wav)], **LIMITS)[0].mime_type in {"audio/x-wav", "audio/wav"}
+    assert check_uploads([Upload("w.wav", wav_with_tags())], **limits)[0].mime_type in {"audio/x-wav", "audio/wav"}
 
 
 def test_a_damaged_image_is_refused():
-    with pytest.raises(EvidenceRejected):
-        strip_image(b"\xff\xd8\xff\xe0" + b"\x00" * 100, "broken.jpg")
+    with pytest.raises(EvidenceRejected) as caught:
+        strip_metadata("image", Upload("broken.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 100))
+    assert (caught.value.reason, caught.value.filename) == ("damaged", "broken.jpg")
 
 
 def test_a_png_keeps_transparency_and_loses_text_chunks():
@@ -109,7 +110,7 @@ def test_a_png_keeps_transparency_and_loses_text_chunks():
     info.add_text("Comment", "CanaryPngText")
     out = io.BytesIO()
     Image.new("RGBA", (4, 4), (1, 2, 3, 4)).save(out, "PNG", pnginfo=info)
-    clean = strip_image(out.getvalue())
+    clean = strip_metadata("image", Upload("p.png", out.getvalue()))
     assert b"CanaryPngText" not in clean and Image.open(io.BytesIO(clean)).mode == "RGBA"
 
 

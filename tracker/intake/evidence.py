@@ -1,36 +1,36 @@
-"""Evidence uploads: checked by content, images stripped of metadata, sealed on disk.
+"""Evidence uploads: checked by content, stripped of hidden identity, sealed on disk.
 
 Files are stored under server-made random names in EVIDENCE_FOLDER (outside any served folder),
-sealed with the data key, so a copy of the disk alone reveals nothing. Images are re-encoded
-from their pixels alone, which drops EXIF (with GPS), XMP, IPTC and comments: a photo's metadata
-can say where and on which phone it was taken (DESIGN §2). The original is kept only when the
-deployment opts in (INTAKE_KEEP_IMAGE_ORIGINALS), since it carries that metadata.
+sealed with the data key, so a copy of the disk alone reveals nothing. What a file says about its
+maker is removed before it is kept (DESIGN §2): images are rebuilt from their pixels alone (no
+EXIF with GPS, XMP, IPTC or comments), PDFs lose their document information, XMP, attached files,
+scripts and actions, recordings lose their tags. That parsing happens in a confined child process
+(tracker.intake.confined). The original is kept only when the deployment opts in
+(INTAKE_KEEP_IMAGE_ORIGINALS), since it carries that metadata; its SHA-256 is recorded either way.
 """
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
 import filetype
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ..crypto import Sealer
 from ..models import CustodyEvent, Evidence
+from .confined import ConfinedFailure, DecodeLimits, run_confined
 
 SEAL_PURPOSE = "evidence.file"
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif"})
-OTHER_TYPES = frozenset({
-    "application/pdf", "audio/mpeg", "audio/ogg", "audio/mp4", "audio/x-m4a", "audio/m4a",
-    "audio/x-wav", "audio/wav",
+AUDIO_TYPES = frozenset({
+    "audio/mpeg", "audio/ogg", "audio/mp4", "audio/x-m4a", "audio/m4a", "audio/x-wav", "audio/wav",
 })
+PDF_TYPE = "application/pdf"
 TEXT_TYPE = "text/plain"
 # A file being written; never a stored name (those are hex), so maintenance can tell them apart.
 PARTIAL_SUFFIX = ".partial"
-MAX_IMAGE_PIXELS = 40_000_000
 
 
 class EvidenceRejected(ValueError):
@@ -57,12 +57,16 @@ class CheckedUpload:
     filename: str
     original: bytes
     mime_type: str
-    clean: bytes | None  # the metadata-free copy of an image
+    clean: bytes | None  # the metadata-free copy of an image, a PDF or a recording
 
 
-def check_uploads(uploads: list[Upload], *, max_file: int, max_total: int, max_count: int) -> list[CheckedUpload]:
-    """Check count and sizes, then each file's type by its content; raise EvidenceRejected."""
-    uploads = [u for u in uploads if u.data]
+def check_uploads(uploads: list[Upload], *, max_file: int, max_total: int, max_count: int,
+                  limits: DecodeLimits | None = None) -> list[CheckedUpload]:
+    """Check count and sizes, then each file's type by its content; raise EvidenceRejected.
+
+    An empty file is refused, never dropped: the reporter would be told "received" for a file
+    that never arrived (issue 14).
+    """
     if len(uploads) > max_count:
         raise EvidenceRejected("too_many")
     if sum(len(u.data) for u in uploads) > max_total:
@@ -71,19 +75,35 @@ def check_uploads(uploads: list[Upload], *, max_file: int, max_total: int, max_c
     for upload in uploads:
         if len(upload.data) > max_file:
             raise EvidenceRejected("too_large", upload.filename)
-        checked.append(check_upload(upload))
+        if not upload.data:
+            raise EvidenceRejected("empty", upload.filename)
+        checked.append(check_upload(upload, limits or DecodeLimits()))
     return checked
 
 
-def check_upload(upload: Upload) -> CheckedUpload:
-    """Identify a file by its bytes (the name and the browser's claimed type are not trusted)."""
+def check_upload(upload: Upload, limits: DecodeLimits | None = None) -> CheckedUpload:
+    """Identify a file by its bytes (the name and the browser's claimed type are not trusted).
+
+    Text, HTML and SVG included, is kept as inert ``text/plain``: it is only ever sent back as a
+    plain-text attachment or shown escaped, so markup in it never runs (issue 16).
+    """
     kind = filetype.guess(upload.data)
     mime = kind.mime if kind else (TEXT_TYPE if _is_plain_text(upload.data) else None)
-    if mime in IMAGE_TYPES:
-        return CheckedUpload(upload.filename, upload.data, mime, strip_image(upload.data, upload.filename))
-    if mime in OTHER_TYPES or mime == TEXT_TYPE:
+    task = "image" if mime in IMAGE_TYPES else "pdf" if mime == PDF_TYPE else "audio" if mime in AUDIO_TYPES else None
+    if task is not None:
+        return CheckedUpload(upload.filename, upload.data, mime, strip_metadata(task, upload, limits))
+    if mime == TEXT_TYPE:
         return CheckedUpload(upload.filename, upload.data, mime, None)
     raise EvidenceRejected("type", upload.filename)
+
+
+def strip_metadata(task: str, upload: Upload, limits: DecodeLimits | None = None) -> bytes:
+    """The file without what identifies its maker, made in a confined child process."""
+    try:
+        (clean,) = run_confined(task, upload.data, limits or DecodeLimits())
+    except ConfinedFailure as failure:
+        raise EvidenceRejected(failure.reason, upload.filename) from failure
+    return clean
 
 
 def _is_plain_text(data: bytes) -> bool:
@@ -93,24 +113,6 @@ def _is_plain_text(data: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return not any(ord(ch) < 32 and ch not in "\t\r\n" for ch in text)
-
-
-def strip_image(data: bytes, filename: str = "") -> bytes:
-    """Re-encode an image from its pixels only: JPEG stays JPEG, others become PNG."""
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            if image.width * image.height > MAX_IMAGE_PIXELS:
-                raise EvidenceRejected("too_large", filename)
-            is_jpeg = image.format == "JPEG"
-            upright = ImageOps.exif_transpose(image)  # keep the orientation the EXIF tag gave
-            mode = "RGB" if is_jpeg or "A" not in upright.getbands() else "RGBA"
-            pixels = upright.convert(mode)
-            clean = Image.frombytes(mode, pixels.size, pixels.tobytes())  # a new image: no info
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
-        raise EvidenceRejected("damaged", filename) from exc
-    out = io.BytesIO()
-    clean.save(out, format="JPEG" if is_jpeg else "PNG", quality=90)
-    return out.getvalue()
 
 
 def store_evidence(checked: CheckedUpload, *, folder: str, sealer: Sealer, keep_original: bool) -> Evidence:

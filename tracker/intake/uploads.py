@@ -6,6 +6,7 @@ from flask import current_app
 from flask_babel import gettext
 from werkzeug.datastructures import FileStorage
 
+from .confined import DecodeLimits
 from .evidence import CheckedUpload, EvidenceRejected, Upload, check_uploads
 from .submission import EvidenceStore
 
@@ -14,6 +15,14 @@ def evidence_store() -> EvidenceStore:
     """The evidence folder and policy of the current app."""
     config = current_app.config
     return EvidenceStore(config["EVIDENCE_FOLDER"], bool(config["INTAKE_KEEP_IMAGE_ORIGINALS"]))
+
+
+def decode_limits() -> DecodeLimits:
+    """What parsing one file may cost: INTAKE_DECODE_MEMORY_MB and INTAKE_DECODE_SECONDS, if set."""
+    config, default = current_app.config, DecodeLimits()
+    seconds = int(config.get("INTAKE_DECODE_SECONDS", default.cpu_seconds))
+    return DecodeLimits(memory_mb=int(config.get("INTAKE_DECODE_MEMORY_MB", default.memory_mb)),
+                        cpu_seconds=seconds, wall_seconds=seconds * 1.5)
 
 
 def checked_uploads(files: list[FileStorage]) -> list[CheckedUpload]:
@@ -27,7 +36,7 @@ def checked_uploads(files: list[FileStorage]) -> list[CheckedUpload]:
         # Read one byte past the limit: enough to know a file is too big without holding it all.
         uploads.append(Upload(storage.filename or "", storage.stream.read(max_file + 1)))
     return check_uploads(uploads, max_file=max_file, max_total=int(config["INTAKE_MAX_REQUEST_BYTES"]),
-                         max_count=int(config["INTAKE_MAX_FILES"]))
+                         max_count=int(config["INTAKE_MAX_FILES"]), limits=decode_limits())
 
 
 def rejection_message(rejected: EvidenceRejected) -> str:
@@ -43,5 +52,9 @@ def rejection_message(rejected: EvidenceRejected) -> str:
         "type": gettext("“%(name)s” is not a type we accept. Send photos (JPEG, PNG, WebP, GIF), PDF, "
                         "audio (MP3, OGG, M4A, WAV) or plain text.", name=rejected.filename),
         "damaged": gettext("“%(name)s” could not be read. It may be damaged.", name=rejected.filename),
+        "empty": gettext("“%(name)s” is empty (0 bytes), so nothing would arrive. Choose the file again, "
+                         "or another copy of it.", name=rejected.filename),
+        "too_complex": gettext("“%(name)s” is too large or complex for us to process. Send a smaller copy "
+                               "(for example a screenshot, or fewer pages).", name=rejected.filename),
     }
     return messages.get(rejected.reason, gettext("This file could not be accepted."))

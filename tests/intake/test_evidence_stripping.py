@@ -1,0 +1,116 @@
+"""Files reporters send keep no hidden identity (issue 14), and parsing them is confined (issue 16)."""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import resource
+
+import filetype
+import mutagen
+import pytest
+from PIL import Image
+from sqlmodel import select
+
+from tracker.crypto import get_sealer
+from tracker.intake.confined import ConfinedFailure, DecodeLimits, run_confined
+from tracker.intake.evidence import EvidenceRejected, Upload, check_uploads, read_evidence
+from tracker.models import Evidence, Report
+
+from .files import (
+    CANARY, mp3_with_tags, ogg_vorbis_with_tags, pdf_texts, pdf_with_hidden_identity, png_of_one_colour,
+    wav_with_tags,
+)
+from .helpers import receipt_of, send_report
+
+LIMITS = {"max_file": 1_000_000, "max_total": 2_000_000, "max_count": 3}
+
+
+def stored_copy(app, row: Evidence) -> bytes:
+    with app.app_context():
+        return read_evidence(row.stored_name, folder=app.config["EVIDENCE_FOLDER"], sealer=get_sealer())
+
+
+def test_a_pdf_is_kept_without_info_xmp_attachments_scripts_or_actions(app, client, session):
+    original = pdf_with_hidden_identity()
+    assert original.count(CANARY.encode()) >= 4  # the canary really is in the file sent
+    receipt_of(send_report(client, {"narrative": "a letter"}, files=[(io.BytesIO(original), "letter.pdf")]))
+    row = session.exec(select(Evidence)).one()
+    assert row.mime_type == "application/pdf" and row.sha256 == hashlib.sha256(original).hexdigest()
+    assert row.stored_name == row.clean_stored_name  # the original, with its metadata, is not kept
+    clean = stored_copy(app, row)
+    everything = pdf_texts(clean)
+    assert CANARY.encode() not in clean and CANARY.encode() not in everything
+    for key in (b"/JavaScript", b"/OpenAction", b"/EmbeddedFile", b"/Metadata", b"/URI", b"/AA"):
+        assert key not in everything
+    assert b"Visible words 1" in everything  # the page itself is still there
+
+
+@pytest.mark.parametrize("make", [mp3_with_tags, wav_with_tags, ogg_vorbis_with_tags])
+def test_recordings_lose_their_tags_and_stay_playable(make):
+    original = make()
+    assert CANARY.encode() in original
+    (checked,) = check_uploads([Upload("memo", original)], **LIMITS)
+    assert checked.original == original and CANARY.encode() not in checked.clean
+    assert filetype.guess_mime(checked.clean) == checked.mime_type
+    audio = mutagen.File(io.BytesIO(checked.clean))
+    assert audio is not None and not audio.tags
+
+
+def test_an_empty_file_is_refused_with_a_message_and_nothing_typed_is_lost(client, session):
+    response = send_report(client, {"narrative": "kept words"}, files=[(io.BytesIO(b""), "photo.jpg")])
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "is empty (0 bytes)" in html and "photo.jpg" in html
+    assert "kept words" in html and session.exec(select(Report)).first() is None
+
+
+def test_the_api_refuses_an_empty_file_too(client, session):
+    report = {"narrative": "sent by the API", "language": "en"}
+    response = client.post("/api/v1/reports", content_type="multipart/form-data",
+                           data={"report": json.dumps(report), "evidence": [(io.BytesIO(b""), "scan.pdf")]})
+    assert response.status_code == 422 and response.json["error"] == "evidence_rejected"
+    assert "is empty" in response.json["message"] and session.exec(select(Report)).first() is None
+
+
+@pytest.mark.parametrize("name, data", [
+    ("scan.pdf", b"%PDF-1.7\n" + b"\x00garbage" * 40),
+    ("memo.mp3", b"ID3\x03\x00\x00\x00\x00\x00\x10" + b"\x00" * 60),
+])
+def test_an_unreadable_pdf_or_recording_is_refused_not_kept(client, session, name, data):
+    response = send_report(client, {"narrative": "kept"}, files=[(io.BytesIO(data), name)])
+    assert response.status_code == 422 and "could not be read" in response.get_data(as_text=True)
+    assert session.exec(select(Evidence)).first() is None
+
+
+def test_a_huge_png_is_decoded_outside_the_web_process_within_its_limits(app, client, session):
+    """The finding: a ~150 KB PNG of 6300×6300 pixels took 770 MB inside the web worker."""
+    bomb = png_of_one_colour(6300, 6300)
+    assert len(bomb) < 200_000
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    receipt_of(send_report(client, {}, files=[(io.BytesIO(bomb), "wall.png")]))
+    grown_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    assert grown_kb < 60_000  # the 119 MB of pixels never lived in this process
+    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < 512 * 1024  # the child's own limit
+    clean = stored_copy(app, session.exec(select(Evidence)).one())
+    assert Image.open(io.BytesIO(clean)).size == (6300, 6300)
+
+
+def test_a_file_that_needs_more_than_the_limit_is_refused_clearly(app, client, session):
+    app.config["INTAKE_DECODE_MEMORY_MB"] = 150
+    response = send_report(client, {"narrative": "kept"}, files=[(io.BytesIO(png_of_one_colour(6300, 6300)), "w.png")])
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "too large or complex for us to process" in html and "kept" in html
+    assert session.exec(select(Report)).first() is None
+
+
+def test_pixel_count_is_checked_from_the_header_before_decoding():
+    header_only = png_of_one_colour(20_000, 20_000, rows=1)  # promises 400 megapixels
+    with pytest.raises(EvidenceRejected) as caught:
+        check_uploads([Upload("big.png", header_only)], **LIMITS)
+    assert caught.value.reason == "too_large"
+
+
+def test_the_child_is_stopped_at_its_time_limit():
+    with pytest.raises(ConfinedFailure) as caught:
+        run_confined("image", png_of_one_colour(6300, 6300), DecodeLimits(wall_seconds=0.01))
+    assert caught.value.reason == "too_complex"

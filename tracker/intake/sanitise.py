@@ -1,0 +1,208 @@
+"""The confined child process that parses reporters' files: it rebuilds images from their pixels,
+strips PDFs and audio of what identifies their maker, and draws PDF pages for caseworkers.
+
+Every parser of a hostile format runs here, never in a web worker: a crafted file (a 150 KB PNG
+that decodes to 120 MB of pixels, a PDF that renders forever) then costs one short-lived process
+held to an address-space and CPU limit, not the server (issue 16). It runs as a script
+(``python -I sanitise.py TASK MEMORY_MB CPU_SECONDS``) so that it imports none of the app: the file
+comes on standard input and the results go to standard output as length-prefixed frames.
+"""
+from __future__ import annotations
+
+import io
+import resource
+import struct
+import sys
+
+# Exit codes the parent (tracker.intake.confined) turns into reasons for the reporter.
+EXIT_DAMAGED = 65
+EXIT_TOO_LARGE = 66
+EXIT_LIMIT = 70
+# Pixels decoded at most: a 48-megapixel phone photo passes; checked from the header first.
+MAX_IMAGE_PIXELS = 50_000_000
+# A drawn PDF page is at most this wide and tall, whatever size the page claims to be.
+PAGE_WIDTH = 1000
+PAGE_MAX_HEIGHT = 3000
+MAX_DRAWN_PAGES = 20
+# Catalog entries that run code, hold other files or describe the author, and action keys.
+PDF_CATALOG_KEYS = ("/Names", "/OpenAction", "/AA", "/Metadata", "/AcroForm", "/AF", "/Threads",
+                    "/SpiderInfo", "/PieceInfo", "/Perms", "/Collection", "/Legal", "/URI")
+PDF_OBJECT_KEYS = ("/AA", "/A", "/AF", "/OpenAction", "/JS", "/Metadata", "/PieceInfo", "/EF",
+                   "/EmbeddedFiles", "/RichMediaContent")
+PDF_ACTIVE_ANNOTATIONS = frozenset({"/FileAttachment", "/Sound", "/Movie", "/Screen", "/RichMedia", "/3D"})
+
+
+class Refused(Exception):
+    """The file cannot be cleaned; ``code`` is the exit status telling the parent why."""
+
+    def __init__(self, code: int):
+        super().__init__(code)
+        self.code = code
+
+
+def clean_image(data: bytes) -> bytes:
+    """Re-encode an image from its pixels only: JPEG stays JPEG, others become PNG.
+
+    A new image receives the pixels, so EXIF (with GPS), XMP, IPTC, comments and PNG text chunks
+    have nowhere to go; the size is read from the header before any pixel is decoded.
+    """
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.width * image.height > MAX_IMAGE_PIXELS:
+                raise Refused(EXIT_TOO_LARGE)
+            is_jpeg = image.format == "JPEG"
+            image.load()
+            ImageOps.exif_transpose(image, in_place=True)  # keep the orientation the EXIF tag gave
+            mode = "RGB" if is_jpeg or "A" not in image.getbands() else "RGBA"
+            pixels = image if image.mode == mode else image.convert(mode)
+            clean = Image.new(mode, pixels.size)  # a new image: no info, no EXIF
+            clean.paste(pixels)
+            del pixels
+    except Image.DecompressionBombError as exc:  # Pillow's own header check, at twice our limit
+        raise Refused(EXIT_TOO_LARGE) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise Refused(EXIT_DAMAGED) from exc
+    out = io.BytesIO()
+    clean.save(out, format="JPEG" if is_jpeg else "PNG", quality=90, compress_level=3)
+    return out.getvalue()
+
+
+def clean_pdf(data: bytes) -> bytes:
+    """A copy of the PDF without document information, XMP, attached files, scripts or actions."""
+    import pikepdf
+
+    try:
+        pdf = pikepdf.open(io.BytesIO(data))
+    except (pikepdf.PdfError, pikepdf.PasswordError, ValueError) as exc:
+        raise Refused(EXIT_DAMAGED) from exc
+    with pdf:
+        _drop_keys(pdf.Root, PDF_CATALOG_KEYS)
+        _drop_keys(pdf.trailer, ("/Info",))
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
+                _strip_pdf_object(obj)
+        for page in pdf.pages:
+            annotations = page.obj.get("/Annots")
+            if isinstance(annotations, pikepdf.Array):
+                kept = [a for a in annotations if a.get("/Subtype") not in PDF_ACTIVE_ANNOTATIONS]
+                page.obj.Annots = pikepdf.Array(kept)
+        out = io.BytesIO()
+        # A fresh /ID from the content: the original's can link the file to its author's earlier copies.
+        pdf.save(out, deterministic_id=True, fix_metadata_version=False)
+    return out.getvalue()
+
+
+def _strip_pdf_object(obj) -> None:
+    """Drop the keys of one PDF object that run code, hold files or describe the author."""
+    _drop_keys(obj, PDF_OBJECT_KEYS)
+    if obj.get("/Type") == "/Filespec" or obj.get("/S") == "/JavaScript":
+        _drop_keys(obj, [key for key in obj.keys() if key != "/Type"])
+
+
+def _drop_keys(obj, keys) -> None:
+    """Delete these keys from a PDF dictionary where present."""
+    for key in keys:
+        if key in obj:
+            del obj[key]
+
+
+def clean_audio(data: bytes) -> bytes:
+    """The recording without its tags (ID3, APEv2, Vorbis comments, MP4 atoms, WAV chunks)."""
+    if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
+        return _clean_wav(data)
+    import mutagen
+    from mutagen import apev2
+
+    buffer = io.BytesIO(data)
+    try:
+        # Tags can be stacked at the end in any order (ID3v1 behind APEv2 or the other way round),
+        # and removing one uncovers the next: repeat until a fresh read finds none.
+        for _ in range(3):
+            buffer.seek(0)
+            apev2.delete(buffer)
+            buffer.seek(0)
+            audio = mutagen.File(buffer)
+            if audio is None:
+                raise Refused(EXIT_DAMAGED)
+            if not audio.tags:
+                break
+            buffer.seek(0)
+            audio.delete(buffer)
+    except mutagen.MutagenError as exc:
+        raise Refused(EXIT_DAMAGED) from exc
+    return buffer.getvalue()
+
+
+def _clean_wav(data: bytes) -> bytes:
+    """Keep a WAV file's format and samples only; LIST/INFO, ID3, bext and other chunks go."""
+    chunks, offset = [], 12
+    while offset + 8 <= len(data):
+        chunk_id, size = data[offset:offset + 4], struct.unpack("<I", data[offset + 4:offset + 8])[0]
+        body = data[offset + 8:offset + 8 + size]
+        if chunk_id in (b"fmt ", b"data", b"fact"):
+            chunks.append(chunk_id + struct.pack("<I", len(body)) + body + (b"\x00" if len(body) % 2 else b""))
+        offset += 8 + size + size % 2
+    if not any(c.startswith(b"fmt ") for c in chunks) or not any(c.startswith(b"data") for c in chunks):
+        raise Refused(EXIT_DAMAGED)
+    body = b"WAVE" + b"".join(chunks)
+    return b"RIFF" + struct.pack("<I", len(body)) + body
+
+
+def draw_pdf_pages(data: bytes, max_pages: int) -> list[bytes]:
+    """PNG pictures of the first pages (PDFium, built without JavaScript), a bounded size each."""
+    import pypdfium2
+
+    try:
+        document = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError as exc:
+        raise Refused(EXIT_DAMAGED) from exc
+    pictures = []
+    for index in range(min(len(document), max_pages)):
+        page = document[index]
+        width, height = page.get_size()
+        scale = min(PAGE_WIDTH / max(width, 1), PAGE_MAX_HEIGHT / max(height, 1))
+        image = page.render(scale=scale).to_pil()
+        out = io.BytesIO()
+        image.save(out, format="PNG", compress_level=3)
+        pictures.append(out.getvalue())
+    return pictures
+
+
+TASKS = {
+    "image": lambda data: [clean_image(data)],
+    "pdf": lambda data: [clean_pdf(data)],
+    "audio": lambda data: [clean_audio(data)],
+    "pdf-pages": lambda data: draw_pdf_pages(data, MAX_DRAWN_PAGES),
+}
+
+
+def confine(memory_mb: int, cpu_seconds: int) -> None:
+    """Limit this process: its address space, its CPU time, and no file written."""
+    memory = memory_mb * 2**20
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def main(argv: list[str]) -> int:
+    """Run one task on the bytes from standard input; write the results as frames."""
+    task, memory_mb, cpu_seconds = argv[1], int(argv[2]), int(argv[3])
+    confine(memory_mb, cpu_seconds)
+    data = sys.stdin.buffer.read()
+    try:
+        results = TASKS[task](data)
+    except Refused as refused:
+        return refused.code
+    except MemoryError:
+        return EXIT_LIMIT
+    for result in results:
+        sys.stdout.buffer.write(struct.pack(">Q", len(result)) + result)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
