@@ -33,7 +33,8 @@ PERMISSIONS_POLICY = (
 def set_security_headers(response: Response) -> Response:
     """Apply the headers every response carries, errors and static files included."""
     headers = response.headers
-    headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    # A response that brings its own, stricter policy keeps it (an evidence file's sandbox).
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     headers["X-Content-Type-Options"] = "nosniff"
     headers["X-Frame-Options"] = "DENY"
     headers["Referrer-Policy"] = "no-referrer"
