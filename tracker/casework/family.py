@@ -62,18 +62,18 @@ def proposed_family(session: Session, report: Report) -> FamilyImport:
                         relatives=[proposal_of(relative, report.community) for relative in relatives])
 
 
-def duplicate_candidates(session: Session, choice: PersonChoice, anchor_id: int | None = None,
+def duplicate_candidates(session: Session, names: list[str], anchor_id: int | None = None,
                          relationship_type: str | None = None) -> list[Person]:
-    """People this proposal may already be: same names in any script, or the anchor's recorded
-    relative of the same type (the reporter rarely gives a relative's name)."""
+    """People a proposal may already be: the same names in any script (blind index), or the anchor's
+    recorded relative of the same type (a reporter rarely gives a relative's name)."""
     found: dict[int, Person] = {}
-    for entry in choice.person.names:
-        for person in find_people(session, entry.name, limit=5):
+    for name in names:
+        for person in find_people(session, name, limit=5):
             found.setdefault(person.id, person)
     if anchor_id is not None and relationship_type is not None:
         for link in session.exec(select(PersonRelationship).where(
                 PersonRelationship.person_id == anchor_id,
-                PersonRelationship.relationship_type == relationship_type)).all():
+                PersonRelationship.relationship_type == relationship_type).limit(10)).all():
             found.setdefault(link.related_person_id, get_person(session, link.related_person_id))
     return list(found.values())[:10]
 

@@ -53,8 +53,8 @@ def done(message: str, endpoint: str, **values: Any):
     return redirect(url_for(endpoint, **values), code=303)
 
 
-def refused(error: Exception, endpoint: str, **values: Any):
-    """Roll back, explain what was wrong with the input, and go back to the form."""
+def explain(error: Exception) -> None:
+    """Roll back and say what was wrong with the input."""
     get_session().rollback()
     if isinstance(error, ValidationError):
         for problem in error.errors():
@@ -62,6 +62,11 @@ def refused(error: Exception, endpoint: str, **values: Any):
             flash(f"{field}: {problem['msg']}", "error")
     elif isinstance(error, CaseworkError):
         flash(str(error), "error")
+
+
+def refused(error: Exception, endpoint: str, **values: Any):
+    """Roll back, explain what was wrong with the input, and go back to the form."""
+    explain(error)
     return redirect(url_for(endpoint, **values), code=303)
 
 

@@ -7,18 +7,20 @@ from pydantic import ValidationError
 from sqlmodel import select
 
 from ...db import get_session
-from ...models import Incident, IncidentReport, User
+from ...models import Incident, IncidentReport, Report, User
 from ...models.inputs import MessageCreate
 from ..errors import CaseworkError
 from ..incidents import create_incident
 from ..inputs import IncidentWithSources, Rejection, TriageUpdate
 from ..messages import mark_reporter_messages_read, send_to_reporter, thread
+from ..family import accept_with_family, proposed_family
 from ..triage import (
-    accept_report_as_incidents, get_report, incident_draft, mark_duplicate, reject_report, reopen_report,
-    update_triage,
+    OPEN_STATUSES, accept_report_as_incidents, get_report, incident_draft, mark_duplicate, reject_report,
+    reopen_report, update_triage,
 )
-from . import audit_view, bp, caseworker_only, done, int_arg, refused, user_id
+from . import audit_view, bp, caseworker_only, done, explain, int_arg, refused, user_id
 from .evidence import evidence_items
+from .family_form import family_form_values, family_suggestions, family_values, form_draft, read_family
 from .forms import read_form
 from .verification import verification_section
 
@@ -50,27 +52,43 @@ def report(report_id: int):
                            evidence=evidence_items(found), verification=verification_section(found))
 
 
+def accept_page(report: Report, draft: dict, family: dict | None, status: int = 200):
+    """The accept form: the incident pre-filled from the report and, while the report is open, its people."""
+    suggestions = family_suggestions(get_session(), family) if family else {}
+    return render_template("casework/incident_form.html", report=report, draft=draft, family=family,
+                           suggestions=suggestions, action=request.path), status
+
+
 @bp.route("/reports/<int:report_id>/accept", methods=["GET", "POST"])
 @caseworker_only
 def accept(report_id: int):
-    """Accept a report as an incident, pre-filled from what the reporter said."""
+    """Accept a report as an incident, pre-filled from what the reporter said, with the people it names."""
     session = get_session()
     found = get_report(session, report_id)
+    open_report = found.status in OPEN_STATUSES
     if request.method == "GET":
         audit_view("report", found.id)
-        return render_template("casework/incident_form.html", report=found, draft=incident_draft(found),
-                               action=request.path)
+        family = family_form_values(proposed_family(session, found)) if open_report else None
+        return accept_page(found, incident_draft(found), family)
+    family = family_values(request.form) if open_report else None
+    if request.form.get("preview"):  # "check for people already recorded": show the form again, save nothing
+        return accept_page(found, form_draft(request.form), family)
     try:
         draft = read_form(IncidentWithSources, request.form, report_ids=[])
         perpetrators = draft.perpetrator_types
-        if found.status == "accepted":  # a further incident from an accepted report
-            incident = create_incident(session, draft, user_id=user_id(), report_ids=[found.id],
-                                       perpetrator_types=perpetrators)
-        else:
+        plan = read_family(request.form) if open_report else None
+        if plan is not None:
+            incident, _family = accept_with_family(session, found, draft, plan, user_id=user_id(),
+                                                   perpetrator_types=perpetrators)
+        elif open_report:
             [incident] = accept_report_as_incidents(session, found, [draft], user_id=user_id(),
                                                     perpetrator_types=perpetrators)
+        else:  # a further incident from an accepted report
+            incident = create_incident(session, draft, user_id=user_id(), report_ids=[found.id],
+                                       perpetrator_types=perpetrators)
     except (ValidationError, CaseworkError) as error:
-        return refused(error, "casework.accept", report_id=report_id)
+        explain(error)
+        return accept_page(found, form_draft(request.form), family, 422)
     return done(_("Incident recorded."), "casework.incident", incident_id=incident.id)
 
 
