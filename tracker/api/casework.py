@@ -11,11 +11,16 @@ from typing import Any
 from flask import g, jsonify, request
 from pydantic import BaseModel, ValidationError
 
+from .. import taxonomy
 from ..audit import record
 from ..casework import cases as case_domain
 from ..casework.errors import CaseworkError, Conflict, InvalidTransition, NotFound
 from ..casework.incidents import create_incident, get_incident, incident_values, source_report_ids, update_incident
-from ..casework.inputs import IncidentWithSources, InvolvementCreate
+from ..casework.family import accept_with_family, apply_update, proposed_family, proposed_updates
+from ..casework.inputs import (
+    AcceptWithFamily, FamilyImport, FamilyUpdateApply, IncidentWithSources, InvolvementCreate,
+)
+from ..casework.triage import get_report, incident_draft
 from ..casework.people import create_person, find_people, get_person, involve_person
 from ..casework.relatives import add_relationship, record_relative_status, relationships_of, status_history
 from ..casework.timeline import case_timeline
@@ -42,7 +47,8 @@ def schemas_of(**models: type[BaseModel]) -> dict[str, Any]:
 OPENAPI_SCHEMAS: dict[str, Any] = {
     **schemas_of(IncidentInput=IncidentWithSources, InvolvementInput=InvolvementCreate, CaseInput=CaseCreate,
                PersonInput=PersonCreate, RelationshipInput=RelationshipCreate,
-               RelativeStatusInput=RelativeStatusCreate),
+               RelativeStatusInput=RelativeStatusCreate, AcceptWithFamilyInput=AcceptWithFamily,
+               FamilyImport=FamilyImport, FamilyUpdateApply=FamilyUpdateApply),
     "CaseworkObject": {"type": "object", "description": "The stored object, with its id", "additionalProperties": True},
 }
 
@@ -101,6 +107,17 @@ OPENAPI_PATHS: dict[str, Any] = {
                                           body="RelationshipInput", created=True)},
     "/statuses": {"post": operation("Add a dated status to a person's history", "recordStatus",
                                      body="RelativeStatusInput", created=True)},
+    "/reports/{report_id}/family": {
+        "get": operation("The incident draft and the people accepting this report would import", "proposeFamily",
+                         parameters=(path_id("report_id"),)),
+        "post": operation("Accept the report as an incident and import its people (relatives included)",
+                          "acceptWithFamily", body="AcceptWithFamilyInput", created=True,
+                          parameters=(path_id("report_id"),))},
+    "/reports/{report_id}/family/updates": {
+        "get": operation("New facts about imported relatives from the reporter's later additions",
+                         "proposedFamilyUpdates", parameters=(path_id("report_id"),)),
+        "post": operation("Apply every proposed update to the people it is about", "applyFamilyUpdates",
+                          body="FamilyUpdateApply", parameters=(path_id("report_id"),))},
 }
 
 
@@ -140,6 +157,7 @@ def person_json(person: Person) -> dict[str, Any]:
     return {"id": person.id, "pseudonym": person.pseudonym, "names": person.names or [],
             "community": person.community, "residence_country": person.residence_country,
             "birth_year": person.birth_year, "target_types": person.target_types, "is_group": person.is_group,
+            "group_size": person.group_size, "group_size_kind": person.group_size_kind,
             "merged_into_id": person.merged_into_id}
 
 
@@ -154,8 +172,11 @@ def status_json(status: RelativeStatus) -> dict[str, Any]:
     return {"id": status.id, "person_id": status.person_id, "relationship_id": status.relationship_id,
             "status": status.status, "status_date": status.status_date.isoformat() if status.status_date else None,
             "date_precision": status.date_precision, "place_text": status.place_text,
-            "in_retaliation": status.in_retaliation, "incident_id": status.incident_id,
-            "sentence_months": status.sentence_months, "source": status.source}
+            "in_retaliation": status.in_retaliation, "retaliation_reason": status.retaliation_reason,
+            "incident_id": status.incident_id, "track": taxonomy.status_track(status.status),
+            "sentence_months": status.sentence_months, "sentence_charge": status.sentence_charge,
+            "sentence_court": status.sentence_court, "proof_of_life_kind": status.proof_of_life_kind,
+            "health_concern": status.health_concern, "health_note": status.health_note, "source": status.source}
 
 
 def case_json(case: Case) -> dict[str, Any]:
@@ -322,3 +343,72 @@ def api_record_status():
     except (ValidationError, CaseworkError) as error:
         return fail(error)
     return jsonify(status_json(status)), 201
+
+
+@bp.get("/reports/<int:report_id>/family")
+@caseworker_token
+def api_propose_family(report_id: int):
+    """What accepting the report would record: the incident draft and each proposed person."""
+    session = get_session()
+    try:
+        report = get_report(session, report_id)
+    except CaseworkError as error:
+        return fail(error)
+    viewed("report", report.id)
+    draft = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in incident_draft(report).items()}
+    return jsonify({"report_id": report.id, "status": report.status, "incident": draft,
+                    "family": proposed_family(session, report).model_dump(mode="json")})
+
+
+@bp.post("/reports/<int:report_id>/family")
+@caseworker_token
+def api_accept_with_family(report_id: int):
+    """Accept the report as one incident and import the people in ``family`` (as proposed, if left out)."""
+    session = get_session()
+    try:
+        report = get_report(session, report_id)
+        payload = request.get_json(silent=True)
+        data = body_of(AcceptWithFamily)
+        if not (isinstance(payload, dict) and "family" in payload):  # left out: the proposal as it stands
+            data.family = proposed_family(session, report)
+        incident, family = accept_with_family(session, report, data, data.family, user_id=g.api_user.id,
+                                              perpetrator_types=data.perpetrator_types)
+        session.commit()
+    except (ValidationError, CaseworkError) as error:
+        return fail(error)
+    return jsonify({"incident": incident_json(incident), "case_id": family.case.id if family.case else None,
+                    "target_id": family.target.id, "reporter_id": family.reporter.id if family.reporter else None,
+                    "relative_ids": [person.id for person in family.relatives]}), 201
+
+
+@bp.get("/reports/<int:report_id>/family/updates")
+@caseworker_token
+def api_proposed_updates(report_id: int):
+    """Relatives of the reporter's later additions matched to people already imported, new statuses only."""
+    session = get_session()
+    try:
+        report = get_report(session, report_id)
+    except CaseworkError as error:
+        return fail(error)
+    viewed("report", report.id)
+    return jsonify([{"reported_relative_id": u.reported.id, "person_id": u.person.id,
+                     "proposal": u.proposal.model_dump(mode="json")} for u in proposed_updates(session, report)])
+
+
+@bp.post("/reports/<int:report_id>/family/updates")
+@caseworker_token
+def api_apply_updates(report_id: int):
+    """Add every proposed update's statuses to its person (optionally citing ``incident_id``)."""
+    session = get_session()
+    try:
+        report = get_report(session, report_id)
+        incident_id = body_of(FamilyUpdateApply).incident_id
+        if incident_id is not None:
+            get_incident(session, incident_id)
+        updates = proposed_updates(session, report)
+        for update in updates:
+            apply_update(session, update, incident_id, user_id=g.api_user.id)
+        session.commit()
+    except (ValidationError, CaseworkError) as error:
+        return fail(error)
+    return jsonify({"applied": [u.reported.id for u in updates]})

@@ -107,3 +107,9 @@ class AcceptWithFamily(IncidentWithSources):
     """Accepting a report through the API: the incident and the people it brings (relatives included)."""
 
     family: FamilyImport = Field(default_factory=FamilyImport)
+
+
+class FamilyUpdateApply(SQLModel):
+    """Applying a reporter's later facts about relatives, optionally citing the incident that evidences them."""
+
+    incident_id: int | None = None
