@@ -30,6 +30,7 @@ SYSTEM_ACTIONS = {
     "received": _l("Received from the reporter"),
     "downloaded": _l("Downloaded (copy without metadata)"),
     "downloaded_original": _l("Downloaded (original as sent)"),
+    "viewed": _l("Viewed in the browser (safe view, copy without metadata)"),
     "integrity_confirmed": _l("Checked: matches the fingerprint taken at intake"),
     "integrity_failed": _l("Checked: does NOT match the fingerprint taken at intake"),
 }
@@ -61,11 +62,12 @@ def download_name(evidence: Evidence, original: bool = False) -> str:
 
 
 def open_for_download(session: Session, evidence: Evidence, *, original: bool, folder: str, sealer: Sealer,
-                      user_id: int | None, actor: str = "staff") -> bytes:
+                      user_id: int | None, actor: str = "staff", viewed: bool = False) -> bytes:
     """The decrypted bytes of the file, logged as a view and as a custody event.
 
     The metadata-free copy is the default; the original (which may hold GPS and device data) is
-    opened only when asked for and only where the deployment kept it.
+    opened only when asked for and only where the deployment kept it. ``viewed``: opened for the
+    in-browser safe view rather than downloaded.
     """
     if original and not has_separate_original(evidence):
         raise NotFound("no separate original is kept for this file")
@@ -74,10 +76,11 @@ def open_for_download(session: Session, evidence: Evidence, *, original: bool, f
         data = read_evidence(stored, folder=folder, sealer=sealer)
     except FileNotFoundError as error:
         raise NotFound("the file is missing from the evidence store") from error
-    action = "downloaded_original" if original else "downloaded"
+    action = "downloaded_original" if original else "viewed" if viewed else "downloaded"
     _custody(session, evidence, action, user_id)
+    copy = "original" if original else "view" if viewed else "clean"
     record(session, "evidence.view", user_id=user_id, actor=actor, object_type="evidence", object_id=evidence.id,
-           detail={"report_id": evidence.report_id, "copy": "original" if original else "clean"})
+           detail={"report_id": evidence.report_id, "copy": copy})
     return data
 
 

@@ -152,14 +152,14 @@ def _clean_wav(data: bytes) -> bytes:
 
 
 def draw_pdf_pages(data: bytes, max_pages: int) -> list[bytes]:
-    """PNG pictures of the first pages (PDFium, built without JavaScript), a bounded size each."""
+    """The page count, then PNG pictures of the first pages (PDFium, built without JavaScript)."""
     import pypdfium2
 
     try:
         document = pypdfium2.PdfDocument(data)
     except pypdfium2.PdfiumError as exc:
         raise Refused(EXIT_DAMAGED) from exc
-    pictures = []
+    pictures = [str(len(document)).encode()]
     for index in range(min(len(document), max_pages)):
         page = document[index]
         width, height = page.get_size()

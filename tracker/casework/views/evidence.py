@@ -1,7 +1,7 @@
-"""Evidence files on a report's page: download (never shown inline), hash check, custody events."""
+"""Evidence files on a report's page: download, a sandboxed safe view, hash check, custody events."""
 from __future__ import annotations
 
-from flask import Response, current_app, request
+from flask import Response, current_app, render_template, request
 from flask_babel import gettext as _
 
 from ...crypto import get_sealer
@@ -11,6 +11,7 @@ from ..custody import (
     open_for_download, record_custody,
 )
 from ..errors import CaseworkError
+from ..safe_view import VIEW_POLICY, safe_view
 from . import bp, caseworker_only, done, refused, user_id
 
 
@@ -60,6 +61,25 @@ def evidence_file(evidence_id: int):
                              sealer=get_sealer(), user_id=user_id())
     session.commit()
     return attachment(data, evidence.mime_type, download_name(evidence, original))
+
+
+@bp.get("/evidence/<int:evidence_id>/view")
+@caseworker_only
+def view_evidence(evidence_id: int):
+    """The file made inert (PDF pages as pictures, text escaped) in a page that may run nothing."""
+    session = get_session()
+    evidence = get_evidence(session, evidence_id)
+    data = open_for_download(session, evidence, original=False, folder=current_app.config["EVIDENCE_FOLDER"],
+                             sealer=get_sealer(), user_id=user_id(), viewed=True)
+    session.commit()
+    endpoint, back = _page_of(evidence)
+    page = render_template("casework/evidence_view.html", evidence=evidence, view=safe_view(data, evidence.mime_type),
+                           back=(endpoint, back))
+    response = Response(page, mimetype="text/html")
+    # Its own policy, kept by tracker.security: no script, style or request; an opaque origin.
+    response.headers["Content-Security-Policy"] = VIEW_POLICY
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/evidence/<int:evidence_id>/custody")
