@@ -1,7 +1,9 @@
 """Deduplication: suggesting likely duplicate people and incidents, and reversible merges of both.
 
-Suggestions for people start from shared blind-index tokens (names across scripts and
-romanisations meet there, see ``names.py``) and add birth year, place and community. A merge
+Suggestions for people start from shared blind-index digests (names across scripts and
+readings meet there, see ``tracker.names``), keep only people whose names match by the rule of
+``tracker.names.compare`` (the whole name, or every part of the shorter one: a shared family
+name alone is not enough) and add birth year, place and community. A merge
 moves the dropped person's involvements, relationships, statuses and cases to the kept person
 and marks the dropped one ``merged_into``; nothing is deleted. The ids of every moved row are
 written to the audit event (ids only, no personal data), which is what ``unmerge_people`` reads
@@ -21,6 +23,7 @@ from ..audit import record
 from ..models import AuditEvent, Case, CasePerson, Incident, IncidentReport, Involvement, Person, PersonNameToken
 from ..models import PersonRelationship, RelativeStatus
 from .errors import Conflict, InvalidTransition
+from .names import names_match
 
 CANDIDATES = 50
 INCIDENT_WINDOW = timedelta(days=31)
@@ -36,29 +39,36 @@ class Suggestion:
 
 
 def suggest_duplicate_people(session: Session, person: Person, *, limit: int = 10) -> list[Suggestion]:
-    """People who share name tokens with this one, scored by names, birth year, place and community."""
+    """People whose names match this one's (see ``tracker.names.compare``), scored with birth year,
+    place and community; people who share only some name words (a family name) are not suggested.
+
+    Candidates come from shared digests; their sealed names are then opened to compare (this runs
+    in a staff request, like the person page that shows the suggestions).
+    """
     own = select(PersonNameToken.digest).where(PersonNameToken.person_id == person.id)
-    total = max(1, len(session.exec(own).all()))
     shared = session.exec(
         select(PersonNameToken.person_id, func.count()).where(
             PersonNameToken.digest.in_(own), PersonNameToken.person_id != person.id)
         .group_by(PersonNameToken.person_id).order_by(func.count().desc()).limit(CANDIDATES)
     ).all()
     suggestions = []
-    for other_id, count in shared:
+    for other_id, _ in shared:
         other = session.get(Person, other_id)
         if other is None or other.merged_into_id is not None:
             continue
-        suggestion = Suggestion(other_id, count / total, ["names"])
-        if person.birth_year and other.birth_year and abs(person.birth_year - other.birth_year) <= 1:
-            suggestion.score += 0.5
-            suggestion.reasons.append("birth_year")
-        if person.residence_country and person.residence_country == other.residence_country:
-            suggestion.score += 0.25
-            suggestion.reasons.append("residence_country")
-        if person.community and person.community == other.community:
-            suggestion.score += 0.1
-            suggestion.reasons.append("community")
+        match = names_match(person, other)
+        if match is None:
+            continue
+        suggestion = Suggestion(other_id, match.strength, ["names", match.kind, f"reading_{match.family}"])
+        for reason, weight, same in (
+                ("birth_year", 0.5, bool(person.birth_year and other.birth_year
+                                         and abs(person.birth_year - other.birth_year) <= 1)),
+                ("residence_country", 0.25, bool(person.residence_country
+                                                 and person.residence_country == other.residence_country)),
+                ("community", 0.1, bool(person.community and person.community == other.community))):
+            if same:
+                suggestion.score += weight
+                suggestion.reasons.append(reason)
         suggestions.append(suggestion)
     return sorted(suggestions, key=lambda s: (-s.score, s.object_id))[:limit]
 

@@ -1,56 +1,86 @@
-"""Normalising and romanising people's names into the tokens the blind index stores.
+"""The blind index over people's names: keyed digests of name keys, written and searched.
 
-A name is searchable by equality only (names are sealed: DESIGN §2), so the same person typed
-"Wang Lei", "wang  lei", "王磊" or "Lei Wang" must produce overlapping tokens. Each name yields
-its parts, its compact form (no separators) and, through ``anyascii``, the same in Latin script:
-Han characters become one pinyin syllable each, Cyrillic and Arabic-script letters their usual
-Latin letters, and diacritics are dropped ("Gülnar" -> "gulnar").
+Names are sealed (DESIGN §2), so search works by equality on ``person_name_token`` digests:
+HMAC-SHA256 under a key derived from ``INDEX_KEY`` of each name key that ``tracker.names``
+computes (``bo:tasi``, ``yue:chiying``...). Keys are computed where names are written, while
+the server holds the plaintext; nothing new is stored in the clear. Someone holding the
+database sees only which people share a digest and how often; with ``INDEX_KEY`` too they can
+confirm guessed names, as before.
 """
 from __future__ import annotations
 
-import re
-import unicodedata
+from collections.abc import Iterable
+from typing import Any
 
-from anyascii import anyascii
+from sqlalchemy import delete, intersect, select as sa_select
+from sqlmodel import Session, select
 
-# Anything that is not a letter or digit separates name parts ("Chan Ka-wai", "bstan-'dzin").
-_SEPARATORS = re.compile(r"[^\w]+|_+")
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
+from ..crypto import get_sealer
+from ..models import Person, PersonNameToken
+from ..names import NameMatch, compare_names, families_for, name_keys, query_alternatives
 
-
-def normalise(text: str) -> str:
-    """Case-fold and compose the text so equal names compare equal whatever the input method."""
-    return unicodedata.normalize("NFKC", text).casefold().strip()
+NAME_PURPOSE = "person.name"
 
 
-def parts(text: str) -> list[str]:
-    """Split a normalised name into its parts, each Han character being a part of its own."""
-    spaced = _HAN.sub(lambda match: f" {match.group(0)} ", normalise(text))
-    return [part for part in _SEPARATORS.split(spaced) if part]
+def name_digests(names: Iterable[dict[str, Any]], community: str | None) -> set[str]:
+    """The digests a person with these names (and community) is indexed under."""
+    sealer = get_sealer()
+    families = families_for(community)
+    keys: set[str] = set()
+    for entry in names:
+        keys |= name_keys(entry.get("name") or "", families)
+    return {sealer.blind_index(NAME_PURPOSE, key) for key in keys}
 
 
-def romanise(text: str) -> str:
-    """The name in Latin letters: pinyin syllables for Han, transliteration for other scripts."""
-    spaced = _HAN.sub(lambda match: f" {match.group(0)} ", text)
-    # Apostrophes mark ayn/hamza or syllable breaks in romanisations; people rarely type them.
-    return normalise(anyascii(spaced)).replace("'", "").replace("`", "")
+def index_person_names(session: Session, person: Person) -> None:
+    """Rewrite the person's digests from their current names (the caller holds them in the clear)."""
+    session.execute(delete(PersonNameToken).where(PersonNameToken.person_id == person.id))
+    for digest in sorted(name_digests(person.names or [], person.community)):
+        session.add(PersonNameToken(person_id=person.id, digest=digest))
+    session.flush()
 
 
-def name_tokens(name: str) -> set[str]:
-    """Every token one name is findable by: parts and compact form, native and romanised."""
-    tokens: set[str] = set()
-    for form in {normalise(name), romanise(name)}:
-        form_parts = parts(form)
-        tokens.update(form_parts)
-        if form_parts:
-            tokens.add("".join(form_parts))
-    return tokens
+def matching_person_ids(session: Session, query: str, *, limit: int = 200) -> list[int]:
+    """Ids of people having a digest for every part of the query, under some grouping of its words."""
+    sealer = get_sealer()
+    found: dict[int, None] = {}
+    for parts in query_alternatives(query):
+        selects = [sa_select(PersonNameToken.person_id).where(
+            PersonNameToken.digest.in_(sorted(sealer.blind_index(NAME_PURPOSE, key) for key in part)))
+            for part in parts]
+        matching = selects[0] if len(selects) == 1 else intersect(*selects)
+        rows = session.execute(sa_select(matching.subquery().c[0]).limit(limit)).scalars()
+        found.update(dict.fromkeys(rows))
+        if len(found) >= limit:
+            break
+    return list(found)[:limit]
 
 
-def query_parts(query: str) -> list[set[str]]:
-    """For a search, each query part with its romanised form: a person must match every part."""
-    wanted: list[set[str]] = []
-    for part in parts(query):
-        forms = {part, "".join(parts(romanise(part)))}
-        wanted.append({form for form in forms if form})
-    return wanted
+def names_match(person: Person, other: Person) -> NameMatch | None:
+    """The strongest match between any name of one person and any of the other's (opens both)."""
+    best: NameMatch | None = None
+    mine, theirs = families_for(person.community), families_for(other.community)
+    for entry in person.names or []:
+        for other_entry in other.names or []:
+            found = compare_names(entry.get("name") or "", other_entry.get("name") or "", mine, theirs)
+            if found and (best is None or found.strength > best.strength):
+                best = found
+    return best
+
+
+def reindex_people(session: Session, *, batch: int = 500) -> int:
+    """Recompute every person's digests from their sealed names, e.g. after the keys changed.
+
+    It opens sealed names, so it needs the organisation key unlocked (a staff request or a
+    command run by a signed-in admin): it is not for a background job.
+    """
+    count, last_id = 0, 0
+    while True:
+        people = session.exec(select(Person).where(Person.id > last_id).order_by(Person.id).limit(batch)).all()
+        if not people:
+            return count
+        for person in people:
+            index_person_names(session, person)
+        count += len(people)
+        last_id = people[-1].id
+        session.commit()

@@ -10,17 +10,14 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 
-from sqlalchemy import delete, intersect, select as sa_select
 from sqlmodel import Session, select
 
 from ..audit import record
-from ..crypto import get_sealer
-from ..models import Involvement, Person, PersonNameToken
+from ..models import Involvement, Person
 from ..models.inputs import PersonCreate
 from .errors import Conflict, get_or_not_found
-from .names import name_tokens, query_parts
+from .names import index_person_names, matching_person_ids
 
-NAME_PURPOSE = "person.name"
 PERSON_FIELDS = ("community", "citizenships", "residence_country", "residence_place", "birth_year",
                  "target_types", "is_group", "group_size", "group_size_kind", "notes")
 
@@ -69,15 +66,8 @@ def _save_names(session: Session, person: Person, data: PersonCreate) -> None:
 
 
 def index_names(session: Session, person: Person) -> None:
-    """Rewrite the person's blind-index tokens from their current names."""
-    sealer = get_sealer()
-    session.execute(delete(PersonNameToken).where(PersonNameToken.person_id == person.id))
-    tokens: set[str] = set()
-    for entry in person.names or []:
-        tokens |= name_tokens(entry["name"])
-    for digest in sorted({sealer.blind_index(NAME_PURPOSE, token) for token in tokens}):
-        session.add(PersonNameToken(person_id=person.id, digest=digest))
-    session.flush()
+    """Rewrite the person's blind-index digests from their current names (see ``names.py``)."""
+    index_person_names(session, person)
 
 
 def find_people(session: Session, query: str, *, limit: int = 50) -> list[Person]:
@@ -88,19 +78,8 @@ def find_people(session: Session, query: str, *, limit: int = 50) -> list[Person
 
 
 def person_ids_matching(session: Session, query: str, *, limit: int = 200) -> list[int]:
-    """Ids of people with a name token equal to each query part (through their digests)."""
-    sealer = get_sealer()
-    wanted = query_parts(query)
-    if not wanted:
-        return []
-    selects = [
-        sa_select(PersonNameToken.person_id).where(
-            PersonNameToken.digest.in_([sealer.blind_index(NAME_PURPOSE, form) for form in forms])
-        )
-        for forms in wanted
-    ]
-    matching = selects[0] if len(selects) == 1 else intersect(*selects)
-    return list(session.execute(sa_select(matching.subquery().c[0]).limit(limit)).scalars())
+    """Ids of people whose name keys meet every part of the query, in any script or reading."""
+    return matching_person_ids(session, query, limit=limit)
 
 
 def survivor(session: Session, person: Person) -> Person:

@@ -1,0 +1,60 @@
+"""Spelling folds: one per reading family, mapping the spellings people use to one key.
+
+A fold is lossy on purpose: "Tohti", "Toxti" and "Tokhti" must give the same Uyghur key, "Chee"
+and "Chi" the same Cantonese key. Each family folds only within its own conventions, so the
+Uyghur fold (x = kh = h) never makes the Mandarin surnames Xu and Hu equal: keys carry their
+family and a Mandarin key only meets a Mandarin key.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+
+from anyascii import anyascii
+
+_NOT_LETTER = re.compile(r"[^a-z0-9]+")
+_DOUBLED = re.compile(r"([a-z])\1+")
+# Turkic letters whose ASCII spelling anyascii would shorten to one letter.
+TURKIC_LETTERS = str.maketrans({"ş": "sh", "ç": "ch", "ğ": "gh", "ñ": "ng", "ə": "e", "ä": "e", "ı": "i"})
+
+
+def ascii_word(word: str) -> str:
+    """Lower-case ASCII letters and digits of a word: diacritics dropped, apostrophes removed."""
+    return _NOT_LETTER.sub("", anyascii(unicodedata.normalize("NFKC", word)).lower())
+
+
+def _rules(*pairs: tuple[str, str]) -> Callable[[str], str]:
+    """A fold applying regular-expression replacements in order, then collapsing doubled letters."""
+    compiled = [(re.compile(pattern), replacement) for pattern, replacement in pairs]
+
+    def fold(word: str) -> str:
+        for pattern, replacement in compiled:
+            word = pattern.sub(replacement, word)
+        return _DOUBLED.sub(r"\1", word)
+    return fold
+
+
+# Mandarin: pinyin without tones; ü written u or v.
+fold_mandarin = _rules(("v", "u"))
+# Cantonese: Hong Kong Government spellings and their variants (Chee/Chi, Tsz/Chi, Chow/Chau,
+# Law/Lo, Kwun/Kun, Woo/Wu, Tse/Che, Lee/Lei).
+fold_cantonese = _rules(("tsz", "chi"), ("sze", "si"), ("ts", "ch"), ("ee", "i"), ("ei", "i"), ("oo", "u"),
+                        ("ow", "au"), ("aw$", "o"), ("ou", "o"), ("kw", "k"))
+# Uyghur and Kazakh: ULY, Turkish-style and English spellings (x/kh/h, q/k, gh/g, w/v, y/i).
+fold_turkic = _rules(("kh", "h"), ("x", "h"), ("q", "k"), ("gh", "g"), ("v", "w"), ("y", "i"))
+# Tibetan phonetics: aspiration, voicing and silent letters vary between spellings (Dhondup,
+# Thondup, Döndrub; Tenzin, Tendzin; Lobsang, Lozang), so all of them are folded away.
+fold_tibetan = _rules(("oe", "o"), ("ue", "u"), ("h", ""), ("b", "p"), ("p(?=s)", ""),
+                      ("(?<=[aeiou])p(?=[aeiou])", "w"), ("d", "t"), ("(?<!n)g", "k"), ("j", "c"),
+                      ("z", "s"), ("ts", "s"),
+                      ("(?<=[bcdgkpst])r", ""), ("r(?=[bcdgkpstlmn])", ""), ("w(?=o)", ""))
+# Khmer: UNGEGN and French-based spellings (Kĕm/Kem/Koem, Saen/Sen, Hun/Hon).
+fold_khmer = _rules(("oe", "e"), ("ae", "e"), ("eu", "e"), ("ou", "u"), ("o(?=n$)", "u"), ("y", "i"), ("ch", "c"))
+# Tigrinya and Amharic: the sixth-order vowel is written e or not at all; q, k' and k are one key.
+fold_ethiopic = _rules(("q", "k"), ("y", "i"), ("(?<=.)e", ""))
+
+FOLDS: dict[str, Callable[[str], str]] = {
+    "zh": fold_mandarin, "yue": fold_cantonese, "uy": fold_turkic, "bo": fold_tibetan,
+    "km": fold_khmer, "et": fold_ethiopic,
+}

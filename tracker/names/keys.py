@@ -1,0 +1,61 @@
+"""Name keys: what the blind index stores for a name and what a search looks for.
+
+A key is ``family:letters`` (``bo:tasi``, ``yue:chiying``, ``raw:ཤིས``); only its keyed digest is
+stored (DESIGN §2). A stored name gives every run of consecutive words of each reading (so a
+Tibetan name is found by its disyllabic words, a Han given name joined or split) and the whole
+name turned around (given name first or last). A query is cut into words the same way; it
+matches when, for some way of grouping its words, every group is a key of the person: "Li Fa",
+"Lifa" and "立发" all find 彭立发's given name, "Peng Li" does not (the given name is 立发).
+"""
+from __future__ import annotations
+
+from itertools import combinations
+
+from .readings import ALL_FAMILIES, Reading, readings
+
+MAX_WORDS = 8
+MAX_GROUPED = 6
+
+
+def word_runs(words: tuple[str, ...]) -> set[str]:
+    """Every run of consecutive words joined, and the whole name rotated."""
+    words = words[:MAX_WORDS]
+    found = {"".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1)}
+    found |= {"".join(words[k:] + words[:k]) for k in range(1, len(words))}
+    return found
+
+
+def name_keys(name: str, families: frozenset[str] = ALL_FAMILIES) -> set[str]:
+    """Every key a stored name is findable by."""
+    return {f"{r.family}:{run}" for r in readings(name, families) for run in word_runs(r.words)}
+
+
+def _groupings(count: int) -> list[list[tuple[int, int]]]:
+    """Ways to cut ``count`` words into consecutive groups (all of them for short queries)."""
+    if count > MAX_GROUPED:
+        return [[(i, i + 1) for i in range(count)], [(0, count)]]
+    result = []
+    for cuts in range(count):
+        for chosen in combinations(range(1, count), cuts):
+            bounds = (0, *chosen, count)
+            result.append(list(zip(bounds, bounds[1:], strict=False)))
+    return result
+
+
+def query_alternatives(query: str) -> list[list[set[str]]]:
+    """A search as alternatives; each is a list of parts and a person must have a key of every part."""
+    by_length: dict[int, list[Reading]] = {}
+    for reading in readings(query, ALL_FAMILIES):
+        by_length.setdefault(len(reading.words), []).append(reading)
+    alternatives: list[list[set[str]]] = []
+    for count, group in sorted(by_length.items()):
+        for grouping in _groupings(count):
+            parts = [{f"{r.family}:{''.join(r.words[a:b])}" for r in group} for a, b in grouping]
+            if parts not in alternatives:
+                alternatives.append(parts)
+    return alternatives
+
+
+def matches(keys: set[str], query: str) -> bool:
+    """Whether a name with these keys is found by this query (the same rule the database applies)."""
+    return any(all(part & keys for part in parts) for parts in query_alternatives(query))
