@@ -42,7 +42,10 @@ def pdf_texts(data: bytes) -> bytes:
     with pikepdf.open(io.BytesIO(data)) as pdf:
         for obj in pdf.objects:
             if isinstance(obj, pikepdf.Stream):
-                parts.append(obj.read_bytes())
+                try:
+                    parts.append(obj.read_bytes())
+                except pikepdf.PdfError:  # a photo (DCT) stays encoded
+                    parts.append(obj.read_raw_bytes())
             parts.append(repr(obj).encode())
         parts.append(repr(pdf.trailer).encode())
     return b"\n".join(parts)
@@ -110,3 +113,18 @@ def png_of_one_colour(width: int, height: int, rows: int | None = None) -> bytes
     data = b"".join(compressor.compress(row) for _ in range(height if rows is None else rows)) + compressor.flush()
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+
+
+def pdf_with_a_gps_photo(jpeg: bytes) -> bytes:
+    """A one-page PDF showing a JPEG whose own EXIF names a camera and a GPS position (a phone's scan)."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(40, 30))
+    image = pikepdf.Stream(pdf, jpeg)
+    image.Type, image.Subtype, image.Filter = Name.XObject, Name.Image, Name.DCTDecode
+    image.Width, image.Height, image.ColorSpace, image.BitsPerComponent = 40, 30, Name.DeviceRGB, 8
+    page = pdf.pages[0].obj
+    page.Resources = Dictionary(XObject=Dictionary(Im0=image))
+    page.Contents = pdf.make_stream(b"q 40 0 0 30 0 0 cm /Im0 Do Q")
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()

@@ -18,10 +18,10 @@ from tracker.intake.evidence import EvidenceRejected, Upload, check_uploads, rea
 from tracker.models import Evidence, Report
 
 from .files import (
-    CANARY, mp3_with_tags, ogg_vorbis_with_tags, pdf_texts, pdf_with_hidden_identity, png_of_one_colour,
-    wav_with_tags,
+    CANARY, mp3_with_tags, ogg_vorbis_with_tags, pdf_texts, pdf_with_a_gps_photo, pdf_with_hidden_identity,
+    png_of_one_colour, wav_with_tags,
 )
-from .helpers import receipt_of, send_report
+from .helpers import jpeg_with_gps, receipt_of, send_report
 
 LIMITS = {"max_file": 1_000_000, "max_total": 2_000_000, "max_count": 3}
 
@@ -44,6 +44,21 @@ def test_a_pdf_is_kept_without_info_xmp_attachments_scripts_or_actions(app, clie
     for key in (b"/JavaScript", b"/OpenAction", b"/EmbeddedFile", b"/Metadata", b"/URI", b"/AA"):
         assert key not in everything
     assert b"Visible words 1" in everything  # the page itself is still there
+
+
+def test_a_photo_inside_a_pdf_loses_its_exif_and_keeps_its_pixels():
+    photo = jpeg_with_gps()
+    original = pdf_with_a_gps_photo(photo)
+    assert b"CanaryPhoneMaker" in original
+    (checked,) = check_uploads([Upload("scan.pdf", original)], **LIMITS)
+    assert b"CanaryPhoneMaker" not in checked.clean and b"Exif" not in checked.clean
+    assert b"CanaryXMP" not in pdf_texts(checked.clean)
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(checked.clean)) as pdf:
+        image = pdf.pages[0].Resources.XObject.Im0
+        kept = Image.open(io.BytesIO(image.read_raw_bytes()))
+        assert kept.size == (40, 30) and kept.tobytes() == Image.open(io.BytesIO(photo)).tobytes()
 
 
 @pytest.mark.parametrize("make", [mp3_with_tags, wav_with_tags, ogg_vorbis_with_tags])

@@ -84,6 +84,10 @@ def clean_pdf(data: bytes) -> bytes:
         for obj in pdf.objects:
             if isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
                 _strip_pdf_object(obj)
+            if isinstance(obj, pikepdf.Stream) and obj.get("/Filter") == pikepdf.Name.DCTDecode:
+                # A photo placed in a PDF (a phone's scan) keeps its own EXIF, GPS included.
+                obj.write(strip_jpeg_segments(obj.read_raw_bytes()), filter=pikepdf.Name.DCTDecode,
+                          decode_parms=obj.get("/DecodeParms"))
         for page in pdf.pages:
             annotations = page.obj.get("/Annots")
             if isinstance(annotations, pikepdf.Array):
@@ -107,6 +111,26 @@ def _drop_keys(obj, keys) -> None:
     for key in keys:
         if key in obj:
             del obj[key]
+
+
+def strip_jpeg_segments(data: bytes) -> bytes:
+    """A JPEG stream without its APP1-APP13 and APP15 (EXIF, XMP, IPTC...) and comment segments.
+
+    APP0 (JFIF) and APP14 (Adobe: how to read CMYK colours) are kept; the pixels are not touched.
+    """
+    if data[:2] != b"\xff\xd8":
+        return data
+    kept, offset = [data[:2]], 2
+    while offset + 4 <= len(data) and data[offset] == 0xFF:
+        marker = data[offset + 1]
+        if marker == 0xDA:  # start of scan: the compressed pixels follow to the end
+            break
+        length = struct.unpack(">H", data[offset + 2:offset + 4])[0]
+        identifying = 0xE1 <= marker <= 0xEF and marker != 0xEE or marker == 0xFE
+        if not identifying:
+            kept.append(data[offset:offset + 2 + length])
+        offset += 2 + length
+    return b"".join(kept) + data[offset:]
 
 
 def clean_audio(data: bytes) -> bytes:
