@@ -6,8 +6,10 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register the command groups of the feature modules (each lives beside its code)."""
+    from .casework.cli import people_cli
     from .demo import demo_data_command
     from .staff.cli import users_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_data_command)
+    app.cli.add_command(people_cli)

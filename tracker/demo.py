@@ -18,10 +18,11 @@ from sqlalchemy import func
 from sqlmodel import Session, SQLModel, select
 
 from . import taxonomy
+from .casework.names import name_digests
 from .db import get_session
 from .models import (
     Case, CasePerson, Incident, IncidentCode, IncidentReport, Involvement, Location, Person,
-    PersonRelationship, RelativeStatus, Report, ReportCode, utcnow,
+    PersonNameToken, PersonRelationship, RelativeStatus, Report, ReportCode, utcnow,
 )
 
 BATCH = 5_000
@@ -94,7 +95,7 @@ class _Batch:
 
 
 # Parents before children, for foreign keys.
-INSERT_ORDER = [Location, Person, PersonRelationship, Case, CasePerson, Report, ReportCode,
+INSERT_ORDER = [Location, Person, PersonNameToken, PersonRelationship, Case, CasePerson, Report, ReportCode,
                 Incident, IncidentCode, IncidentReport, Involvement, RelativeStatus]
 
 
@@ -111,6 +112,7 @@ class DemoGenerator:
         self.demands = sorted(taxonomy.codes("demand"))
         self.case_counter = 0
         self.locations: dict[str, list[int]] = {}
+        self.name_digests: dict[tuple[str, str, str], set[str]] = {}
 
     def _max_id(self, model: type[SQLModel]) -> int:
         return self.session.exec(select(func.coalesce(func.max(model.id), 0))).one()
@@ -180,6 +182,12 @@ class DemoGenerator:
                   citizenships=[], residence_country=country, birth_year=self.rng.randint(1945, 2004),
                   target_types=[self.rng.choice(TARGET_TYPES)] if target else [],
                   is_group=False, created_at=utcnow(), is_synthetic=True)
+        # Name keys are computed where names are written, as for people recorded by staff.
+        digests = self.name_digests.get((latin, native, community))
+        if digests is None:
+            digests = self.name_digests[(latin, native, community)] = name_digests(names, community)
+        for digest in sorted(digests):
+            batch.add(PersonNameToken, person_id=pid, digest=digest)
         return pid
 
     def _relative(self, batch: _Batch, community: str, origin: str, target_id: int) -> tuple[int, int]:

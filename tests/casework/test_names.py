@@ -4,7 +4,8 @@ from sqlmodel import select
 from tests.factories import make_person
 from tracker.casework.names import index_person_names, matching_person_ids, reindex_people
 from tracker.casework.people import create_person
-from tracker.models import PersonNameToken
+from tracker.db import get_session
+from tracker.models import Person, PersonNameToken
 from tracker.models.inputs import PersonCreate
 
 
@@ -45,3 +46,19 @@ def test_reindexing_replaces_stale_digests(session):
     index_person_names(session, person)
     digests = session.exec(select(PersonNameToken.digest).where(PersonNameToken.person_id == person.id)).all()
     assert "0" * 64 not in digests and matching_person_ids(session, "កឹម សុខា") == [person.id]
+
+
+def test_demo_people_are_indexed_and_the_reindex_command_keeps_them_findable(app):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo-data", "--incidents", "40", "--seed", "3"]).exit_code == 0
+    with app.app_context():
+        session = get_session()
+        people = session.exec(select(Person)).all()
+        native = next(p for p in people if len(p.names) == 2)
+        latin, script = native.names[0]["name"], native.names[1]["name"]
+        assert native.id in matching_person_ids(session, script, limit=1000)
+        before = set(matching_person_ids(session, latin, limit=1000))
+    result = runner.invoke(args=["people", "reindex-names"])
+    assert result.exit_code == 0 and f"{len(people)} people" in result.output
+    with app.app_context():
+        assert set(matching_person_ids(get_session(), latin, limit=1000)) == before
