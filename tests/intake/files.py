@@ -128,3 +128,23 @@ def pdf_with_a_gps_photo(jpeg: bytes) -> bytes:
     out = io.BytesIO()
     pdf.save(out)
     return out.getvalue()
+
+
+def _box(kind: bytes, body: bytes, *, full: bool = False) -> bytes:
+    body = (b"\x00" * 4 if full else b"") + body
+    return struct.pack(">I", 8 + len(body)) + kind + body
+
+
+def m4a_with_tags() -> bytes:
+    """An MP4 audio file whose iTunes title and ``©xyz`` place box (as phones write) name the canary."""
+    header = _box(b"mvhd", struct.pack(">IIII", 0, 0, 1000, 5000) + b"\x00" * 80, full=True)
+    handler = _box(b"hdlr", b"\x00" * 4 + b"soun" + b"\x00" * 12 + b"SoundHandler\x00", full=True)
+    media = _box(b"mdia", _box(b"mdhd", struct.pack(">IIIIHH", 0, 0, 44100, 220500, 0, 0), full=True) + handler
+                 + _box(b"minf", _box(b"stbl", _box(b"stsd", b"\x00" * 4, full=True))))
+    track = _box(b"trak", _box(b"tkhd", b"\x00" * 80, full=True) + media)
+    title = _box(b"\xa9nam", _box(b"data", struct.pack(">II", 1, 0) + f"{CANARY}-title".encode()))
+    meta = _box(b"meta", _box(b"hdlr", b"\x00" * 4 + b"mdirappl" + b"\x00" * 9, full=True) + _box(b"ilst", title),
+                full=True)
+    place = _box(b"\xa9xyz", struct.pack(">HH", 18, 0) + b"+39.4700+075.9900/" + f"{CANARY}-xyz".encode())
+    movie = _box(b"moov", header + track + _box(b"udta", meta + place))
+    return _box(b"ftyp", b"M4A " + b"\x00" * 4 + b"M4A mp42isom") + movie + _box(b"mdat", b"\x01" * 100)

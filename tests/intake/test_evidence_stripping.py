@@ -18,8 +18,8 @@ from tracker.intake.evidence import EvidenceRejected, Upload, check_uploads, rea
 from tracker.models import Evidence, Report
 
 from .files import (
-    CANARY, mp3_with_tags, ogg_vorbis_with_tags, pdf_texts, pdf_with_a_gps_photo, pdf_with_hidden_identity,
-    png_of_one_colour, wav_with_tags,
+    CANARY, m4a_with_tags, mp3_with_tags, ogg_vorbis_with_tags, pdf_texts, pdf_with_a_gps_photo,
+    pdf_with_hidden_identity, png_of_one_colour, wav_with_tags,
 )
 from .helpers import jpeg_with_gps, receipt_of, send_report
 
@@ -61,7 +61,7 @@ def test_a_photo_inside_a_pdf_loses_its_exif_and_keeps_its_pixels():
         assert kept.size == (40, 30) and kept.tobytes() == Image.open(io.BytesIO(photo)).tobytes()
 
 
-@pytest.mark.parametrize("make", [mp3_with_tags, wav_with_tags, ogg_vorbis_with_tags])
+@pytest.mark.parametrize("make", [mp3_with_tags, wav_with_tags, ogg_vorbis_with_tags, m4a_with_tags])
 def test_recordings_lose_their_tags_and_stay_playable(make):
     original = make()
     assert CANARY.encode() in original

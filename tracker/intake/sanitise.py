@@ -137,6 +137,8 @@ def clean_audio(data: bytes) -> bytes:
     """The recording without its tags (ID3, APEv2, Vorbis comments, MP4 atoms, WAV chunks)."""
     if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
         return _clean_wav(data)
+    if data[4:8] == b"ftyp":
+        return _clean_mp4(data)
     import mutagen
     from mutagen import apev2
 
@@ -158,6 +160,44 @@ def clean_audio(data: bytes) -> bytes:
     except mutagen.MutagenError as exc:
         raise Refused(EXIT_DAMAGED) from exc
     return buffer.getvalue()
+
+
+def _clean_mp4(data: bytes) -> bytes:
+    """An M4A recording with every metadata box (udta, meta, uuid) turned into zeroed padding.
+
+    mutagen's own removal empties the iTunes list only, leaving e.g. the ``©xyz`` place a phone
+    writes; a box of the same length typed ``free`` keeps every offset valid (no sample moves).
+    """
+    import mutagen
+
+    try:
+        if mutagen.File(io.BytesIO(data)) is None:
+            raise Refused(EXIT_DAMAGED)
+    except mutagen.MutagenError as exc:
+        raise Refused(EXIT_DAMAGED) from exc
+    blanked = bytearray(data)
+    _blank_mp4_boxes(blanked, 0, len(blanked))
+    return bytes(blanked)
+
+
+def _blank_mp4_boxes(data: bytearray, start: int, end: int) -> None:
+    """Within data[start:end], blank metadata boxes and look inside the boxes that hold them."""
+    offset = start
+    while offset + 8 <= end:
+        size, kind = struct.unpack(">I", data[offset:offset + 4])[0], bytes(data[offset + 4:offset + 8])
+        header = 8
+        if size == 1:
+            size, header = struct.unpack(">Q", data[offset + 8:offset + 16])[0], 16
+        elif size == 0:
+            size = end - offset
+        if size < header or offset + size > end:
+            raise Refused(EXIT_DAMAGED)
+        if kind in (b"udta", b"meta", b"uuid"):
+            data[offset + 4:offset + 8] = b"free"
+            data[offset + header:offset + size] = bytes(size - header)
+        elif kind in (b"moov", b"trak", b"mdia"):
+            _blank_mp4_boxes(data, offset + header, offset + size)
+        offset += size
 
 
 def _clean_wav(data: bytes) -> bytes:
