@@ -10,10 +10,12 @@ from __future__ import annotations
 import errno
 import logging
 
-from flask import Flask, abort, jsonify, render_template, request
+from flask import Flask, abort, current_app, g, jsonify, render_template, request
+from flask.json.provider import DefaultJSONProvider
 from flask_babel import gettext
 from sqlalchemy.exc import DBAPIError, OperationalError, StatementError
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.routing import IntegerConverter, Map
 
 from .crypto import SealError
 from .key_check import KeyringMismatch
@@ -32,6 +34,44 @@ STORAGE_FAILURES: tuple[type[Exception], ...] = (KeyringUnavailable, KeyringMism
 REFUSED_METHODS = frozenset({"TRACE", "TRACK", "CONNECT", "OPTIONS"})
 # OSErrors that mean the storage itself is failing, as opposed to a bug.
 STORAGE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO})
+# Every id column is an INTEGER: PostgreSQL refuses anything above 2^31 - 1 (a 503 before), and
+# SQLite anything above 2^63 - 1 (a 500): such an id names nothing, so it is a 404.
+MAX_ID = 2**31 - 1
+# SQLSTATEs of a value the database refuses as data: a number out of range (an id that names
+# nothing: 404), a NUL or invalid byte in text or a string too long (a bad request: 400).
+OUT_OF_RANGE_SQLSTATES = frozenset({"22003"})
+BAD_TEXT_SQLSTATES = frozenset({"22021", "22001", "22P05"})
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in every route: digits within the id columns' range, else no match (404)."""
+
+    def __init__(self, map: Map, fixed_digits: int = 0, min: int | None = None,  # noqa: A002 - werkzeug's names
+                 max: int | None = None, signed: bool = False) -> None:
+        super().__init__(map, fixed_digits, min, MAX_ID if max is None else max, signed)
+
+
+class DepthSafeJSON(DefaultJSONProvider):
+    """JSON bodies nested deeper than Python's recursion limit are bad requests, not a 500."""
+
+    def loads(self, s: str | bytes, **kwargs):
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError as exc:
+            raise ValueError("JSON nested too deeply") from exc
+
+
+def bad_data_status(error: Exception) -> int | None:
+    """404 or 400 when the database refused a value the client sent, None for any other error
+    (issue 16, item 5: ids beyond 2^63 were a 500, beyond 2^31 a 503; a NUL in text a 503)."""
+    cause = error.orig if isinstance(error, StatementError) else error
+    if isinstance(cause, OverflowError) or getattr(cause, "sqlstate", None) in OUT_OF_RANGE_SQLSTATES:
+        return 404  # SQLite's and PostgreSQL's refusal of an integer beyond the column
+    if getattr(cause, "sqlstate", None) in BAD_TEXT_SQLSTATES:
+        return 400
+    if isinstance(error, StatementError) and "NUL (0x00)" in str(cause):
+        return 400  # psycopg refuses a NUL in text before sending it (no SQLSTATE)
+    return None
 
 
 def is_storage_failure(error: Exception) -> bool:
@@ -68,7 +108,7 @@ def error_response(code: int, message: str | None = None):
 
 
 def _api_word(code: int) -> str:
-    return {404: "not_found", 405: "method_not_allowed", 413: "too_large", 429: "rate_limited",
+    return {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large", 429: "rate_limited",
             503: "unavailable"}.get(code, "error")
 
 
@@ -80,17 +120,37 @@ def handle_http_error(error: HTTPException):
         response.set_data(body)
         response.mimetype = "text/html"
     else:
+        body.headers.extend((name, value) for name, value in response.headers.items()
+                            if name in ("Allow", "Retry-After"))
         response = body
+    if "Allow" in response.headers:  # never advertise a method every URL refuses (OPTIONS)
+        offered = (method.strip() for method in response.headers["Allow"].split(","))
+        response.headers["Allow"] = ", ".join(m for m in offered if m and m not in REFUSED_METHODS)
     response.status_code = code
     return response
 
 
 def handle_storage_failure(error: Exception):
     """Storage failed outside the report form: a 503 page, nothing kept, nothing leaked."""
+    if bad_data_status(error):
+        return handle_bad_data(error)
     if not is_storage_failure(error):
         raise error
     log_storage_failure(error)
     return error_response(503, storage_failure_message())
+
+
+def handle_bad_data(error: Exception):
+    """A value the database cannot hold reached it (a safety net behind the input checks, for
+    ids and text in query strings, forms and JSON): an id out of range names nothing (404), bad
+    text is a bad request (400). Nothing is stored: the refused transaction is rolled back."""
+    session = g.get("db_session")
+    if session is not None:
+        session.rollback()
+    if bad_data_status(error) == 404:
+        return error_response(404)
+    return error_response(400, gettext("This request contains a value that cannot be stored, such as "
+                                       "an invisible control character. Remove it and try again."))
 
 
 def handle_unexpected(error: InternalServerError):
@@ -99,14 +159,28 @@ def handle_unexpected(error: InternalServerError):
 
 
 def refuse_unused_methods() -> None:
-    """Reject TRACE, OPTIONS and the like on every URL before any view runs."""
+    """Reject TRACE, OPTIONS and the like on every URL before any view runs, saying in ``Allow``
+    which methods the URL does serve (RFC 9110 requires it on a 405)."""
     if request.method in REFUSED_METHODS:
-        abort(405)
+        abort(405, valid_methods=allowed_methods())
+
+
+def allowed_methods() -> list[str]:
+    """The methods this request's URL serves, without the refused ones."""
+    adapter = current_app.create_url_adapter(request)
+    methods = set(adapter.allowed_methods()) if adapter is not None else set()
+    return sorted(methods - REFUSED_METHODS) or ["GET", "HEAD"]
 
 
 def init_app(app: Flask) -> None:
-    """Install the error handlers and the method filter."""
+    """Install the error handlers, the method filter, bounded ids and depth-safe JSON.
+
+    Called before any blueprint is registered: routes take their converters when added.
+    """
+    app.url_map.converters["int"] = IdConverter
+    app.json = DepthSafeJSON(app)
     app.before_request(refuse_unused_methods)
+    app.register_error_handler(OverflowError, handle_bad_data)
     app.register_error_handler(HTTPException, handle_http_error)
     for failure in STORAGE_FAILURES:
         app.register_error_handler(failure, handle_storage_failure)

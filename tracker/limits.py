@@ -96,6 +96,8 @@ def _shared_networks(app: Flask) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6
 def init_app(app: Flask) -> None:
     """Trust PROXY_HOPS proxies, bind the limiter; storage comes from RATELIMIT_STORAGE_URI."""
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    # Explicit, or Flask-Limiter's one shared object would carry another app's "off" over.
+    app.config.setdefault("RATELIMIT_ENABLED", True)
     hops = int(app.config.get("PROXY_HOPS", 0) or 0)
     if hops > 0:
         # Only the last ``hops`` entries of X-Forwarded-For/-Proto were written by our own

@@ -10,6 +10,8 @@ import logging
 from flask import Flask, Response, request
 from flask_wtf.csrf import CSRFProtect
 
+from . import bidi
+
 # No inline script or style, nothing from another origin, no framing (DESIGN §2: "nothing leaves
 # the server unasked"; a CSP makes that a browser-enforced rule rather than a habit).
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -70,8 +72,9 @@ csrf = CSRFProtect()
 
 
 def init_app(app: Flask) -> None:
-    """Install CSRF protection and the headers, and quiet the access log."""
+    """Install CSRF protection, the headers and the bidi-control guard; quiet the access log."""
     csrf.init_app(app)
+    bidi.init_app(app)
     app.after_request(set_security_headers)
     silence_access_log()
     if app.config.get("PREFER_SECURE_COOKIES", False):

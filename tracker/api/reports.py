@@ -86,7 +86,7 @@ def _report_payload():
         return request.get_json(silent=True)
     try:
         return json.loads(request.form.get("report", ""))
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested too deeply to parse: a 400
         return None
 
 

@@ -71,7 +71,8 @@ class ReportedRelativeCreate(SQLModel):
 class ReportCreate(SQLModel):
     """A report as a reporter (form or API) or a caseworker submits it. Nothing identifying is required."""
 
-    language: Annotated[str, StringConstraints(max_length=16)] = "en"
+    # A language tag such as "ug" or "zh_Hans": a NUL or other text here was a 503 on PostgreSQL.
+    language: Annotated[str, StringConstraints(max_length=16, pattern=r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$")] = "en"
     intake_channel: Code("intake_channel") = "web"
     submitter_role: Code("submitter_role") = "self"
     targets: list[Code("report_target")] = Field(default_factory=list, max_length=10)
