@@ -105,7 +105,6 @@ def test_a_huge_png_is_decoded_outside_the_web_process_within_its_limits(app, cl
     receipt_of(send_report(client, {}, files=[(io.BytesIO(bomb), "wall.png")]))
     grown_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
     assert grown_kb < 60_000  # the 119 MB of pixels never lived in this process
-    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < 512 * 1024  # the child's own limit
     clean = stored_copy(app, session.exec(select(Evidence)).one())
     assert Image.open(io.BytesIO(clean)).size == (6300, 6300)
 
