@@ -88,10 +88,11 @@ def test_integrity_check_compares_the_file_with_its_intake_fingerprint(signed_in
 
 
 @pytest.mark.parametrize("role", ["analyst", "admin"])
-def test_other_roles_cannot_open_evidence(client, session, role):
+@pytest.mark.parametrize("suffix", ["", "/view"])  # the download and the safe view
+def test_other_roles_cannot_open_evidence(client, session, role, suffix):
     evidence = make_evidence(session, make_report(session))
     login_as(client, make_user(session, role))
-    assert client.get(f"/casework/evidence/{evidence.id}").status_code == 403
+    assert client.get(f"/casework/evidence/{evidence.id}{suffix}").status_code == 403
     assert [e.action for e in session.exec(select(CustodyEvent))] == ["received"]
 
 
