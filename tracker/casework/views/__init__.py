@@ -18,6 +18,7 @@ from ...audit import record
 from ...countries import country_name, country_names
 from ...db import get_session
 from ...staff.auth import role_required
+from ..dates import shown_date
 from ..errors import CaseworkError, NotFound
 
 bp = Blueprint("casework", __name__, url_prefix="/casework")
@@ -34,7 +35,8 @@ def not_found(_error: NotFound) -> HTTPNotFound:
 def vocabulary_helpers() -> dict[str, Any]:
     """Labels and choices for codes and countries, translated when the page renders."""
     locale = str(get_locale() or "en")
-    return {"label": taxonomy.label, "choices": taxonomy.choices,
+    return {"label": taxonomy.label, "choices": taxonomy.choices, "when": shown_date,
+            "track": taxonomy.status_track,
             "country_name": lambda code: country_name(code, locale) if code else "",
             "countries": lambda: country_names(locale)}
 

@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from ... import taxonomy
 from ...db import get_session
-from ...models import Case, CaseNote, Intervention, PersonRelationship
+from ...models import Case, CaseNote, Intervention, Person, PersonRelationship, RelativeStatus
 from ...models.inputs import CaseCreate, InterventionCreate, MessageCreate
 from ..cases import (
     add_intervention, add_note, attach_person, case_incidents, case_people, get_case, link_incident_to_case,
@@ -20,7 +20,8 @@ from ..incidents import get_incident
 from ..inputs import CaseUpdate
 from ..people import get_person
 from ..queries import detention_statuses
-from ..relatives import status_history
+from ..groups import MEMBER, people_in_case_by_group
+from ..relatives import current_situation, history_order
 from ..timeline import case_timeline
 from . import audit_view, bp, caseworker_only, done, int_arg, refused, user_id
 from .forms import read_form
@@ -66,24 +67,46 @@ def new_case():
 
 
 def diagram_for(case_id: int):
-    """The SVG relationship diagram of a case's people."""
+    """The SVG relationship diagram of a case's people: family first, then each group framed with its members."""
     session = get_session()
     members = case_people(session, case_id)
     members.sort(key=lambda pair: (pair[1] != "primary", pair[0].id))
     ids = [person.id for person, _role in members]
     links = session.exec(select(PersonRelationship).where(
         PersonRelationship.person_id.in_(ids), PersonRelationship.related_person_id.in_(ids))).all()
+    statuses = session.exec(select(RelativeStatus).where(RelativeStatus.person_id.in_(ids))).all()
+    history: dict[int, list[RelativeStatus]] = {}
+    for status in sorted(statuses, key=history_order):
+        history.setdefault(status.person_id, []).append(status)
+    group_of = people_in_case_by_group(session, case_id)
+    people = {person.id: person for person, _role in members}
     detained = set(detention_statuses())
     nodes = []
-    for person, _role in members:
-        history = status_history(session, person.id)
-        latest = history[-1].status if history else None
+    def cluster_of(person: Person) -> int:
+        """The group a person is drawn in (the group itself too); 0 for the family block."""
+        return group_of.get(person.id, person.id if person.is_group else 0)
+
+    for person, _role in sorted(members, key=lambda pair: (cluster_of(pair[0]), not pair[0].is_group)):
+        situation = current_situation(history.get(person.id, []))
+        custody, contact = situation.get("custody"), situation.get("contact")
+        group = people.get(cluster_of(person))
         nodes.append(Node(person.id, person.pseudonym,
-                          taxonomy.label("relative_status", latest) if latest else None, latest in detained))
+                          taxonomy.label("relative_status", custody.status) if custody else None,
+                          custody is not None and custody.status in detained,
+                          cluster=_cluster_label(group) if group else "",
+                          contact=taxonomy.label("relative_status", contact.status) if contact else None))
     edges = [Edge(link.person_id, link.related_person_id, taxonomy.label("relationship_type", link.relationship_type))
-             for link in links]
+             for link in links if link.relationship_type != MEMBER]
     return render_diagram(nodes, edges, _("Relationships between the people of this case"),
                           lambda pid: url_for("casework.person", person_id=pid))
+
+
+def _cluster_label(group: Person) -> str:
+    """A group's frame heading: its pseudonym and, when known, its size."""
+    if group.group_size:
+        return f"{group.pseudonym} · {taxonomy.label('group_size_kind', group.group_size_kind or 'exact')} " \
+               f"{group.group_size}"
+    return group.pseudonym
 
 
 @bp.get("/cases/<int:case_id>")

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import render_template, request
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from pydantic import ValidationError
 from sqlmodel import select
 
@@ -13,7 +13,8 @@ from ...models.inputs import PersonCreate, RelationshipCreate, RelativeStatusCre
 from ..dedup import merge_people, suggest_duplicate_people, unmerge_people
 from ..errors import CaseworkError
 from ..people import create_person, find_people, get_person, update_person
-from ..relatives import add_relationship, record_relative_status, relationships_of, status_history
+from ..groups import add_named_members, group_members, names_from_lines
+from ..relatives import add_relationship, current_situation, record_relative_status, relationships_of, status_history
 from . import audit_view, bp, caseworker_only, done, int_arg, refused, user_id
 from .forms import read_form, read_names
 
@@ -54,8 +55,10 @@ def person_context(person: Person) -> dict:
                              .where(Involvement.person_id == person.id).order_by(Incident.start_date)).all()
     cases = session.exec(select(Case).join(CasePerson, CasePerson.case_id == Case.id)
                          .where(CasePerson.person_id == person.id).order_by(Case.id)).all()
+    statuses = status_history(session, person.id)
     return dict(
-        relationships=relationships, statuses=status_history(session, person.id),
+        relationships=relationships, statuses=statuses, situation=current_situation(statuses),
+        members=group_members(session, person.id) if person.is_group else [],
         pseudonyms={p.id: p.pseudonym for p in session.exec(select(Person).where(Person.id.in_(others)))},
         incidents=incidents, cases=cases,
         duplicates=[(s, get_person(session, s.object_id)) for s in suggest_duplicate_people(session, person)],
@@ -137,3 +140,18 @@ def unmerge(person_id: int):
     except CaseworkError as error:
         return refused(error, "casework.person", person_id=person_id)
     return done(_("Merge undone."), "casework.person", person_id=person_id)
+
+
+@bp.post("/people/<int:person_id>/members")
+@caseworker_only
+def add_members(person_id: int):
+    """Name a group's members in bulk: one name per line, each a person linked to the group (and incident)."""
+    session = get_session()
+    try:
+        added = add_named_members(session, get_person(session, person_id),
+                                  names_from_lines(request.form.get("names", "")[:100_000]),
+                                  incident_id=int_arg("incident_id"), user_id=user_id())
+    except CaseworkError as error:
+        return refused(error, "casework.person", person_id=person_id)
+    return done(ngettext("%(num)d member added.", "%(num)d members added.", len(added)), "casework.person",
+                person_id=person_id)
