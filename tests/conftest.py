@@ -22,11 +22,31 @@ from sqlalchemy.exc import ProgrammingError
 from sqlmodel import SQLModel
 
 import tracker.models  # noqa: F401 - registers every table
-from tracker import create_app
+from tracker import create_app, keyholder, orgkey, sealed_box
 from tracker.config import generate_keys
+from tracker.models import OrganisationKey
 from tracker.staff.passwords import STANDARD_PROFILE, TEST_ONLY_PROFILE
 
 TEST_KEYS = generate_keys()
+# One organisation key for the run, installed in every test database. Staff made by
+# tests/factories.py are granted it; tests that read sealed values directly hold it open
+# (``organisation_key_open``), while every request starts with nothing open (tracker.keyholder).
+TEST_ORG_PRIVATE = sealed_box.new_private_key()
+TEST_ORG_KID = orgkey.key_id_for(sealed_box.public_bytes(TEST_ORG_PRIVATE))
+
+
+def install_test_organisation_key(engine) -> None:
+    """Put the run's organisation public key in a test database (no recovery wrap is usable)."""
+    with engine.begin() as connection:
+        connection.execute(OrganisationKey.__table__.insert().values(
+            id=TEST_ORG_KID, public_key=sealed_box.public_bytes(TEST_ORG_PRIVATE), recovery_wrapped=b"\0" * 60))
+
+
+@pytest.fixture(autouse=True)
+def organisation_key_open():
+    """Hold the test organisation key open around the test's own code (not inside requests)."""
+    with keyholder.holding({TEST_ORG_KID: TEST_ORG_PRIVATE}):
+        yield
 POSTGRES_URL = os.environ.get("TRACKER_TEST_DATABASE_URL", "")
 
 
@@ -49,6 +69,7 @@ def postgres_database() -> Iterator[str | None]:
     url = server.set(database=name).render_as_string(hide_password=False)
     engine = create_engine(url)
     SQLModel.metadata.create_all(engine)
+    install_test_organisation_key(engine)
     engine.dispose()
     yield url
     with admin.connect() as connection:
@@ -107,6 +128,7 @@ def empty_sqlite_database(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("schema") / "empty.sqlite3"
     engine = create_engine(f"sqlite:///{path}")
     SQLModel.metadata.create_all(engine)
+    install_test_organisation_key(engine)
     engine.dispose()
     return path
 
@@ -145,6 +167,7 @@ def _empty_postgres(engine) -> None:
         names = ", ".join(f'"{table.name}"' for table in tables)
         with engine.begin() as connection:
             connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    install_test_organisation_key(engine)
 
 
 @pytest.fixture

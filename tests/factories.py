@@ -10,8 +10,9 @@ from sqlmodel import Session
 from tracker.models import (
     Case, Evidence, Incident, IncidentCode, Person, PersonRelationship, RelativeStatus, Report, ReportCode, User,
 )
+from tracker import orgkey
 from tracker.staff.accounts import new_totp_secret
-from tracker.staff.passwords import TEST_ONLY_PROFILE, hash_password
+from tracker.staff.passwords import PROFILES, TEST_ONLY_PROFILE, hash_password
 
 _serial = count(1)
 STAFF_PASSWORD = "correct horse battery staple 42"
@@ -24,13 +25,28 @@ def _password_hash(password: str) -> str:
     return hash_password(password, profile=TEST_ONLY_PROFILE)
 
 
+@cache
+def _personal_key(password: str) -> tuple[bytes, bytes, bytes]:
+    """One key pair per test password for the run (salt, public, wrapped private): deriving the
+    wrapping key costs an Argon2id run, like the hash."""
+    template = User(email="x", role="caseworker", password_hash="")
+    orgkey.provision_personal_key(template, password, PROFILES[TEST_ONLY_PROFILE])
+    return template.key_salt, template.key_public, template.key_private_wrapped
+
+
 def make_user(session: Session, role: str = "caseworker", *, email: str | None = None,
-              password: str = STAFF_PASSWORD, **fields) -> User:
-    """A staff account that has changed its first password and enrolled its TOTP app."""
+              password: str = STAFF_PASSWORD, granted: bool = True, **fields) -> User:
+    """A staff account that has changed its first password and enrolled its TOTP app, and (unless
+    ``granted`` is false) holds the test organisation key (tests/conftest.py)."""
+    from tests.conftest import TEST_ORG_KID, TEST_ORG_PRIVATE
+
     fields.setdefault("totp_secret", new_totp_secret())
     fields.setdefault("totp_confirmed", True)
     user = User(email=email or f"{role}{next(_serial)}@example.org", role=role,
                 password_hash=_password_hash(password), must_change_password=False, **fields)
+    user.key_salt, user.key_public, user.key_private_wrapped = _personal_key(password)
+    if granted:
+        orgkey.grant(user, TEST_ORG_KID, TEST_ORG_PRIVATE)
     session.add(user)
     session.commit()
     return user

@@ -19,6 +19,7 @@ import pytest
 
 from tests.conftest import csrf_token, login_as, make_test_app
 from tests.factories import make_case, make_evidence, make_incident, make_person, make_report, make_user
+from tests.conftest import TEST_ORG_KID, TEST_ORG_PRIVATE
 from tracker.api.tokens import issue_token
 from tracker.models import ClaimSource
 
@@ -147,7 +148,7 @@ def test_route_answers_each_role_as_documented(app, session, method, endpoint, r
     if role != "anonymous":
         actor = make_user(session, role)
         assert login_as(client, actor).status_code == 302
-        token = issue_token(session, actor.id, "matrix")[1]
+        token = issue_token(session, actor.id, "matrix", organisation_key=(TEST_ORG_KID, TEST_ORG_PRIVATE))[1]
     response = _call(client, method, _url(rule, session, actor), token)
     assert response.status_code == documented[1][role], (
         f"{method} {rule} as {role}: got {response.status_code}, docs/permissions.md says {documented[1][role]}")

@@ -13,19 +13,21 @@ from tracker.db import get_session
 from tracker.models import AuditEvent, Incident, Person, RelativeStatus, Report, User
 from tracker.staff.passwords import verify_password
 
-from .conftest import make_test_app
+from .conftest import install_test_organisation_key, make_test_app
 
 
-def test_users_create_prints_a_one_time_password_and_totp_enrolment(runner, session):
+def test_users_create_prints_a_one_time_password_but_no_second_factor(runner, session):
     result = runner.invoke(args=["users", "create", "Admin@Example.org", "--role", "admin"])
     assert result.exit_code == 0, result.output
     password = re.search(r"One-time password.*: (\S+)", result.output).group(1)
-    secret = re.search(r"TOTP secret: (\S+)", result.output).group(1)
-    assert "otpauth://totp/" in result.output
+    # Whoever runs the command never holds the person's second factor (issue 16 §6).
+    assert "otpauth://" not in result.output and "TOTP secret" not in result.output
     user = session.exec(select(User).where(User.email == "admin@example.org")).one()
-    assert user.role == "admin" and user.must_change_password
+    assert user.role == "admin" and user.must_change_password and user.totp_secret is None
     assert verify_password(user.password_hash, password)
-    assert user.totp_secret == secret and len(pyotp.TOTP(secret).byte_secret()) == 20  # 160 bits
+    # A key pair under the one-time password, but no grant: the command line holds no key.
+    assert user.key_public and user.key_private_wrapped and user.org_key_grant is None
+    assert "No access to case data yet" in result.output
     assert session.exec(select(AuditEvent).where(AuditEvent.action == "user.create")).one()
 
 
@@ -67,6 +69,7 @@ def test_demo_data_is_deterministic(app, tmp_path):
     first = _generate(app)
     other = make_test_app(tmp_path / "other", f"sqlite:///{tmp_path / 'again.sqlite3'}")
     SQLModel.metadata.create_all(other.extensions["tracker.engine"])
+    install_test_organisation_key(other.extensions["tracker.engine"])
     assert _generate(other) == first
     assert _generate(other, seed=8)[300:] != first
 

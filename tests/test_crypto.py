@@ -5,12 +5,20 @@ import os
 
 import pytest
 
+from tests.conftest import TEST_ORG_KID, TEST_ORG_PRIVATE
+from tracker import sealed_box
 from tracker.crypto import Sealer, SealError
+
+# A service secret: sealed with the symmetric keyring (format 1), which rotation concerns.
+SERVICE = "user.totp_secret"
 
 
 def sealer(active: str = "k1", **keys: bytes) -> Sealer:
+    """A sealer with a keyring and the test organisation key (held open by tests/conftest.py)."""
     keys = keys or {"k1": os.urandom(32)}
-    return Sealer(keys, active, b"i" * 32)
+    made = Sealer(keys, active, b"i" * 32)
+    made.set_organisation_key(TEST_ORG_KID, sealed_box.public_bytes(TEST_ORG_PRIVATE))
+    return made
 
 
 def test_text_round_trip_in_every_script():
@@ -42,23 +50,23 @@ def test_tampering_is_detected():
 def test_values_sealed_with_an_old_key_open_after_rotation():
     old, new = os.urandom(32), os.urandom(32)
     before = Sealer({"old": old}, "old", b"i" * 32)
-    token = before.seal_text("p", "kept")
+    token = before.seal_text(SERVICE, "kept")
     after = Sealer({"old": old, "new": new}, "new", b"i" * 32)
-    assert after.open_text("p", token) == "kept"
+    assert after.open_text(SERVICE, token) == "kept"
     assert not after.is_sealed_with_active_key(token)
-    assert after.is_sealed_with_active_key(after.seal_text("p", "x"))
+    assert after.is_sealed_with_active_key(after.seal_text(SERVICE, "x"))
 
 
 def test_unknown_key_fails_closed():
-    token = sealer().seal_text("p", "x")
+    token = sealer().seal_text(SERVICE, "x")
     with pytest.raises(SealError, match="not in the keyring"):
-        sealer("k2", k2=os.urandom(32)).open_text("p", token)
+        sealer("k2", k2=os.urandom(32)).open_text(SERVICE, token)
 
 
 def test_wrong_key_with_the_same_id_fails_closed():
-    token = sealer().seal_text("p", "x")
+    token = sealer().seal_text(SERVICE, "x")
     with pytest.raises(SealError):
-        sealer().open_text("p", token)
+        sealer().open_text(SERVICE, token)
 
 
 def test_json_round_trip():

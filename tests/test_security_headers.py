@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import SQLModel
 
-from tests.conftest import make_test_app
+from tests.conftest import make_test_app, install_test_organisation_key
 from tracker.errors import REFUSED_METHODS
 from tracker.security import CONTENT_SECURITY_POLICY
 
@@ -33,6 +33,7 @@ def crawler(tmp_path_factory):
     folder = tmp_path_factory.mktemp("crawl")
     app = make_test_app(folder, f"sqlite:///{folder / 'crawl.sqlite3'}")
     SQLModel.metadata.create_all(app.extensions["tracker.engine"])
+    install_test_organisation_key(app.extensions["tracker.engine"])
     yield app.test_client()
     app.extensions["tracker.engine"].dispose()
 

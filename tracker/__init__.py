@@ -25,10 +25,12 @@ def create_app(test_config: Mapping[str, Any] | None = None, instance_path: str 
     config.load(app, test_config)
 
     from . import analytics, api, audit, cli, crypto, db, health, i18n, intake, limits, maintenance, security, staff
-    from . import casework, errors, geo, key_check
+    from . import casework, errors, geo, key_check, keyholder, orgkey
 
     crypto.init_app(app)
+    keyholder.init_app(app)  # first: every request starts with no private key open
     db.init_app(app)
+    orgkey.init_app(app)
     key_check.init_app(app)
     i18n.init_app(app)
     security.init_app(app)

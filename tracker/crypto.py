@@ -1,9 +1,18 @@
 """Sealing personal data at rest, and keyed digests for receipts and blind indexes.
 
 Every sealed value is bound to its purpose (e.g. ``"report.narrative"``) as associated data, so a
-ciphertext copied into another column does not open. The keyring holds every key that may still
-be in use; new values are sealed with the active key, and ``flask keys rotate`` re-seals old ones.
-Keys never enter the database (DESIGN §2, "the key lives outside the database").
+ciphertext copied into another column does not open.
+
+Two kinds of sealing (DESIGN §2, "the server can write but not read"):
+- **Personal data** (every purpose not in SERVICE_PURPOSES) is sealed to the organisation's
+  public key (tracker.sealed_box, format 2). The server needs only the public key to write; the
+  private key is open only while a signed-in staff member's request runs (tracker.keyholder),
+  so a copy of the disk opens nothing.
+- **Service secrets** that the server itself must read before anyone signs in (a staff member's
+  TOTP secret, to check the second factor) are sealed with the symmetric keyring in
+  ``keys.json`` (format 1), which ``flask keys rotate`` rotates. Values of personal data sealed
+  in format 1 by earlier versions still open with it until ``flask keys migrate`` re-seals them.
+Keys never enter the database.
 """
 from __future__ import annotations
 
@@ -14,12 +23,14 @@ import json
 import os
 import unicodedata
 from typing import Any
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import Flask, current_app
+
+from . import keyholder, sealed_box
 
 FORMAT_VERSION = 1
 NONCE_SIZE = 12
@@ -38,8 +49,21 @@ RECEIPT_PROFILES = {1: (2, 19 * 1024), 2: (1, 2 * 1024)}  # version -> (passes, 
 RECEIPT_VERSION = 2
 
 
+# Sealed with the server's symmetric keyring because the server must read them with nobody signed
+# in (SECURITY.md, "What the server can still read"). Everything else is personal data.
+SERVICE_PURPOSES = frozenset({"user.totp_secret", "staff.pending_totp"})
+
+
 class SealError(Exception):
     """A sealed value could not be opened: wrong key, wrong purpose or tampering."""
+
+
+class SealedValueLocked(SealError):
+    """Personal data sealed to a key that is not open here: nobody with access is signed in."""
+
+
+class NoOrganisationKey(SealError):
+    """No organisation key exists yet, so personal data cannot be sealed (`flask keys init`)."""
 
 
 class Sealer:
@@ -51,6 +75,25 @@ class Sealer:
         self._ciphers = {kid: AESGCM(key) for kid, key in data_keys.items()}
         self.active_key_id = active_key_id
         self._index_key = index_key
+        self._organisation_key: tuple[str, bytes] | None = None
+        self._organisation_key_source: Callable[[], tuple[str, bytes] | None] | None = None
+
+    def use_organisation_key_source(self, source: Callable[[], tuple[str, bytes] | None]) -> None:
+        """Where to find the organisation's (key id, public key) when it is first needed."""
+        self._organisation_key_source = source
+        self._organisation_key = None
+
+    def set_organisation_key(self, kid: str, public_key: bytes) -> None:
+        """Seal personal data to this public key from now on (tracker.orgkey creates it)."""
+        self._organisation_key = (kid, public_key)
+
+    def organisation_key(self) -> tuple[str, bytes]:
+        """The organisation's key id and public key; NoOrganisationKey before `flask keys init`."""
+        if self._organisation_key is None and self._organisation_key_source is not None:
+            self._organisation_key = self._organisation_key_source()
+        if self._organisation_key is None:
+            raise NoOrganisationKey("no organisation key yet: run `flask --app tracker keys init`")
+        return self._organisation_key
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Sealer:
@@ -59,14 +102,35 @@ class Sealer:
         return cls(keys, config["ACTIVE_DATA_KEY"], base64.b64decode(config["INDEX_KEY"]))
 
     def seal_bytes(self, purpose: str, plaintext: bytes) -> bytes:
-        """Encrypt bytes for one purpose with the active key."""
+        """Seal bytes for one purpose: personal data to the organisation key, service secrets
+        with the keyring's active key."""
+        if purpose not in SERVICE_PURPOSES:
+            kid, public_key = self.organisation_key()
+            return sealed_box.seal_to(public_key, kid, purpose, plaintext)
+        return self.seal_with_keyring(purpose, plaintext)
+
+    def seal_with_keyring(self, purpose: str, plaintext: bytes) -> bytes:
+        """Format 1: encrypt with the symmetric keyring's active key (service secrets only)."""
         kid = self.active_key_id.encode()
         nonce = _random_nonce()
         sealed = self._ciphers[self.active_key_id].encrypt(nonce, plaintext, _aad(purpose, kid))
         return bytes([FORMAT_VERSION, len(kid)]) + kid + nonce + sealed
 
     def open_bytes(self, purpose: str, token: bytes) -> bytes:
-        """Decrypt bytes sealed for this purpose, with whichever key sealed them."""
+        """Decrypt bytes sealed for this purpose, with whichever key sealed them.
+
+        A value sealed to a private key that is not open in this context raises
+        SealedValueLocked: only a signed-in staff member's request (or a reporter's, for their
+        own messages) holds one."""
+        if token[:1] == bytes([sealed_box.BOX_FORMAT]):
+            kid = sealed_box.recipient_of(token)
+            private_key = keyholder.open_key(kid)
+            if private_key is None:
+                raise SealedValueLocked(f"sealed to key {kid!r}, which is not open here")
+            try:
+                return sealed_box.open_with(private_key, purpose, token)
+            except sealed_box.BoxError as exc:
+                raise SealError(str(exc)) from exc
         kid, body = _split(token)
         cipher = self._ciphers.get(kid.decode())
         if cipher is None:
@@ -93,8 +157,16 @@ class Sealer:
         return json.loads(self.open_text(purpose, token))
 
     def is_sealed_with_active_key(self, token: bytes) -> bool:
-        """Whether key rotation can leave this value alone."""
+        """Whether key rotation can leave this value alone: sealed to the organisation key
+        (format 2), or with the keyring's active key."""
+        if token[:1] == bytes([sealed_box.BOX_FORMAT]):
+            return True
         return _split(token)[0].decode() == self.active_key_id
+
+    def needs_migration(self, purpose: str, token: bytes) -> bool:
+        """Personal data still sealed with the symmetric keyring (format 1), which the server
+        could open on its own: `flask keys migrate` re-seals it to the organisation key."""
+        return purpose not in SERVICE_PURPOSES and token[:1] == bytes([FORMAT_VERSION])
 
     def blind_index(self, purpose: str, text: str) -> str:
         """A keyed, deterministic digest of normalised text, for equality search on sealed data."""

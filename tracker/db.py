@@ -100,11 +100,11 @@ def upgrade_command(revision: str) -> None:
     """Apply migrations up to REVISION (default: the newest)."""
     command.upgrade(alembic_config(get_engine()), revision)
     click.echo(f"Database upgraded to {revision}.")
-    from .models import User
+    from .models import OrganisationKey
 
-    if get_session().exec(select(User.id).where(User.role == "admin")).first() is None:
-        click.echo("No admin yet. Create the first one with:\n"
-                   "  flask --app tracker users create EMAIL --role admin")
+    if get_session().exec(select(OrganisationKey.id)).first() is None:
+        click.echo("No organisation key yet, so no report can be received. Make it and the first admin with:\n"
+                   "  flask --app tracker keys init --admin EMAIL")
 
 
 @db_cli.command("downgrade")

@@ -1,6 +1,7 @@
 """Fixtures for the staff API tests: personal bearer tokens for a role."""
 import pytest
 
+from tests.conftest import TEST_ORG_KID, TEST_ORG_PRIVATE
 from tests.factories import make_user
 from tracker.api.tokens import issue_token
 
@@ -11,7 +12,9 @@ def bearer(session):
     def headers(role: str | None = "caseworker") -> dict[str, str]:
         if role is None:
             return {}
-        _row, token = issue_token(session, make_user(session, role).id, "script")
+        # Made from a signed-in session holding the organisation key, as the token page does.
+        _row, token = issue_token(session, make_user(session, role).id, "script",
+                                  organisation_key=(TEST_ORG_KID, TEST_ORG_PRIVATE))
         session.commit()
         return {"Authorization": f"Bearer {token}"}
     return headers

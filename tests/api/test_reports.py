@@ -11,6 +11,8 @@ from tracker.models import Evidence, Message, Report, ReportedRelative
 
 from tests.conftest import csrf_token
 from tests.intake.helpers import jpeg_with_gps
+from tracker.casework.messages import send_to_reporter
+from tracker.models.inputs import MessageCreate
 
 API = "/api/v1"
 KEY = "partner-tool-key-0123456789abcdef"
@@ -85,7 +87,7 @@ def test_a_wrong_receipt_is_refused_everywhere_the_same_way(client, receipt, met
 
 def test_status_messages_and_reply(client, session, receipt):
     report = session.exec(select(Report)).one()
-    session.add(Message(report_id=report.id, direction="to_reporter", body="Is your mother safe?"))
+    send_to_reporter(session, report, MessageCreate(body="Is your mother safe?"), user_id=None)
     session.commit()
     headers = {"X-Receipt": receipt.lower()}
     status = client.get(f"{API}/receipt/report", headers=headers).json

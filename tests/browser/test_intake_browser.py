@@ -7,6 +7,8 @@ from sqlmodel import Session, select
 from tracker.models import Evidence, Message, Report, ReportedRelative
 
 from tests.intake.helpers import jpeg_with_gps
+from tracker.casework.messages import send_to_reporter
+from tracker.models.inputs import MessageCreate
 
 QUESTION = "ئاكىڭىز قايسى شەھەرگە ئېلىپ كېتىلدى؟"  # "Which city was your brother taken to?"
 
@@ -51,7 +53,7 @@ def test_report_in_uyghur_without_javascript_then_return_with_the_receipt(app, l
             {"status": "detained_administrative", "date": "2018-01-01", "precision": "year"},
             {"status": "released", "date": "2023-03-01", "precision": "month"}]
         assert session.exec(select(Evidence)).one().mime_type == "image/jpeg"
-        session.add(Message(report_id=report.id, direction="to_reporter", body=QUESTION))
+        send_to_reporter(session, report, MessageCreate(body=QUESTION), user_id=None)
         session.commit()
 
     page.goto(f"{live_server}/receipt")

@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlmodel import select
 
-from tracker.models import Evidence, Location, Message, Report, ReportedRelative
-
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, post_form
+from tracker.casework.messages import send_to_reporter
+from tracker.intake import access
+from tracker.models import Evidence, Location, Message, ReceiptSession, Report, ReportedRelative
+from tracker.models.inputs import MessageCreate
 
 from .helpers import jpeg_with_gps, open_report, receipt_of, send_report
 
@@ -42,8 +45,8 @@ def test_a_receipt_digested_under_the_old_profile_still_opens_and_is_upgraded(ap
 
 def caseworker_asks(session, body: str = "Which city was your brother taken to?") -> Message:
     report = session.exec(select(Report)).first()
-    message = Message(report_id=report.id, direction="to_reporter", body=body)
-    session.add(message)
+    # As the caseworker's page does: sealed to the organisation and to the reporter's key.
+    message = send_to_reporter(session, report, MessageCreate(body=body), user_id=None)
     session.commit()
     return message
 
@@ -141,11 +144,40 @@ def test_deleting_removes_every_row_and_file(app, client, session, receipt):
 def test_the_report_closes_after_the_idle_time(app, client, receipt, monkeypatch):
     open_report(client, receipt)
     assert client.get("/my-report").status_code == 200
-    import time
-
-    later = time.time() + app.config["INTAKE_RECEIPT_SESSION_MINUTES"] * 60 + 1
-    monkeypatch.setattr(time, "time", lambda: later)
+    later = datetime.now(UTC) + timedelta(minutes=app.config["INTAKE_RECEIPT_SESSION_MINUTES"], seconds=1)
+    monkeypatch.setattr(access, "_now", lambda: later)
     assert client.get("/my-report").status_code == 302
+
+
+def test_a_busy_receipt_session_still_ends_at_its_absolute_limit(app, client, session, receipt, monkeypatch):
+    open_report(client, receipt)
+    start = datetime.now(UTC)
+    limit = app.config["INTAKE_RECEIPT_SESSION_MAX_MINUTES"]
+    for minutes in range(10, limit, 10):  # never idle for long
+        monkeypatch.setattr(access, "_now", lambda m=minutes: start + timedelta(minutes=m))
+        assert client.get("/my-report").status_code == 200
+    monkeypatch.setattr(access, "_now", lambda: start + timedelta(minutes=limit, seconds=1))
+    assert client.get("/my-report").status_code == 302
+    assert session.exec(select(ReceiptSession)).all() == []
+
+
+def test_a_copied_cookie_stops_working_once_the_report_is_closed_on_this_device(app, client, session, receipt):
+    open_report(client, receipt)
+    name = app.config["SESSION_COOKIE_NAME"]
+    stolen = client.get_cookie(name).value
+    cookie = _decoded(app, stolen)
+    # An opaque token (256 bits) only: no readable report id, no expiry the holder could edit.
+    assert isinstance(cookie["intake_report"], str) and len(cookie["intake_report"]) >= 43
+    post_form(client, "/my-report/leave", {}, form_url="/my-report")
+    thief = app.test_client()
+    thief.set_cookie(name, stolen)
+    assert thief.get("/my-report").status_code == 302
+    assert session.exec(select(ReceiptSession)).all() == []
+
+
+def _decoded(app, cookie_value: str) -> dict:
+    """The signed session cookie's content, as anyone holding it can read it."""
+    return app.session_interface.get_signing_serializer(app).loads(cookie_value)
 
 
 def test_leaving_closes_the_report_on_this_device(client, receipt):

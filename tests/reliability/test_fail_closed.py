@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import create_engine, event, func, select
 from sqlmodel import SQLModel
 
-from tests.conftest import make_test_app
+from tests.conftest import make_test_app, install_test_organisation_key
 from tests.intake.helpers import send_report
 from tracker.models import Report
 
@@ -21,6 +21,7 @@ REPORT = {"submitter_role": "self", "targets": ["me"], "community": "tibetan", "
 def _sqlite_app(tmp_path: Path, **config):
     app = make_test_app(tmp_path, f"sqlite:///{tmp_path / 'fail.sqlite3'}", **config)
     SQLModel.metadata.create_all(app.extensions["tracker.engine"])
+    install_test_organisation_key(app.extensions["tracker.engine"])
     return app
 
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import TEST_KEYS, make_test_app
-from tests.factories import make_report
+from tests.factories import make_user
 from tests.intake.helpers import send_report
 from tracker.key_check import KeyringMismatch, check_value, keyring_of, verify_keyring
 from tracker.models import DataKeyCheck, Report
@@ -104,7 +104,9 @@ def test_keys_status_reports_a_mismatch(app, client, tmp_path):
 
 
 def test_a_database_from_before_key_checks_is_not_trusted_to_the_first_ring(app, session, tmp_path):
-    make_report(session, narrative="sealed before migration 0003 existed")
+    # A TOTP secret: a service secret, sealed with the keyring (personal data goes to the
+    # organisation key and proves nothing about the ring).
+    make_user(session, "caseworker")
     wrong = _app_with_ring(app, tmp_path, {KEY_ID: _other_key()}, KEY_ID)
     with pytest.raises(KeyringMismatch, match="does not open the values sealed under its id"):
         verify_keyring(wrong.extensions["tracker.engine"], keyring_of(wrong.config))

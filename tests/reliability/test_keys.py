@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import LargeBinary, select, type_coerce
 from sqlmodel import Session
 
-from tests.factories import make_case, make_person, make_report
+from tests.factories import make_case, make_person, make_report, make_user
 from tracker import create_app
 from tracker.config import generate_keys, read_keys_file, write_keys_file
 from tracker.crypto import get_sealer
@@ -40,18 +40,21 @@ def _populate(app, tmp_path):
             make_person(session, names=[{"name": "Ayşe Canary", "script": "Latn"}], notes="met in 2019")
             make_report(session, narrative="My brother was taken.", contact="signal: canary")
             make_case(session, title="A family")
+            make_user(session, "caseworker")  # its TOTP secret is the keyring's to seal
             add_evidence_file(session, tmp_path / "evidence", get_sealer(), content=b"scan")
 
 
-def _key_ids_in_use(app, tmp_path) -> set[str]:
-    """The key ids that seal every stored value and file, read from the raw bytes."""
+def _key_ids_in_use(app, tmp_path, *, keyring_only: bool = True) -> set[str]:
+    """The key ids that seal every stored value and file, read from the raw bytes; by default
+    only the keyring's (personal data is sealed to the organisation key, which rotation of the
+    keyring leaves alone)."""
     used = set()
     with app.extensions["tracker.engine"].connect() as connection:
         for target in sealed_columns():
             raws = connection.execute(select(type_coerce(target.column, LargeBinary))).scalars()
             used |= {key_id_of(raw) for raw in raws if raw is not None}
     used |= {key_id_of(p.read_bytes()) for p in (tmp_path / "evidence").iterdir()}
-    return used
+    return {kid for kid in used if not (keyring_only and kid.startswith("org-"))}
 
 
 def _readable_snapshot(app):
@@ -101,11 +104,11 @@ def test_reseal_picks_up_values_written_with_the_old_key_after_rotation(keyed_ap
     assert keyed_app.test_cli_runner().invoke(args=["keys", "rotate"]).exit_code == 0
     # keyed_app still runs with the old ring, like a server that was not reloaded yet.
     with keyed_app.app_context(), Session(keyed_app.extensions["tracker.engine"]) as session:
-        make_report(session, narrative="written by a stale server")
+        make_user(session, "analyst")  # a TOTP secret sealed by a stale server, with the old key
     reloaded = _app_from_keys_file(tmp_path, url)
     assert len(_key_ids_in_use(reloaded, tmp_path)) == 2
     result = reloaded.test_cli_runner().invoke(args=["keys", "reseal"])
-    assert result.exit_code == 0 and '"report": 1' in result.output, result.output
+    assert result.exit_code == 0 and '"staff_user": 1' in result.output, result.output
     assert _key_ids_in_use(reloaded, tmp_path) == {reloaded.config["ACTIVE_DATA_KEY"]}
     reloaded.extensions["tracker.engine"].dispose()
 
@@ -154,10 +157,10 @@ def test_retire_refuses_while_values_are_sealed_with_the_key_then_removes_it(key
     assert refused.exit_code != 0 and "is the active key" in refused.output
     assert runner.invoke(args=["keys", "rotate"]).exit_code == 0
     with keyed_app.app_context(), Session(keyed_app.extensions["tracker.engine"]) as session:
-        make_report(session, narrative="written by a stale server")  # sealed with the old key again
+        make_user(session, "analyst")  # a TOTP secret sealed with the old key again
     rotated = _app_from_keys_file(tmp_path, url)
     refused = rotated.test_cli_runner().invoke(args=["keys", "retire", old])
-    assert refused.exit_code != 0 and "still seals 1 values (report: 1)" in refused.output, refused.output
+    assert refused.exit_code != 0 and "still seals 1 values (staff_user: 1)" in refused.output, refused.output
     assert old in read_keys_file(str(tmp_path / "instance"))["DATA_KEYS"]
     assert rotated.test_cli_runner().invoke(args=["keys", "reseal"]).exit_code == 0
     retired = rotated.test_cli_runner().invoke(args=["keys", "retire", old])

@@ -28,7 +28,7 @@ def test_admin_creates_an_account_and_sees_its_one_time_password_once(admin_clie
     password = re.search(r'class="one-time-secret">([^<]+)<', text).group(1)
     user = session.exec(select(User).where(User.email == "new.person@example.org")).one()
     assert user.role == "analyst" and user.must_change_password and not user.totp_confirmed
-    assert user.totp_secret not in text  # only the person sees their QR code
+    assert user.totp_secret is None  # made at their own first sign-in, never shown to the admin (issue 16 §6)
     newcomer = app.test_client()
     response = post_form(newcomer, "/staff/login", {"email": user.email, "password": password, "otp": ""})
     assert response.headers["Location"] == "/staff/first-login"
@@ -65,8 +65,7 @@ def test_second_factor_reset_forces_a_new_enrolment(admin_client, session, app, 
     one_time = re.search(r'class="one-time-secret">([^<]+)<', page).group(1)
     assert their_browser.get("/staff/").headers["Location"].startswith("/staff/login")
     session.refresh(worker)
-    assert worker.totp_secret != old_secret and not worker.totp_confirmed and worker.must_change_password
-    assert worker.totp_secret not in page  # only the person sees their QR code
+    assert worker.totp_secret is None and old_secret and not worker.totp_confirmed and worker.must_change_password
     assert session.exec(select(RecoveryCode).where(RecoveryCode.user_id == worker.id)).all() == []
     # The old password, which may have been phished, no longer reaches the enrolment page.
     old_password = post_form(app.test_client(), "/staff/login",

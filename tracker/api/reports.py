@@ -14,7 +14,7 @@ from flask import jsonify, request
 from flask_babel import gettext
 from pydantic import ValidationError
 
-from .. import taxonomy
+from .. import keyholder, taxonomy
 from ..crypto import get_sealer
 from ..db import get_session
 from ..models.base import LONG_TEXT
@@ -26,6 +26,7 @@ from ..intake.followup import (
 from ..intake.submission import submit_report
 from ..intake.uploads import checked_uploads, evidence_store, rejection_message
 from ..intake.validation import message_for
+from ..intake.reporter_key import KID as REPORTER_KID, readable_body, reporter_key_for
 from ..intake.throttle import receipt_limits, submission_limits
 from . import bp
 
@@ -44,9 +45,12 @@ def with_receipt(view):
     """Open the report named by the X-Receipt header; wrong and deleted look the same."""
     @wraps(view)
     def wrapper(*args, **kwargs):
-        report = find_by_receipt(get_session(), request.headers.get("X-Receipt", ""), get_sealer())
+        db, typed = get_session(), request.headers.get("X-Receipt", "")
+        report = find_by_receipt(db, typed, get_sealer())
         if report is None:
             return error("not_found", gettext("We could not open a report with this receipt."), 404)
+        # The receipt opens the reporter's own key, for this request only (their messages).
+        keyholder.hold_for_request(REPORTER_KID, reporter_key_for(db, get_sealer(), report, typed))
         return view(report, *args, **kwargs)
     return wrapper
 
@@ -121,7 +125,7 @@ def api_list_messages(report):
     """The message thread, oldest first; caseworker messages are marked read."""
     messages = thread(get_session(), report)
     return jsonify({"messages": [
-        {"direction": m.direction, "body": m.body, "created_at": m.created_at.isoformat()}
+        {"direction": m.direction, "body": readable_body(m), "created_at": m.created_at.isoformat()}
         for m in messages]})
 
 
@@ -307,7 +311,9 @@ OPENAPI_SCHEMAS = {
     "MessageList": {"type": "object", "properties": {"messages": {"type": "array", "items": {
         "type": "object", "properties": {
             "direction": {"type": "string", "enum": ["to_reporter", "from_reporter"]},
-            "body": {"type": "string"}, "created_at": {"type": "string", "format": "date-time"}}}}}},
+            "body": {"type": ["string", "null"], "description": "null for a message sent before "
+                     "messages were sealed to the reporter's key"},
+            "created_at": {"type": "string", "format": "date-time"}}}}}},
     "Reply": {"type": "object", "required": ["body"],
               "properties": {"body": {"type": "string", "minLength": 1, "maxLength": LONG_TEXT}}},
 }

@@ -18,6 +18,9 @@ from flask import g, jsonify, request
 from sqlalchemy import update
 from sqlmodel import Session, select
 
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+from .. import keyholder, orgkey
 from ..crypto import get_sealer
 from ..db import get_session
 from ..models import ApiToken, User
@@ -27,6 +30,7 @@ from ..staff.sessions import as_utc
 from . import bp
 
 DIGEST_PURPOSE = "api-token"
+KEY_PURPOSE = "api-token.organisation-key"
 PREFIX = "tnr_"
 # last_used_at is written at most this often, so an API client does not write on every call.
 TOUCH_INTERVAL = timedelta(minutes=5)
@@ -72,11 +76,16 @@ def _digest(token: str) -> str:
     return get_sealer().token_digest(DIGEST_PURPOSE, token)
 
 
-def issue_token(db: Session, user_id: int, name: str) -> tuple[ApiToken, str]:
-    """Make a token for this user; return the row and the token (shown once, never stored)."""
+def issue_token(db: Session, user_id: int, name: str,
+                organisation_key: tuple[str, X25519PrivateKey] | None = None) -> tuple[ApiToken, str]:
+    """Make a token for this user; return the row and the token (shown once, never stored).
+
+    The organisation key of the session that makes it, if any, is wrapped under the token, so
+    the API opens personal data exactly when the web session could (DESIGN §2)."""
     token = PREFIX + secrets.token_urlsafe(32)
+    wrapped = orgkey.wrap_for_token(token, KEY_PURPOSE, *organisation_key) if organisation_key else None
     row = ApiToken(user_id=user_id, name=name.strip()[:100] or "token", token_digest=_digest(token),
-                   created_at=clock.now())
+                   created_at=clock.now(), org_key_wrapped=wrapped)
     db.add(row)
     db.flush()
     return row, token
@@ -108,9 +117,7 @@ def revoke_user_tokens(db: Session, user_id: int) -> int:
 
 def token_owner(db: Session, header: str | None) -> tuple[User, ApiToken] | None:
     """The active owner and row of a live bearer token, or None."""
-    if not header or not header.startswith("Bearer "):
-        return None
-    token = header.removeprefix("Bearer ").strip()
+    token = _bearer(header)
     if not token.startswith(PREFIX) or len(token) > 100:
         return None
     row = db.exec(select(ApiToken).where(ApiToken.token_digest == _digest(token))).first()
@@ -120,6 +127,13 @@ def token_owner(db: Session, header: str | None) -> tuple[User, ApiToken] | None
     if user is None or not user.active or not user.totp_confirmed:
         return None
     return user, row
+
+
+def _bearer(header: str | None) -> str:
+    """The token of an ``Authorization: Bearer`` header, or an empty string."""
+    if not header or not header.startswith("Bearer "):
+        return ""
+    return header.removeprefix("Bearer ").strip()
 
 
 def _error(status: int, code: str, message: str):
@@ -147,6 +161,10 @@ def token_required(*roles: str) -> Callable:
                 row.last_used_at = moment
                 db.commit()
             g.api_user, g.api_token = user, row
+            opened = orgkey.open_for_token(_bearer(request.headers.get("Authorization")), KEY_PURPOSE,
+                                           row.org_key_wrapped)
+            if opened is not None:
+                keyholder.hold_for_request(*opened)
             return view(*args, **kwargs)
 
         guarded.allowed_roles = roles or ROLES  # read by the authorization matrix test

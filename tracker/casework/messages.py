@@ -11,6 +11,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from ..audit import record
+from ..intake.reporter_key import seal_for_reporter
 from ..models import Message, Report, utcnow
 from ..models.inputs import MessageCreate
 
@@ -20,7 +21,9 @@ FROM_REPORTER = "from_reporter"
 
 def send_to_reporter(session: Session, report: Report, data: MessageCreate, *, user_id: int | None) -> Message:
     """Write to the reporter (a question, an update); they read it with their receipt."""
-    message = Message(report_id=report.id, direction=TO_REPORTER, author_id=user_id, body=data.body)
+    # Sealed twice: to the organisation (caseworkers) and to the reporter's receipt-derived key.
+    message = Message(report_id=report.id, direction=TO_REPORTER, author_id=user_id, body=data.body,
+                      body_for_reporter=seal_for_reporter(report, data.body))
     session.add(message)
     report.last_activity_at = utcnow()
     session.add(report)
@@ -33,7 +36,7 @@ def send_to_reporter(session: Session, report: Report, data: MessageCreate, *, u
 def thread(session: Session, report_id: int) -> list[Message]:
     """The report's messages in both directions, oldest first."""
     return list(session.exec(select(Message).where(Message.report_id == report_id)
-                             .order_by(Message.created_at, Message.id)).all())
+                             .order_by(Message.id)).all())  # a reporter's times are to the hour
 
 
 def mark_reporter_messages_read(session: Session, report_id: int) -> int:

@@ -29,6 +29,7 @@ DEFAULTS = {
     "INTAKE_RECEIPT_ADDRESS_LIMIT": "30 per 10 minutes",
     "INTAKE_RECEIPT_GLOBAL_LIMIT": "120 per minute",
     "INTAKE_RECEIPT_SESSION_MINUTES": 15,
+    "INTAKE_RECEIPT_SESSION_MAX_MINUTES": 120,  # absolute: a copied cookie dies even if kept busy
     "INTAKE_KEEP_IMAGE_ORIGINALS": False,
     "INTAKE_QUICK_EXIT_URL": None,  # None: the neutral local page /exit
 }

@@ -9,6 +9,7 @@ from ..crypto import RECEIPT_VERSION, Sealer
 from ..models import Location, Message, Report, utcnow
 from .evidence import CheckedUpload, evidence_files, remove_files
 from .receipts import normalise_receipt
+from .reporter_key import seal_for_reporter
 from .submission import EvidenceStore, store_uploads
 
 # What a reporter is told about each report status; spam and rejected both read "closed",
@@ -62,7 +63,8 @@ def thread(session: Session, report: Report, *, mark_read: bool = True) -> list[
 
 def reply(session: Session, report: Report, body: str) -> Message:
     """Add the reporter's answer to the thread."""
-    message = Message(report_id=report.id, direction="from_reporter", body=body)
+    message = Message(report_id=report.id, direction="from_reporter", body=body,
+                      body_for_reporter=seal_for_reporter(report, body))
     report.last_activity_at = utcnow()
     session.add_all([message, report])
     session.commit()

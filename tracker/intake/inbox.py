@@ -14,6 +14,7 @@ from .evidence import EvidenceRejected
 from .followup import (
     add_information, delete_report, find_by_receipt, follow_ups, reply, reporter_status, thread,
 )
+from .reporter_key import readable_body, reporter_key_for
 from .forms import AddInformationForm, DeleteForm, LeaveForm, ReceiptForm, ReplyForm
 from .uploads import checked_uploads, evidence_store, rejection_message
 from .throttle import receipt_limits
@@ -41,12 +42,13 @@ def enter_receipt():
     form = ReceiptForm()
     if request.method == "GET":
         return render_template("intake/enter_receipt.html", form=form)
-    report = find_by_receipt(get_session(), form.receipt.data or "", get_sealer())
+    db = get_session()
+    report = find_by_receipt(db, form.receipt.data or "", get_sealer())
     if report is None:
-        access.close_report()
+        access.close_report(db)
         error = gettext("We could not open a report with this receipt. Check it and try again.")
         return render_template("intake/enter_receipt.html", form=form, error=error), 404
-    access.open_report(report)
+    access.open_report(db, report, reporter_key_for(db, get_sealer(), report, form.receipt.data or ""))
     return redirect(url_for("intake.my_report"))
 
 
@@ -60,9 +62,11 @@ def my_report(report):
 def render_report(report, *, reply_form=None, add_form=None, errors=None, status: int = 200):
     """The report page with its forms (kept filled in when one had an error)."""
     session = get_session()
+    messages = thread(session, report)
     return render_template(
         "intake/my_report.html", report=report, status_text=reporter_status(report.status),
-        messages=thread(session, report), additions=follow_ups(session, report),
+        messages=messages, bodies={m.id: readable_body(m) for m in messages},
+        additions=follow_ups(session, report),
         reply_form=reply_form or ReplyForm(formdata=None), add_form=add_form or AddInformationForm(formdata=None),
         leave_form=LeaveForm(), errors=errors or {},
     ), status
@@ -109,7 +113,7 @@ def delete(report):
     form = DeleteForm()
     if request.method == "POST" and form.confirm.data:
         delete_report(get_session(), report, store=evidence_store(), sealer=get_sealer())
-        access.close_report()
+        access.close_report(get_session())
         return render_template("intake/deleted.html")
     error = gettext("Tick the box to confirm.") if request.method == "POST" else None
     return render_template("intake/delete.html", form=form, error=error)
@@ -118,7 +122,7 @@ def delete(report):
 @bp.post("/my-report/leave")
 def leave():
     """Close the report on this device."""
-    access.close_report()
+    access.close_report(get_session())
     flash(gettext("Your report is closed on this device. Use your receipt to open it again."), "success")
     return redirect(url_for("intake.home"))
 

@@ -18,6 +18,7 @@ from ..models import Location, Report, ReportCode, ReportedRelative
 from ..models.inputs import ReportCreate
 from .evidence import CheckedUpload, evidence_files, remove_files, store_evidence
 from .receipts import idempotency_digest, receipt_from_token
+from .reporter_key import reporter_public_key
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +55,7 @@ def submit_report(session: Session, data: ReportCreate, *, idempotency_key: str,
     # Insert first and let the unique retry-token digest catch a retry: retries are rare, and
     # looking the token up before every insert cost each new report a query.
     report = _new_report(data, key_digest, sealer.receipt_digest(receipt))
+    report.reporter_key = reporter_public_key(sealer, receipt)
     written: set[str] = set()
     try:
         report.location_id = _place_of(session, data)

@@ -1,6 +1,6 @@
 """Keeping the data safe over time: encrypted backups, key rotation and retention.
 
-Commands: ``flask backup create|restore``, ``flask keys rotate|reseal|status`` and
+Commands: ``flask backup create|restore``, ``flask keys init|migrate|recover|rotate|reseal|status`` and
 ``flask retention run|extend``. Nothing here runs inside a request.
 """
 from __future__ import annotations
@@ -11,6 +11,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Register the maintenance command groups."""
     from .backup import backup_cli
+    from . import organisation_key  # noqa: F401 - adds keys init, migrate and recover
     from .keys import keys_cli
     from .retention_cli import retention_cli
 

@@ -21,6 +21,7 @@ from flask.cli import AppGroup
 from .. import audit
 from ..config import check_secrets, new_data_key, read_keys_file, write_keys_file
 from ..crypto import Sealer
+from ..orgkey import organisation_key_source
 from ..db import get_engine, get_session
 from ..key_check import KeyringMismatch, keyring_of, mark_retired, require_matching_keyring, verify_keyring
 from .reseal import DEFAULT_BATCH_SIZE, reseal_everything, sealed_columns, values_by_key, values_by_table
@@ -55,6 +56,9 @@ def activate_key(stored: dict[str, Any]) -> str:
 def reseal_with(config: dict[str, Any], batch_size: int) -> dict[str, int]:
     """Re-seal everything under the active key of ``config``, with a progress bar."""
     sealer = Sealer.from_config(config)
+    # Personal data is re-sealed to the organisation key (format 2), service secrets to the
+    # keyring's active key: seal_bytes chooses by purpose.
+    sealer.use_organisation_key_source(organisation_key_source(get_engine()))
     tables = {c.table.name for c in sealed_columns()}
     with click.progressbar(length=len(tables) + 1, label="Re-sealing", file=None) as bar:
         counts = reseal_everything(get_engine(), sealer, batch_size, progress=lambda _n: bar.update(1))

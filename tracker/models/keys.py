@@ -1,7 +1,8 @@
-"""Key check values: which data keys sealed this database's values, without storing the keys."""
+"""Key check values for the server's keyring, and the organisation's public key; never a private key."""
 
 from datetime import datetime
 
+from sqlalchemy import Column, LargeBinary
 from sqlmodel import Field, SQLModel
 
 from .base import utcnow
@@ -21,3 +22,18 @@ class DataKeyCheck(SQLModel, table=True):
     check_value: str = Field(max_length=64)
     recorded_at: datetime = Field(default_factory=utcnow)
     retired_at: datetime | None = Field(default=None)
+
+
+class OrganisationKey(SQLModel, table=True):
+    """The organisation's public key, to which personal data is sealed (DESIGN §2).
+
+    Its private key is never stored as it is: only sealed to each staff member's own key
+    (``User.org_key_grant``) and wrapped under the offline recovery key printed once at creation.
+    """
+
+    __tablename__ = "organisation_key"
+
+    id: str = Field(primary_key=True, max_length=64)
+    public_key: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    recovery_wrapped: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Column
+from sqlalchemy import Column, LargeBinary
 from sqlmodel import Field, SQLModel
 
 from .base import CODE_LENGTH, utcnow
@@ -26,6 +26,13 @@ class User(SQLModel, table=True):
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
     last_login_at: datetime | None = None
+    # The person's own X25519 key pair: the private half wrapped under a key derived from their
+    # password (Argon2id with key_salt), and the organisation's private key sealed to the public
+    # half once access is granted (tracker.orgkey). No grant, no case data.
+    key_public: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
+    key_private_wrapped: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
+    key_salt: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
+    org_key_grant: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
 
 
 class StaffSession(SQLModel, table=True):
@@ -39,6 +46,9 @@ class StaffSession(SQLModel, table=True):
     last_seen_at: datetime = Field(default_factory=utcnow)
     # False until the second factor is passed; a half-logged-in session sees nothing.
     second_factor_done: bool = False
+    # The organisation's private key wrapped under a key derived from the session token, which
+    # only the browser's cookie holds: the server opens it per request, a disk copy cannot.
+    org_key_wrapped: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
 
 
 class RecoveryCode(SQLModel, table=True):
@@ -64,3 +74,21 @@ class ApiToken(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     last_used_at: datetime | None = None
     revoked_at: datetime | None = None
+    # As for sessions: the organisation's private key under a key derived from the token itself.
+    org_key_wrapped: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
+
+
+class ReceiptSession(SQLModel, table=True):
+    """A reporter's browser that opened a report with its receipt (server-side, revocable).
+
+    The cookie holds only an opaque token whose keyed digest is ``id``; no report id is readable
+    in it. The reporter's private key (for their messages) is wrapped under the token.
+    """
+
+    __tablename__ = "receipt_session"
+
+    id: str = Field(primary_key=True, max_length=64)
+    report_id: int = Field(foreign_key="report.id", ondelete="CASCADE", index=True)
+    reporter_key_wrapped: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
+    created_at: datetime = Field(default_factory=utcnow)
+    last_seen_at: datetime = Field(default_factory=utcnow)

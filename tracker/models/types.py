@@ -5,11 +5,42 @@ from typing import Any
 from sqlalchemy import LargeBinary
 from sqlalchemy.types import TypeDecorator
 
-from ..crypto import Sealer
+from ..crypto import Sealer, SealedValueLocked
 
 
 class KeyringUnavailable(RuntimeError):
     """A sealed column was used on an engine that has no keyring: fail closed."""
+
+
+class Locked(str):
+    """What a sealed column holds when no key that opens it is open here (nobody signed in).
+
+    It reads as "[sealed]" so a page or log line can never show more, and it keeps the
+    ciphertext so that saving the row again writes the value back untouched. Code that needs the
+    real value must run in a signed-in staff request (tracker.keyholder).
+    """
+
+    token: bytes
+    purpose: str
+
+    def __new__(cls, purpose: str, token: bytes) -> "Locked":
+        value = super().__new__(cls, "[sealed]")
+        value.token, value.purpose = token, purpose
+        return value
+
+
+def _write_back(value: Locked, purpose: str) -> bytes:
+    """A locked value saved again goes back as the same ciphertext, to the same purpose only."""
+    if value.purpose != purpose:
+        raise SealedValueLocked(f"a locked {value.purpose!r} value cannot be written as {purpose!r}")
+    return value.token
+
+
+def _open(dialect: Any, purpose: str, raw: bytes, opener) -> Any:
+    try:
+        return opener(_sealer(dialect), purpose, raw)
+    except SealedValueLocked:
+        return Locked(purpose, raw)
 
 
 def _sealer(dialect: Any) -> Sealer:
@@ -32,12 +63,14 @@ class SealedText(TypeDecorator):
     def process_bind_param(self, value: str | None, dialect: Any) -> bytes | None:
         if value is None:
             return None
+        if isinstance(value, Locked):
+            return _write_back(value, self.purpose)
         return _sealer(dialect).seal_text(self.purpose, value)
 
     def process_result_value(self, value: bytes | None, dialect: Any) -> str | None:
         if value is None:
             return None
-        return _sealer(dialect).open_text(self.purpose, bytes(value))
+        return _open(dialect, self.purpose, bytes(value), Sealer.open_text)
 
 
 class SealedJSON(TypeDecorator):
@@ -53,9 +86,11 @@ class SealedJSON(TypeDecorator):
     def process_bind_param(self, value: Any, dialect: Any) -> bytes | None:
         if value is None:
             return None
+        if isinstance(value, Locked):
+            return _write_back(value, self.purpose)
         return _sealer(dialect).seal_json(self.purpose, value)
 
     def process_result_value(self, value: bytes | None, dialect: Any) -> Any:
         if value is None:
             return None
-        return _sealer(dialect).open_json(self.purpose, bytes(value))
+        return _open(dialect, self.purpose, bytes(value), Sealer.open_json)

@@ -17,8 +17,9 @@ from . import bp, clock, throttle
 from .accounts import new_totp_secret, totp_uri
 from .auth import role_required
 from .first_login import PASSWORD_MESSAGES, new_password_problem
+from .keys import held_organisation_key, set_password
 from .login import sign_in
-from .passwords import hash_password, verify_password
+from .passwords import verify_password
 from .second_factor import (
     check_second_factor, enrolment_qr_svg, issue_recovery_codes, matching_step, remaining_recovery_codes,
 )
@@ -45,10 +46,11 @@ def reauthenticate(db: Session, user: User) -> bool:
 
 def restart_sessions(db: Session, user: User) -> None:
     """End every session of this user (other browsers too) and continue in a fresh one."""
+    held = held_organisation_key()
     end_user_sessions(db, user.id)
     revoke_user_tokens(db, user.id)  # tokens made under the old password or phone
     db.commit()
-    sign_in(db, user, second_factor_done=True)
+    sign_in(db, user, second_factor_done=True, organisation_key=held)
 
 
 @bp.get("/account")
@@ -70,7 +72,7 @@ def change_password():
         if problem:
             flash(_(PASSWORD_MESSAGES[problem]), "error")
         elif reauthenticate(db, user):
-            user.password_hash = hash_password(request.form["new_password"])
+            set_password(user, request.form["new_password"], regrant_with=held_organisation_key())
             record(db, "staff.password_change", user_id=user.id, object_type="user", object_id=user.id)
             restart_sessions(db, user)
             flash(_("Your password is changed. Your other sessions have ended."), "info")

@@ -15,9 +15,11 @@ from ..audit import record
 from ..db import get_session
 from ..models import RecoveryCode, User
 from . import bp
-from .accounts import ROLES, AccountError, create_user, new_totp_secret
+from .. import orgkey
+from .accounts import ROLES, AccountError, create_user
 from .auth import role_required
-from .passwords import hash_password, one_time_password
+from .keys import held_organisation_key, set_password
+from .passwords import one_time_password
 from .sessions import end_user_sessions, live_session_counts
 
 
@@ -54,7 +56,7 @@ def create_account():
         db = get_session()
         try:
             user, password = create_user(db, request.form.get("email", ""), request.form.get("role", ""),
-                                         actor_id=current_user.id)
+                                         actor_id=current_user.id, granting_key=held_organisation_key())
         except AccountError as exc:
             flash(_("The account was not created: %(reason)s", reason=str(exc)), "error")
         else:
@@ -71,6 +73,7 @@ def deactivate_account(user_id: int):
     user = _account(db, user_id)
     if not _refuse_self(user):
         user.active = False
+        orgkey.revoke_grant(user)  # reactivation grants it again, from an admin who holds it
         ended = end_user_sessions(db, user.id)
         revoke_user_tokens(db, user.id)
         record(db, "staff.deactivate", user_id=current_user.id, object_type="user", object_id=user.id,
@@ -87,7 +90,11 @@ def reactivate_account(user_id: int):
     db = get_session()
     user = _account(db, user_id)
     user.active = True
-    record(db, "staff.reactivate", user_id=current_user.id, object_type="user", object_id=user.id)
+    held = held_organisation_key()
+    if held is not None and user.key_public is not None:
+        orgkey.grant(user, *held)
+    record(db, "staff.reactivate", user_id=current_user.id, object_type="user", object_id=user.id,
+           detail={"access_granted": held is not None})
     db.commit()
     flash(_("The account is active again."), "info")
     return redirect(url_for("staff.list_users"))
@@ -108,9 +115,10 @@ def reset_second_factor(user_id: int):
     if _refuse_self(user):
         return redirect(url_for("staff.list_users"))
     password = one_time_password()
-    user.password_hash = hash_password(password)
+    # A new key pair under the one-time password; access is granted again from this admin's key.
+    set_password(user, password, regrant_with=held_organisation_key())
     user.must_change_password = True
-    user.totp_secret = new_totp_secret()
+    user.totp_secret = None  # made at the person's own next sign-in, shown only to them
     user.totp_confirmed = False
     user.totp_last_step = None
     db.exec(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))

@@ -28,7 +28,7 @@ def create_api_token():
     user = db.merge(current_user.user)
     if not reauthenticate(db, user):
         return redirect(url_for("staff.api_tokens"))
-    row, token = issue_token(db, user.id, request.form.get("name", ""))
+    row, token = issue_token(db, user.id, request.form.get("name", ""), organisation_key=current_user.organisation_key)
     record(db, "staff.api_token_create", user_id=user.id, object_type="api_token", object_id=row.id)
     db.commit()
     return render_template("staff/api_token_created.html", token=token, row=row)

@@ -14,10 +14,11 @@ from typing import Any
 from flask import abort, jsonify, redirect, request, url_for
 from flask_login import LoginManager, UserMixin, current_user
 
+from .. import keyholder, orgkey
 from ..db import get_session
 from ..models import StaffSession, User
 from .accounts import ROLES
-from .sessions import find_live_session
+from .sessions import SESSION_KEY_PURPOSE, find_live_session
 
 login_manager = LoginManager()
 # Flask-Login's session protection stores a hash of the client's address and user agent in the
@@ -32,6 +33,13 @@ class StaffPrincipal(UserMixin):
         self.user = user
         self.token = token
         self.staff_session = staff_session
+        # The organisation key this session carries (opened with the cookie's token), if granted.
+        self.organisation_key = orgkey.open_for_token(token, SESSION_KEY_PURPOSE, staff_session.org_key_wrapped)
+
+    @property
+    def has_case_data_access(self) -> bool:
+        """Whether this session can open personal data (the account was granted the key)."""
+        return self.organisation_key is not None
 
     def get_id(self) -> str:
         """The session token, so ending the session row ends the login (Flask-Login docs)."""
@@ -79,7 +87,11 @@ def load_principal(token: str) -> StaffPrincipal | None:
     user = db.get(User, row.user_id)
     if user is None or not user.active:
         return None
-    return StaffPrincipal(user, token, row)
+    principal = StaffPrincipal(user, token, row)
+    if principal.is_authenticated and principal.organisation_key is not None:
+        # Only a fully signed-in session opens personal data (DESIGN §2), for this request only.
+        keyholder.hold_for_request(*principal.organisation_key)
+    return principal
 
 
 @login_manager.unauthorized_handler

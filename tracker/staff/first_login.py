@@ -9,10 +9,11 @@ from ..audit import record
 from ..db import get_session
 from ..models import User
 from . import bp, clock
-from .accounts import totp_uri
+from .accounts import new_totp_secret, totp_uri
 from .auth import first_login_required
 from .login import sign_in
-from .passwords import hash_password, password_problem
+from .keys import held_organisation_key, set_password
+from .passwords import password_problem
 from .second_factor import enrolment_qr_svg, issue_recovery_codes, matching_step
 from .sessions import end_user_sessions
 
@@ -57,7 +58,7 @@ def first_login_password():
         if problem is None:
             db = get_session()
             db.add(user)
-            user.password_hash = hash_password(request.form["new_password"])
+            set_password(user, request.form["new_password"], regrant_with=held_organisation_key())
             user.must_change_password = False
             record(db, "staff.password_change", user_id=user.id, object_type="user", object_id=user.id,
                    detail={"first_login": True})
@@ -74,6 +75,12 @@ def enrol_second_factor():
     user = current_user.user
     if user.must_change_password or user.totp_confirmed:
         return redirect(url_for("staff.first_login"))
+    if user.totp_secret is None:
+        # Made here, at the person's own first sign-in, and shown only to them (issue 16 §6).
+        db = get_session()
+        db.add(user)
+        user.totp_secret = new_totp_secret()
+        db.commit()
     if request.method == "POST":
         step = matching_step(user.totp_secret, request.form.get("otp", ""), clock.now(), None)
         if step is not None:
@@ -93,6 +100,7 @@ def _confirm_enrolment(user: User, step: int) -> str:
     codes = issue_recovery_codes(db, user.id)
     end_user_sessions(db, user.id)
     record(db, "staff.second_factor_enrol", user_id=user.id, object_type="user", object_id=user.id)
+    held = held_organisation_key()
     db.commit()
-    sign_in(db, user, second_factor_done=True)
+    sign_in(db, user, second_factor_done=True, organisation_key=held)
     return render_template("staff/recovery_codes.html", codes=codes)

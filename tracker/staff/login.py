@@ -8,13 +8,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlmodel import Session, select
 
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+from .. import orgkey
 from ..audit import record
 from ..db import get_session
 from ..limits import limiter
 from ..models import StaffSession, User
 from . import bp, clock, throttle
 from .auth import StaffPrincipal, first_login_required, role_required
-from .passwords import MAX_LENGTH, needs_rehash, hash_password, verify_password
+from .passwords import MAX_LENGTH, current_parameters, needs_rehash, hash_password, verify_password
 from .second_factor import check_second_factor
 from .sessions import end_session, session_id, start_session
 
@@ -58,14 +61,16 @@ def authenticate(db: Session, email: str, password: str, otp: str) -> tuple[User
     return user, check_second_factor(db, user, otp) or "second_factor"
 
 
-def sign_in(db: Session, user: User, *, second_factor_done: bool) -> None:
-    """Start a new server-side session in a fresh cookie (no session fixation)."""
+def sign_in(db: Session, user: User, *, second_factor_done: bool,
+            organisation_key: tuple[str, X25519PrivateKey] | None = None) -> None:
+    """Start a new server-side session in a fresh cookie (no session fixation), carrying the
+    organisation key if the person opened it (with their password, or from their last session)."""
     language = session.get("lang")
     session.clear()
     g.pop("csrf_token", None)  # Flask-WTF caches the old session's token for this request
     if language:
         session["lang"] = language
-    token = start_session(db, user.id, second_factor_done=second_factor_done)
+    token = start_session(db, user.id, second_factor_done=second_factor_done, organisation_key=organisation_key)
     db.commit()
     login_user(StaffPrincipal(user, token, db.get(StaffSession, session_id(token))))
     # Flask-Login also stores a hash of the client's address and browser; no address is kept
@@ -101,7 +106,12 @@ def _finish_login(db: Session, user: User, outcome: str, password: str, target: 
     user.last_login_at = clock.now()
     record(db, "staff.login", user_id=user.id, object_type="user", object_id=user.id,
            detail={"second_factor": outcome})
-    sign_in(db, user, second_factor_done=outcome != "enrolment")
+    if user.key_public is None:
+        # An account from before the organisation key: give it a key pair now that the password
+        # is at hand, so an admin can grant it access (or `flask keys migrate` the first admin).
+        orgkey.provision_personal_key(user, password[:MAX_LENGTH], current_parameters())
+    organisation_key = orgkey.open_with_password(user, password[:MAX_LENGTH], current_parameters())
+    sign_in(db, user, second_factor_done=outcome != "enrolment", organisation_key=organisation_key)
     if outcome == "enrolment":
         return redirect(url_for("staff.first_login"))
     return redirect(target or url_for("staff.home"))

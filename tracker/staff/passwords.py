@@ -39,6 +39,11 @@ def _profile_name() -> str:
     return STANDARD_PROFILE
 
 
+def current_parameters():
+    """The Argon2id parameters of the app's profile (also used to derive key-wrapping keys)."""
+    return PROFILES[_profile_name()]
+
+
 @cache
 def _hasher(profile: str) -> PasswordHasher:
     return PasswordHasher.from_parameters(PROFILES[profile])  # holds only parameters: safe to share

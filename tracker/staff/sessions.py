@@ -12,11 +12,15 @@ from datetime import UTC, datetime, timedelta
 from flask import current_app
 from sqlmodel import Session, delete, select
 
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+from .. import orgkey
 from ..crypto import get_sealer
 from ..models import StaffSession
 from . import clock
 
 DIGEST_PURPOSE = "staff-session"
+SESSION_KEY_PURPOSE = "staff-session.organisation-key"
 # last_seen_at is written at most this often, so browsing does not write on every request.
 TOUCH_INTERVAL = timedelta(seconds=60)
 
@@ -26,12 +30,17 @@ def session_id(token: str) -> str:
     return get_sealer().token_digest(DIGEST_PURPOSE, token)
 
 
-def start_session(db: Session, user_id: int, *, second_factor_done: bool) -> str:
-    """Create a session row and return the token that goes (only) into the cookie."""
+def start_session(db: Session, user_id: int, *, second_factor_done: bool,
+                  organisation_key: tuple[str, X25519PrivateKey] | None = None) -> str:
+    """Create a session row and return the token that goes (only) into the cookie.
+
+    The organisation key, if the person opened it, is stored wrapped under that token: the
+    server can open it again only when the browser sends the cookie back."""
     token = secrets.token_urlsafe(32)
     moment = clock.now()
+    wrapped = orgkey.wrap_for_token(token, SESSION_KEY_PURPOSE, *organisation_key) if organisation_key else None
     db.add(StaffSession(id=session_id(token), user_id=user_id, created_at=moment,
-                        last_seen_at=moment, second_factor_done=second_factor_done))
+                        last_seen_at=moment, second_factor_done=second_factor_done, org_key_wrapped=wrapped))
     return token
 
 
