@@ -117,3 +117,35 @@ def test_an_incident_merge_keeps_every_source_and_can_be_undone(session):
         first.id]
     assert session.get(RelativeStatus, status.id).incident_id == drop.id
     assert session.exec(select(Involvement.incident_id).where(Involvement.person_id == person.id)).one() == drop.id
+
+
+def test_sisters_who_share_only_a_family_name_are_not_suggested(session):
+    gulshan = _person(session, "Gulshan Abbas", community="uyghur", birth_year=1962, residence_country="CN")
+    rushan = _person(session, "Rushan Abbas", community="uyghur", birth_year=1967, residence_country="US")
+    han_sister = _person(session, "王娜", community="chinese_dissident")
+    han_brother = _person(session, "王磊", community="chinese_dissident")
+    assert suggest_duplicate_people(session, gulshan) == []
+    assert rushan.id not in [s.object_id for s in suggest_duplicate_people(session, gulshan)]
+    assert suggest_duplicate_people(session, han_sister) == [] and suggest_duplicate_people(session, han_brother) == []
+
+
+@pytest.mark.parametrize(("first", "second", "reading"), [
+    ("ئىلھام توختى", "Ilham Tohti", "reading_uy"),
+    ("བཀྲ་ཤིས་དབང་ཕྱུག", "Tashi Wangchuk", "reading_bo"),
+    ("黎智英", "Lai Chee-ying", "reading_yue"),
+    ("Peng Li Fa", "彭立发", "reading_zh"),
+])
+def test_a_suggestion_says_why_it_was_made(session, first, second, reading):
+    one, other = _person(session, first, birth_year=1970), _person(session, second, birth_year=1970)
+    [suggestion] = suggest_duplicate_people(session, one)
+    assert suggestion.object_id == other.id
+    assert suggestion.reasons[:3] == ["names", "same_name", reading] and "birth_year" in suggestion.reasons
+
+
+def test_a_longer_name_holding_every_part_of_a_shorter_one_is_suggested_less_strongly(session):
+    one = _person(session, "Tashi Wangchuk", community="tibetan")
+    fuller = _person(session, "Tashi Wangchuk Tsering", community="tibetan")
+    same = _person(session, "བཀྲ་ཤིས་དབང་ཕྱུག", community="tibetan")
+    suggestions = suggest_duplicate_people(session, one)
+    assert [s.object_id for s in suggestions] == [same.id, fuller.id]
+    assert suggestions[1].reasons[1] == "all_parts" and suggestions[0].score > suggestions[1].score

@@ -9,8 +9,9 @@ are two people, as are Tenzin Dolma and Tenzin Dorje.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from .keys import MAX_WORDS, word_runs
+from .keys import MAX_WORDS, fold_run, word_runs
 from .readings import ALL_FAMILIES, readings
 
 STRENGTH = {"same_name": 1.0, "all_parts": 0.8}
@@ -29,18 +30,36 @@ class NameMatch:
         return STRENGTH[self.kind]
 
 
-def _whole(words: tuple[str, ...]) -> set[str]:
-    """The whole name joined, in every rotation (family name first or last)."""
-    words = words[:MAX_WORDS]
-    return {"".join(words[k:] + words[:k]) for k in range(max(1, len(words)))}
+@dataclass(frozen=True)
+class _Shape:
+    """What comparing needs of one reading: whole-name forms, its single words, all its runs."""
+
+    family: str
+    whole: frozenset[str]
+    words: frozenset[str]
+    runs: frozenset[str]
+    count: int
 
 
-def _compare_readings(a: tuple[str, ...], b: tuple[str, ...]) -> str | None:
-    """``same_name``, ``all_parts`` or None for two word lists of one family."""
-    if _whole(a) & _whole(b):
+@lru_cache(maxsize=8192)
+def _shapes(name: str, families: frozenset[str]) -> tuple[_Shape, ...]:
+    """The shapes of every reading of a name (cached: dedup compares one name with many)."""
+    shapes = []
+    for reading in readings(name, families):
+        words = reading.words[:MAX_WORDS]
+        whole = {fold_run(reading.family, words[k:] + words[:k]) for k in range(max(1, len(words)))}
+        singles = {fold_run(reading.family, (w,)) for w in words}
+        shapes.append(_Shape(reading.family, frozenset(whole), frozenset(singles),
+                             frozenset(word_runs(reading)), len(words)))
+    return tuple(shapes)
+
+
+def _compare_shapes(a: _Shape, b: _Shape) -> str | None:
+    """``same_name``, ``all_parts`` or None for two readings of one family."""
+    if a.whole & b.whole:
         return "same_name"
-    short, long = sorted((a, b), key=len)
-    if len(short) >= 2 and set(short) <= word_runs(long):
+    short, long = sorted((a, b), key=lambda shape: shape.count)
+    if short.count >= 2 and short.words <= long.runs:
         return "all_parts"
     return None
 
@@ -49,14 +68,14 @@ def compare_names(a: str, b: str, families_a: frozenset[str] = ALL_FAMILIES,
                   families_b: frozenset[str] = ALL_FAMILIES) -> NameMatch | None:
     """The strongest way two names match, or None; ``families_*`` as for ``readings``."""
     best: NameMatch | None = None
-    others = readings(b, families_b)
-    for ra in readings(a, families_a):
-        for rb in others:
-            if ra.family != rb.family:
+    others = _shapes(b, families_b)
+    for sa in _shapes(a, families_a):
+        for sb in others:
+            if sa.family != sb.family:
                 continue
-            kind = _compare_readings(ra.words, rb.words)
+            kind = _compare_shapes(sa, sb)
             if kind and (best is None or STRENGTH[kind] > best.strength):
-                best = NameMatch(kind, ra.family)
+                best = NameMatch(kind, sa.family)
                 if kind == "same_name":
                     return best
     return best

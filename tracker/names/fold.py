@@ -38,21 +38,26 @@ def _rules(*pairs: tuple[str, str]) -> Callable[[str], str]:
 # Mandarin: pinyin without tones; ü written u or v.
 fold_mandarin = _rules(("v", "u"))
 # Cantonese: Hong Kong Government spellings and their variants (Chee/Chi, Tsz/Chi, Chow/Chau,
-# Law/Lo, Kwun/Kun, Woo/Wu, Tse/Che, Lee/Lei).
-fold_cantonese = _rules(("tsz", "chi"), ("sze", "si"), ("ts", "ch"), ("ee", "i"), ("ei", "i"), ("oo", "u"),
-                        ("ow", "au"), ("aw$", "o"), ("ou", "o"), ("kw", "k"))
-# Uyghur and Kazakh: ULY, Turkish-style and English spellings (x/kh/h, q/k, gh/g, w/v, y/i).
-fold_turkic = _rules(("kh", "h"), ("x", "h"), ("q", "k"), ("gh", "g"), ("v", "w"), ("y", "i"))
+# Law/Lo, Kwun/Kun, Woo/Wu, Tse/Che, Lee/Lei, Shum/Sam).
+fold_cantonese = _rules(("tsz", "chi"), ("sze", "si"), ("ts", "ch"), ("sh", "s"), ("ee", "i"), ("ei", "i"),
+                        ("oo", "u"), ("ow", "au"), ("aw$", "o"), ("ou", "o"), ("oy", "oi"), ("kw", "k"),
+                        ("am", "um"))
+# Uyghur and Kazakh: ULY, Turkish-style and English spellings (x/kh/h, q/k/ck, gh/g, w/v, f/p, y/i,
+# and e/a, which Uyghur vowel harmony and English spellings trade: Gulshen/Gulshan, Ehmet/Ahmet).
+fold_turkic = _rules(("ck", "k"), ("kh", "h"), ("x", "h"), ("q", "k"), ("gh", "g"), ("v", "w"), ("f", "p"),
+                     ("y", "i"), ("e", "a"))
 # Tibetan phonetics: aspiration, voicing and silent letters vary between spellings (Dhondup,
 # Thondup, Döndrub; Tenzin, Tendzin; Lobsang, Lozang), so all of them are folded away.
 fold_tibetan = _rules(("oe", "o"), ("ue", "u"), ("h", ""), ("b", "p"), ("p(?=s)", ""),
                       ("(?<=[aeiou])p(?=[aeiou])", "w"), ("d", "t"), ("(?<!n)g", "k"), ("j", "c"),
                       ("z", "s"), ("ts", "s"),
-                      ("(?<=[bcdgkpst])r", ""), ("r(?=[bcdgkpstlmn])", ""), ("w(?=o)", ""))
+                      ("(?<=[bcdgkpst])r", ""), ("r(?=[bcdgkpstlmn])", ""), ("w(?=o)", ""), ("k(?=w)", ""),
+                      ("e(?=l)", "a"))
 # Khmer: UNGEGN and French-based spellings (Kĕm/Kem/Koem, Saen/Sen, Hun/Hon).
 fold_khmer = _rules(("oe", "e"), ("ae", "e"), ("eu", "e"), ("ou", "u"), ("o(?=n$)", "u"), ("y", "i"), ("ch", "c"))
-# Tigrinya and Amharic: the sixth-order vowel is written e or not at all; q, k' and k are one key.
-fold_ethiopic = _rules(("q", "k"), ("y", "i"), ("(?<=.)e", ""))
+# Tigrinya and Amharic: the sixth-order vowel is written e, i or not at all (Eskinder, እስክንድር);
+# q, k' and k, and the ch of English spellings (Michael), are one key.
+fold_ethiopic = _rules(("q", "k"), ("ch", "k"), ("y", "i"), ("(?<=.)[ei]", ""))
 
 FOLDS: dict[str, Callable[[str], str]] = {
     "zh": fold_mandarin, "yue": fold_cantonese, "uy": fold_turkic, "bo": fold_tibetan,

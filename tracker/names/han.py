@@ -18,11 +18,17 @@ HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f
 COMPOUND_SURNAMES = frozenset(
     "欧阳 歐陽 司马 司馬 上官 诸葛 諸葛 司徒 东方 東方 皇甫 夏侯 尉迟 尉遲 公孙 公孫 慕容 长孙 長孫 宇文 "
     "轩辕 軒轅 令狐 端木 澹台 申屠 闻人 聞人 万俟 呼延 独孤 獨孤".split())
+# Surnames whose reading differs from the character's usual one (区 is Ou as a surname, not Qu).
+MANDARIN_SURNAMES = {"区": "ou", "區": "ou", "曾": "zeng", "单": "shan", "單": "shan", "解": "xie", "查": "zha",
+                     "仇": "qiu", "朴": "piao", "盖": "ge", "蓋": "ge", "尉": "yu", "乐": "yue", "樂": "yue",
+                     "重": "chong", "种": "chong", "種": "chong", "繁": "po", "覃": "qin", "员": "yun"}
+CANTONESE_SURNAMES = {"區": "au1", "区": "au1", "曾": "zang1", "單": "sin6", "单": "sin6", "解": "haai6",
+                      "查": "caa4", "仇": "sau4", "樂": "lok6", "乐": "lok6", "覃": "tam4"}
 _JYUTPING = re.compile(r"^(gw|kw|ng|[bpmfdtnlgkhwzcsj]?)([a-z]+?)[1-6]?$")
 _INITIAL = {"b": "p", "d": "t", "g": "k", "gw": "kw", "z": "ch", "c": "ch", "j": "y"}
 _FINAL = {"aa": "a", "aai": "ai", "aau": "au", "aam": "am", "aan": "an", "aang": "ang", "aap": "ap", "aat": "at",
           "aak": "ak", "ou": "o", "oe": "oe", "eoi": "ui", "eon": "un", "eot": "ut", "oeng": "eung", "oek": "euk",
-          "yu": "u", "yun": "un", "yut": "ut"}
+          "yu": "u", "yun": "uen", "yut": "uet"}
 
 
 def is_han(text: str) -> bool:
@@ -38,15 +44,19 @@ def split_surname(chunk: str) -> list[str]:
     return [chunk[:cut], chunk[cut:]]
 
 
-def mandarin(text: str) -> str:
-    """Toneless pinyin of Han text, syllables joined (彭立发 -> penglifa)."""
+def mandarin(text: str, surname: bool = False) -> str:
+    """Toneless pinyin of Han text, syllables joined (彭立发 -> penglifa); surnames read as surnames."""
     from pypinyin import Style, lazy_pinyin
+    if surname and text in MANDARIN_SURNAMES:
+        return MANDARIN_SURNAMES[text]
     return "".join(lazy_pinyin(text, style=Style.NORMAL, errors="ignore"))
 
 
-def cantonese(text: str) -> str:
+def cantonese(text: str, surname: bool = False) -> str:
     """Han text in Hong Kong Government-style Cantonese spelling, syllables joined."""
     import ToJyutping
+    if surname and text in CANTONESE_SURNAMES:
+        return _hong_kong_spelling(CANTONESE_SURNAMES[text])
     return "".join(_hong_kong_spelling(jyutping or "") for _, jyutping in ToJyutping.get_jyutping_list(text))
 
 
@@ -57,8 +67,6 @@ def _hong_kong_spelling(jyutping: str) -> str:
     if match is None:
         return re.sub(r"[^a-z]", "", syllable)
     initial, final = match.groups()
-    if initial == "j" and final.startswith("yu"):
-        final = final[1:]  # jyu -> yu
     return _INITIAL.get(initial, initial) + _FINAL.get(final, final)
 
 

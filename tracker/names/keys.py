@@ -11,23 +11,30 @@ from __future__ import annotations
 
 from itertools import combinations
 
+from .fold import FOLDS
 from .readings import ALL_FAMILIES, Reading, readings
 
 MAX_WORDS = 8
 MAX_GROUPED = 6
 
 
-def word_runs(words: tuple[str, ...]) -> set[str]:
-    """Every run of consecutive words joined, and the whole name rotated."""
-    words = words[:MAX_WORDS]
-    found = {"".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1)}
-    found |= {"".join(words[k:] + words[:k]) for k in range(1, len(words))}
-    return found
+def fold_run(family: str, words: tuple[str, ...]) -> str:
+    """Words joined and folded the family's way (``raw`` is kept as typed)."""
+    joined = "".join(words)
+    return FOLDS[family](joined) if family in FOLDS else joined
+
+
+def word_runs(reading: Reading) -> set[str]:
+    """Every run of consecutive words of a reading, and the whole name rotated, folded."""
+    words = reading.words[:MAX_WORDS]
+    runs = {words[i:j] for i in range(len(words)) for j in range(i + 1, len(words) + 1)}
+    runs |= {words[k:] + words[:k] for k in range(1, len(words))}
+    return {folded for folded in (fold_run(reading.family, run) for run in runs) if folded}
 
 
 def name_keys(name: str, families: frozenset[str] = ALL_FAMILIES) -> set[str]:
     """Every key a stored name is findable by."""
-    return {f"{r.family}:{run}" for r in readings(name, families) for run in word_runs(r.words)}
+    return {f"{r.family}:{run}" for r in readings(name, families) for run in word_runs(r)}
 
 
 def _groupings(count: int) -> list[list[tuple[int, int]]]:
@@ -50,7 +57,7 @@ def query_alternatives(query: str) -> list[list[set[str]]]:
     alternatives: list[list[set[str]]] = []
     for count, group in sorted(by_length.items()):
         for grouping in _groupings(count):
-            parts = [{f"{r.family}:{''.join(r.words[a:b])}" for r in group} for a, b in grouping]
+            parts = [{f"{r.family}:{fold_run(r.family, r.words[a:b])}" for r in group} for a, b in grouping]
             if parts not in alternatives:
                 alternatives.append(parts)
     return alternatives

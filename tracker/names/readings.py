@@ -14,6 +14,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from anyascii import anyascii
 
@@ -35,7 +36,8 @@ COMMUNITY_FAMILIES = {
 
 @dataclass(frozen=True)
 class Reading:
-    """One way to read a name: a family and the name's words in that family's folded spelling."""
+    """One way to read a name: a family and the name's words in that family's letters (not yet folded:
+    folds work across word boundaries, so they apply to joined runs of words)."""
 
     family: str
     words: tuple[str, ...]
@@ -76,24 +78,25 @@ def script_of(chunk: str) -> str:
 
 
 def _latin_words(word: str, families: Iterable[str]) -> dict[str, list[str]]:
-    """A Latin (or otherwise romanised) word in each family's fold."""
+    """A Latin (or otherwise romanised) word for each family, in ASCII letters."""
     words = {}
     for family in families:
-        source = word.translate(TURKIC_LETTERS) if family == "uy" else word
-        folded = FOLDS[family](ascii_word(source))
-        if folded:
-            words[family] = [folded]
+        letters = ascii_word(word.translate(TURKIC_LETTERS) if family == "uy" else word)
+        if letters:
+            words[family] = [letters]
     return words
 
 
 def _han_words(chunk: str, whole: bool) -> dict[str, list[str]]:
     """A Han chunk's words: surname and given name in Mandarin and Cantonese, transcriptions by table."""
     parts = [chunk] if whole else split_surname(chunk)
-    words = {"zh": [FOLDS["zh"](mandarin(p)) for p in parts], "yue": [FOLDS["yue"](cantonese(p)) for p in parts]}
+    surname = [not whole and i == 0 and len(parts) > 1 for i in range(len(parts))]
+    words = {"zh": [mandarin(p, s) for p, s in zip(parts, surname, strict=True)],
+             "yue": [cantonese(p, s) for p, s in zip(parts, surname, strict=True)]}
     for family in ("uy", "bo"):
         found = transcribed_words(chunk, family)
         if found:
-            words[family] = [FOLDS[family](ascii_word(w)) for w in found]
+            words[family] = [ascii_word(w) for w in found]
     return words
 
 
@@ -104,22 +107,23 @@ def _chunk_words(chunk: str, script: str, latin_families: frozenset[str], han_wh
         words["raw"] = [chunk] if han_whole else split_surname(chunk)
         return words
     if script == "Tibt":
-        words = {"bo": [FOLDS["bo"](phonetic(chunk))]}
+        words = {"bo": [phonetic(chunk)]}
     elif script == "Arab":
         words = _latin_words(uyghur_latin(chunk), {"uy"})
     elif script == "Cyrl":
         words = _latin_words(cyrillic_latin(chunk), {"uy"} | latin_families)
     elif script == "Khmr":
-        words = {"km": [FOLDS["km"](ascii_word(khmer_latin(chunk)))]}
+        words = {"km": [ascii_word(khmer_latin(chunk))]}
     elif script == "Ethi":
-        words = {"et": [FOLDS["et"](ascii_word(anyascii(chunk)))]}
+        words = {"et": [ascii_word(anyascii(chunk))]}
     else:
         words = _latin_words(chunk, latin_families)
     words["raw"] = [chunk]
     return words
 
 
-def readings(name: str, families: frozenset[str] = ALL_FAMILIES) -> list[Reading]:
+@lru_cache(maxsize=4096)
+def readings(name: str, families: frozenset[str] = ALL_FAMILIES) -> tuple[Reading, ...]:
     """Every reading of a name; ``families`` are the ones Latin-script words are folded into."""
     pieces = chunks(name)
     scripts = [script_of(piece) for piece in pieces]
@@ -133,9 +137,9 @@ def readings(name: str, families: frozenset[str] = ALL_FAMILIES) -> list[Reading
     for family in found:
         words_of_family: list[str] = []
         for piece, words in zip(pieces, per_chunk, strict=True):
-            words_of_family += words.get(family) or [FOLDS.get(family, str)(ascii_word(piece))]
+            words_of_family += words.get(family) or [ascii_word(piece)]
         result.append(Reading(family, tuple(w for w in words_of_family if w)))
     ascii_words = tuple(w for w in (ascii_word(p) for p in pieces) if w)
     if ascii_words and "Hani" not in scripts and "Tibt" not in scripts:
         result.append(Reading("raw", ascii_words))  # "Gülnar" found by "gulnar", as before
-    return [reading for reading in result if reading.words]
+    return tuple(reading for reading in result if reading.words)
