@@ -24,7 +24,7 @@ SPEC_CODES = {
     "risk_level": {"low", "medium", "high", "critical"},
     "involvement_role": {"target", "relative_targeted", "perpetrator", "witness"},
     "retaliation": {"yes", "likely", "no", "unknown"},
-    "location_precision": {"country", "admin1", "city", "neighbourhood", "point"},
+    "location_precision": {"country", "admin1", "county", "city", "neighbourhood", "point"},
     "incident_link_type": {"caused", "followed", "related", "same_campaign"},
     "report_target": {"me", "relative", "organisation", "other"},
     "host_state_role": {

@@ -589,6 +589,8 @@ HOST_STATE_ROLES = (
 LOCATION_PRECISIONS = (
     Term("country", _l("Country"), _l("Only the country is known.")),
     Term("admin1", _l("Region or province"), _l("The state, province or region is known.")),
+    Term("county", _l("County or district"),
+         _l("The county, district or prefecture below the province is known.")),
     Term("city", _l("City or town"), _l("The city, town or village is known.")),
     Term("neighbourhood", _l("Neighbourhood"), _l("The district or neighbourhood is known.")),
     Term("point", _l("Exact place"), _l("The street address or exact spot is known.")),

@@ -54,7 +54,7 @@ def _place_incident(session: Session, incident: Incident, location: Location, ac
 
 # A caseworker may place a point no finer than a neighbourhood: exact points of where someone
 # lives or was seized are what the adversary wants, and exports coarsen further (DESIGN §5).
-HAND_PRECISIONS = ("country", "admin1", "city", "neighbourhood")
+HAND_PRECISIONS = ("country", "admin1", "county", "city", "neighbourhood")
 
 
 def correct_incident_place(session: Session, incident: Incident, lat: float, lon: float, precision: str,

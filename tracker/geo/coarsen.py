@@ -6,20 +6,22 @@ import math
 from .gazetteer import Gazetteer, load_gazetteer
 from .match import DECIMALS, PRECISIONS
 
-LEVELS = ("country", "admin1", "city")
+LEVELS = ("country", "admin1", "county", "city")
 # A "city" is snapped to a place at least this large (GeoNames' cities15000 threshold), so a
 # village of a thousand people, where everyone knows who reported, is never shown.
 CITY_MIN_POPULATION = 15_000
 CITY_SNAP_KM = 50.0
 # A country-level point may be a centroid far from any settlement.
 REGION_SEARCH_KM = 2_500.0
+# A point this far from every county seat is snapped to its second-level division instead.
+COUNTY_SNAP_KM = 80.0
 
 
 def coarsen(lat: float | None, lon: float | None, precision: str | None, level: str,
             gazetteer: Gazetteer | None = None) -> tuple[float, float] | None:
     """Move a point to its country's or division's representative point, a city, or a grid cell.
 
-    ``level`` is "country", "admin1", "city" or "grid:DEGREES" (e.g. "grid:0.5"). A point
+    ``level`` is "country", "admin1", "county", "city" or "grid:DEGREES" (e.g. "grid:0.5"). A point
     already coarser than the level stays at its own precision's level. Unknown precision is
     treated as an exact point. Returns None when there is no point or no place to snap to.
     """
@@ -41,6 +43,8 @@ def _snap(gazetteer: Gazetteer, lat: float, lon: float, level: str) -> tuple[flo
         if number is None:  # no town nearby: the division, never the small place itself
             return _snap(gazetteer, lat, lon, "admin1")
         return _rounded(*gazetteer.point(number), level)
+    if level == "county":
+        return _snap_county(gazetteer, lat, lon)
     number = gazetteer.nearest(lat, lon, 0, REGION_SEARCH_KM)
     if number is None:
         return None
@@ -49,6 +53,19 @@ def _snap(gazetteer: Gazetteer, lat: float, lon: float, level: str) -> tuple[flo
     if region.lat is None or region.lon is None:
         return None
     return _rounded(region.lat, region.lon, level)
+
+
+def _snap_county(gazetteer: Gazetteer, lat: float, lon: float) -> tuple[float, float] | None:
+    """The seat of the nearest county, else the point of the place's second-level division,
+    else its first-level one: never the point itself."""
+    county = gazetteer.nearest_county(lat, lon, COUNTY_SNAP_KM)
+    if county is not None:
+        return _rounded(*gazetteer.point(county), "county")
+    number = gazetteer.nearest(lat, lon, 0, CITY_SNAP_KM)
+    region = gazetteer.admin2_region(number) if number is not None else None
+    if region is None or region.lat is None or region.lon is None:
+        return _snap(gazetteer, lat, lon, "admin1")
+    return _rounded(region.lat, region.lon, "county")
 
 
 def _grid(lat: float, lon: float, level: str) -> tuple[float, float]:

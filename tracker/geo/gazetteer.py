@@ -1,7 +1,8 @@
-"""The loaded gazetteer: places, countries and first-level divisions, looked up by key."""
+"""The loaded gazetteer: places, counties, countries and divisions, looked up by key."""
 from __future__ import annotations
 
 import threading
+from array import array
 from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,11 +15,11 @@ from .store import COORD_SCALE, INDEX_PATH, NO_ADMIN1, SHARED, read_index
 # eq=False: regions compare by identity, which is right (each is loaded once) and fast.
 @dataclass(frozen=True, slots=True, eq=False)
 class Region:
-    """A country or first-level division, with a representative point inside it."""
+    """A country or a first- or second-level division, with a representative point inside it."""
 
-    kind: str  # "country" or "admin1"
+    kind: str  # "country", "admin1" or "admin2"
     country: str
-    code: str  # the ISO code for a country, GeoNames' admin1 code for a division
+    code: str  # ISO code for a country; GeoNames' admin1 code, or "admin1.admin2" for admin2
     name: str | None  # a few GeoNames divisions have no name in the source data
     lat: float | None
     lon: float | None
@@ -39,15 +40,25 @@ class Gazetteer:
         self.geonameid = sections["geonameid"]
         self.countries = [Region("country", c, c, n, la, lo, p) for c, n, la, lo, p, _ in header["countries"]]
         self.admin1 = [Region("admin1", c, a, n, la, lo, p) for c, a, n, la, lo, p, _ in header["admin1"]]
+        admin2_rows = header.get("admin2", [])
+        self.admin2 = [Region("admin2", c, a, n, la, lo, p) for c, a, n, la, lo, p, _ in admin2_rows]
+        self.admin2_of = sections.get("admin2") or array("H", [NO_ADMIN1]) * len(self.names)
+        # Counties (China's county-level divisions) follow the GeoNames places.
+        start, count = header.get("counties", (len(self.names), 0))
+        self.counties = range(start, start + count)
+        self.county_ids = sections["county_ids"].split("\n") if count else []
         # Sorted keys searched by bisection: no 770,000-entry dict to hash at start-up.
         self.keys: list[str] = sections["keys"].split("\n")
         self.postings, self.shared = sections["postings"], sections["shared"]
         self.added_keys: dict[str, tuple[int, ...]] = {}  # curated names, added after loading
         self.region_keys: dict[str, list[Region]] = {}
-        for region, row in zip(self.countries + self.admin1, header["countries"] + header["admin1"], strict=True):
+        regions, rows = self.countries + self.admin1 + self.admin2, header["countries"] + header["admin1"] + admin2_rows
+        for region, row in zip(regions, rows, strict=True):
             for key in row[-1]:
                 self.region_keys.setdefault(key, []).append(region)
         self._cells: CellIndex | None = None  # built on the first reverse lookup
+        self._county_cells: CellIndex | None = None
+        self._admin1_by_code: dict[tuple[str, str], Region] | None = None
         # Curated facts from aliases.toml, by place number.
         self.precision_of: dict[int, str] = {}
         self.preferred: set[int] = set()
@@ -67,6 +78,7 @@ class Gazetteer:
         if admin1 and region is None:
             raise ValueError(f"unknown division {admin1!r} of {country}")
         self.admin1_of.append(self.admin1.index(region) if region else NO_ADMIN1)
+        self.admin2_of.append(NO_ADMIN1)
         self.geonameid.append(0)
         self._cells = None
         return len(self.names) - 1
@@ -127,6 +139,30 @@ class Gazetteer:
         index = self.admin1_of[number]
         return None if index == NO_ADMIN1 else self.admin1[index]
 
+    def admin2_region(self, number: int) -> Region | None:
+        """A place's second-level division (prefecture, district), if known."""
+        index = self.admin2_of[number]
+        return None if index == NO_ADMIN1 else self.admin2[index]
+
+    def is_county(self, number: int) -> bool:
+        """Whether a place number is a county-level division rather than a settlement."""
+        return number in self.counties
+
+    def place_id(self, number: int) -> str:
+        """A place's stable identifier: curated, a Chinese division code, or its GeoNames id."""
+        if number in self.curated_id:
+            return self.curated_id[number]
+        if number in self.counties:
+            return self.county_ids[number - self.counties.start]
+        return f"geonames:{self.geonameid[number]}"
+
+    def precision(self, number: int) -> str:
+        """What a place's point stands for: a county, a city, or a curated precision."""
+        found = self.precision_of.get(number)
+        if found is None:
+            found = "county" if number in self.counties else "city"
+        return found
+
     def country_number(self, code: str) -> int:
         """Index of a country by ISO code."""
         for number, region in enumerate(self.countries):
@@ -136,6 +172,11 @@ class Gazetteer:
 
     def find_admin1(self, country: str, code_or_name: str) -> Region | None:
         """A division of a country by GeoNames code or exact name."""
+        if self._admin1_by_code is None:
+            self._admin1_by_code = {(r.country, r.code): r for r in self.admin1}
+        found = self._admin1_by_code.get((country, code_or_name))
+        if found is not None:
+            return found
         for region in self.admin1:
             if region.country == country and code_or_name in (region.code, region.name):
                 return region
@@ -149,8 +190,16 @@ class Gazetteer:
                 max_km: float = 500.0) -> int | None:
         """The place nearest a point (optionally only places this large), within max_km."""
         if self._cells is None:
-            self._cells = CellIndex(self.lat, self.lon)
+            # Counties stand at their seat's point: reverse geocoding answers with the seat.
+            counties = self.counties
+            self._cells = CellIndex(self.lat, self.lon, lambda n: n not in counties)
         return self._cells.nearest(lat, lon, self.population, min_population, max_km)
+
+    def nearest_county(self, lat: float, lon: float, max_km: float) -> int | None:
+        """The county whose seat is nearest a point, within max_km."""
+        if self._county_cells is None:
+            self._county_cells = CellIndex(self.lat, self.lon, self.counties.__contains__)
+        return self._county_cells.nearest(lat, lon, self.population, 0, max_km)
 
 
 _LOCK = threading.Lock()

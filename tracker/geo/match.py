@@ -4,12 +4,15 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-# From coarsest to finest; the order matters to coarsen() and to rounding.
-PRECISIONS = ("country", "admin1", "city", "neighbourhood", "point")
+# From coarsest to finest; the order matters to coarsen() and to rounding. "county" is a
+# division below the province: a Chinese county or prefecture, a Cambodian or Rwandan district,
+# an Eritrean subzone, a Nicaraguan municipality; its point is the seat of government.
+PRECISIONS = ("country", "admin1", "county", "city", "neighbourhood", "point")
 
 # Decimal places a precision supports: 1 ≈ 11 km, 2 ≈ 1.1 km, 3 ≈ 110 m. Storing more digits
-# than the place's precision would claim (and leak) more than is known.
-DECIMALS = {"country": 1, "admin1": 1, "city": 2, "neighbourhood": 3, "point": 5}
+# than the place's precision would claim (and leak) more than is known. A county keeps two:
+# its point is a public seat of government, never where someone lives.
+DECIMALS = {"country": 1, "admin1": 1, "county": 2, "city": 2, "neighbourhood": 3, "point": 5}
 
 
 @dataclass(frozen=True)

@@ -104,6 +104,19 @@ def keys_for_name(name: str) -> set[str]:
     return set(lookup_keys(name))
 
 
+# Words that say a name is a county or district, not the town of that name.
+_DIVISION_WORDS = frozenset({"county", "xian", "district", "nahiyisi", "prefecture", "diqu", "rdzong", "dzong"})
+_DIVISION_ENDINGS = ("县", "縣", "区", "區", "地区", "地區", "ناھىيىسى", "رايونى", "ۋىلايىتى", "རྫོང")
+
+
+def names_division(text: str) -> bool:
+    """Whether a place name ends in a word for a county or district ("Yecheng Xian", "疏附县")."""
+    # Read from the raw text: this runs for every query, and words() is slow on other scripts.
+    folded = text.strip().rstrip("\u0f0b\u0f0d ").casefold()
+    last = folded.rsplit(None, 1)[-1] if folded else ""
+    return last in _DIVISION_WORDS or folded.endswith(_DIVISION_ENDINGS)
+
+
 # Separators between "place, region, country" parts, in Latin, CJK and Arabic script.
 _QUALIFIER_SPLIT = re.compile(r"\s*[,，、،]\s*")
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from .store import COORD_SCALE
 
@@ -17,11 +17,13 @@ _COLUMNS = round(360 / CELL_DEGREES)
 class CellIndex:
     """Place numbers by grid cell, for reverse geocoding and coarsening."""
 
-    def __init__(self, lat: array, lon: array) -> None:
+    def __init__(self, lat: array, lon: array, include: Callable[[int], bool] | None = None) -> None:
         self.lat, self.lon = lat, lon
         size = CELL_DEGREES * COORD_SCALE
         self.cells: dict[tuple[int, int], list[int]] = {}
         for number, (la, lo) in enumerate(zip(lat, lon, strict=True)):
+            if include is not None and not include(number):
+                continue
             self.cells.setdefault((int(la // size), int(lo // size)), []).append(number)
 
     def nearest(self, lat: float, lon: float, population: array, min_population: int,

@@ -22,6 +22,7 @@ ARRAY_SECTIONS = {
     "population": "I",
     "country": "H",  # index into header["countries"]
     "admin1": "H",  # index into header["admin1"], NO_ADMIN1 when unknown
+    "admin2": "H",  # index into header["admin2"] (second-level divisions), NO_ADMIN1 when unknown
     "geonameid": "I",
     "postings": "I",  # per sorted key: its place number, or SHARED | offset into "shared"
     "shared": "I",  # runs of [count, place, place, ...] for keys naming several places
