@@ -14,7 +14,8 @@ from .dataset import codebook, count_incidents, deidentified_rows
 from .exports import MEDIA_TYPES, dataset_chunks, record_export, table_chunks
 from .dashboard import TREND_PERIODS, dashboard_tables
 from .snapshots import forget_expired
-from .statistics import Filters, UnknownDimension, incident_table, relative_table
+from .statistics import Filters, TooFine, UnknownDimension
+from .tables import MAX_CUBE_DIMENSIONS, incident_table, relative_table
 
 export_cli = AppGroup("export", help="Export statistics and the de-identified dataset (audited).")
 analytics_cli = AppGroup("analytics", help="Maintain the analyst dashboard's stored counts.")
@@ -22,10 +23,10 @@ analytics_cli = AppGroup("analytics", help="Maintain the analyst dashboard's sto
 
 def filter_options(command):
     """The dashboard's filters, as options shared by both commands."""
-    for name in ("verification", "host_country", "origin_country", "community", "period_to", "period_from"):
+    for name in ("verification", "host_country", "origin_country", "community", "year"):
         command = click.option(f"--{name.replace('_', '-')}", name, default=None,
                                help=f"Only incidents with this {name.replace('_', ' ')}"
-                               + (" (YYYY-MM)" if name.startswith("period") else "") + ".")(command)
+                               + (" (YYYY, a whole calendar year)" if name == "year" else "") + ".")(command)
     return command
 
 
@@ -62,6 +63,9 @@ def export_stats(by: str, subject: str, fmt: str, output: str | None, **filter_v
             table = make(session, names, filters)
         except UnknownDimension as error:
             raise click.BadParameter(f"unknown dimension: {error}", param_hint="--by") from None
+        except TooFine as error:
+            raise click.UsageError(f"too many dimensions and filters together ({error}): at most "
+                                   f"{MAX_CUBE_DIMENSIONS} with the parents they bring") from None
         bar.update(1)
         record_export(session, f"stats.{subject}", fmt, {"by": names, **filters.as_dict()}, actor="cli")
         bar.update(1)

@@ -1,4 +1,4 @@
-"""The dashboard's tables: which ones it shows, counted (or read from snapshots) and released."""
+"""The dashboard's tables: which ones it shows, counted (or read from stored margins) and released."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,15 +6,18 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from ..models import utcnow
-from .disclosure import ReleasedTable, release
-from .snapshots import stored_counts
-from .statistics import Filters, incident_counts, relative_counts
+from .disclosure import ReleasedTable
+from .snapshots import StoredCubes
+from .statistics import Filters
+from .tables import Releaser, TableRequest
 
 # The breakdowns of people targeted, in the order they are shown.
 INCIDENT_BREAKDOWNS = ("tactic_category", "tactic", "physical", "origin_country", "host_country", "community",
                        "channel", "perpetrator_type", "demand", "verification")
 TREND_PERIODS = ("year", "month")
+# Filters are dimensions of every table's cube (tracker.analytics.tables): two of them plus the
+# widest breakdown (status, its group and "in retaliation") reach the cube's limit of five.
+MAX_FILTERS = 2
 
 
 @dataclass(frozen=True)
@@ -29,38 +32,24 @@ class DashboardTables:
     counted_at: datetime
 
 
-class _Counter:
-    """Counts tables through the snapshots and remembers the oldest counting time."""
-
-    def __init__(self, session: Session, filters: Filters, recount: bool):
-        self.session, self.filters, self.recount = session, filters, recount
-        self.oldest = utcnow()
-
-    def _released(self, definition: dict, names: list[str], count) -> ReleasedTable:
-        """Stored or fresh counts of one table, through disclosure control."""
-        counts, counted_at = stored_counts(self.session, definition, count, self.recount)
-        self.oldest = min(self.oldest, counted_at)
-        return release(names, counts.cells, counts.total)
-
-    def incidents(self, name: str) -> ReleasedTable:
-        """People targeted, by one incident dimension."""
-        definition = {"of": "incidents", "by": [name], "filters": self.filters.as_dict()}
-        return self._released(definition, [name], lambda: incident_counts(self.session, [name], self.filters))
-
-    def relatives(self, group: str | None = None, retaliation: bool = False) -> ReleasedTable:
-        """Relatives by status, optionally of one status group or in retaliation only."""
-        definition = {"of": "relatives", "by": ["status"], "group": group, "retaliation": retaliation,
-                      "filters": self.filters.as_dict()}
-        return self._released(definition, ["status"], lambda: relative_counts(
-            self.session, ["status"], self.filters, group=group, retaliation_only=retaliation))
-
-
 def dashboard_tables(session: Session, filters: Filters, period: str = "year",
                      recount: bool = False) -> DashboardTables:
-    """All tables of the dashboard for these filters; ``recount`` ignores stored counts."""
-    counter = _Counter(session, filters, recount)
-    trend = counter.incidents(period)
-    breakdowns = {name: counter.incidents(name) for name in INCIDENT_BREAKDOWNS}
-    relatives, detained = counter.relatives(), counter.relatives("detention")
-    retaliation = counter.relatives("detention", retaliation=True)
-    return DashboardTables(trend, breakdowns, relatives, detained, retaliation, counter.oldest)
+    """All tables of the dashboard for these filters; ``recount`` ignores stored counts.
+
+    One releaser serves the whole page, so each cube is counted and decided once.
+    """
+    source = StoredCubes(recount)
+    releaser = Releaser(session, source)
+
+    def incidents(name: str) -> ReleasedTable:
+        return releaser.release(TableRequest("incidents", (name,), filters))
+
+    def relatives(group: str | None = None, retaliation: bool = False) -> ReleasedTable:
+        return releaser.release(TableRequest("relatives", ("status",), filters, group, retaliation))
+
+    trend = incidents(period)
+    breakdowns = {name: incidents(name) for name in INCIDENT_BREAKDOWNS}
+    detained_in_retaliation = relatives("detention", retaliation=True)
+    tables = DashboardTables(trend, breakdowns, relatives(), relatives("detention"), detained_in_retaliation,
+                             source.oldest)
+    return tables

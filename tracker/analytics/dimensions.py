@@ -35,9 +35,12 @@ class Joins:
         # Codes are left-joined so that incidents without a code of a vocabulary still reach the
         # table's total; ``in_cells`` tells the rows that also belong in a cell.
         self.code_aliases: list = []
+        # Vocabularies of codes that the dimensions made since the caller last cleared it.
+        self.used: set[str] = set()
 
     def code(self, vocabulary: str):
         """An alias of incident_code for one vocabulary, left-joined once (a row per code)."""
+        self.used.add(vocabulary)
         if vocabulary not in self._made:
             alias = aliased(IncidentCode, name=f"code_{vocabulary}")
             self.source = self.source.outerjoin(alias, and_(alias.incident_id == Incident.id,
@@ -140,6 +143,8 @@ INCIDENT_DIMENSIONS: dict[str, Dimension] = {
     "host_state_role": Dimension(_l("Host state's role"), "host_state_role", _known(Incident.host_state_role)),
 }
 
+RETALIATED = ("yes", "likely")
+
 RELATIVE_DIMENSIONS: dict[str, Dimension] = {
     "status": Dimension(_l("Relative's status"), "relative_status", _known(RelativeStatus.status)),
     "status_group": Dimension(_l("Kind of status"), "status_group", lambda j: code_case(
@@ -147,10 +152,21 @@ RELATIVE_DIMENSIONS: dict[str, Dimension] = {
     "retaliation": Dimension(_l("In retaliation"), "retaliation", _known(RelativeStatus.in_retaliation)),
     "status_year": Dimension(_l("Year of status"), "period",
                              lambda j: year_of(RelativeStatus.status_date, RelativeStatus.date_precision)),
+    "retaliated": Dimension(_l("In retaliation (yes or likely)"), "yes_no", lambda j: case(
+        (RelativeStatus.in_retaliation.in_(RETALIATED), literal("yes")), else_=literal("no"))),
     "origin_country": INCIDENT_DIMENSIONS["origin_country"],
     "host_country": INCIDENT_DIMENSIONS["host_country"],
     "community": INCIDENT_DIMENSIONS["community"],
+    "year": INCIDENT_DIMENSIONS["year"],
+    "verification": INCIDENT_DIMENSIONS["verification"],
 }
+
+# A finer dimension and the coarser one it nests in. A released cube always carries a child's
+# parent, so the parent's cell is the margin of its children's line and both are protected
+# together: a year minus its published months, or a category minus its published tactics,
+# gives nothing away (issue 16).
+PARENTS = {"month": "year", "tactic": "tactic_category", "primary_tactic": "physical",
+           "status": "status_group", "retaliation": "retaliated"}
 
 STATUS_GROUP_LABELS = {"pressure": _l("Pressure"), "detention": _l("Detention"),
                        "deprivation": _l("Rights or livelihood taken"), "release": _l("Released"),

@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
-from datetime import date
 
 from sqlalchemy import String, and_, case, cast, func, literal, null, select, true, union_all
 from sqlalchemy.orm import aliased
@@ -22,22 +21,32 @@ from sqlalchemy.sql import ColumnElement, CompoundSelect, FromClause
 from sqlmodel import Session
 
 from ..models import Incident, IncidentReport, Involvement, RelativeStatus, Report
-from .dimensions import INCIDENT_DIMENSIONS, RELATIVE_DIMENSIONS, Dimension, Joins
-from .disclosure import Key, ReleasedTable, release
+from .dimensions import INCIDENT_DIMENSIONS, RELATIVE_DIMENSIONS, Dimension, Joins, year_of
+from .disclosure import Key
 
-MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+YEAR = re.compile(r"^\d{4}$")
+# Filters that were ranges of months until issue 16: two ranges one month apart differenced a
+# month's cells out of two releases. The API refuses them with a message naming ``year``.
+RETIRED_FILTERS = ("period_from", "period_to")
 
 
 class UnknownDimension(ValueError):
     """A breakdown was asked for by a dimension that does not exist."""
 
 
+class TooFine(ValueError):
+    """A table crosses more dimensions and filters than consistent suppression supports."""
+
+
 @dataclass(frozen=True)
 class Filters:
-    """What the analyst narrowed the statistics to; every field optional."""
+    """What the analyst narrowed the statistics to, each a fixed bin; every field optional.
 
-    period_from: str | None = None  # YYYY-MM, inclusive
-    period_to: str | None = None  # YYYY-MM, inclusive
+    The period is a whole calendar year, never a range: every filter is a value of a dimension,
+    so a filtered table is a slice of a cube that disclosure control protects as a whole.
+    """
+
+    year: str | None = None  # YYYY
     community: str | None = None
     origin_country: str | None = None
     host_country: str | None = None
@@ -45,11 +54,10 @@ class Filters:
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> Filters:
-        """Filters from query-string arguments; malformed periods are ignored, not trusted."""
+        """Filters from query-string arguments; a malformed year is ignored, not trusted."""
         values = {f.name: (args.get(f.name) or "").strip() or None for f in fields(cls)}
-        for name in ("period_from", "period_to"):
-            if values[name] and not MONTH.match(values[name]):
-                values[name] = None
+        if values["year"] and not YEAR.match(values["year"]):
+            values["year"] = None
         return cls(**values)
 
     def as_dict(self) -> dict[str, str]:
@@ -75,24 +83,15 @@ def counted_incident() -> ColumnElement:
     return Incident.id.not_in(all_refused)
 
 
-def _month_start(value: str, after: bool = False) -> date:
-    year, month = int(value[:4]), int(value[5:7])
-    if after:
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return date(year, month, 1)
-
-
 def filter_clauses(filters: Filters) -> list[ColumnElement]:
-    """SQL conditions on the incident for these filters."""
+    """SQL conditions on the incident for these filters (the raw counts and the dataset export)."""
     clauses = [counted_incident()]
     for name in ("community", "origin_country", "host_country", "verification"):
         value = getattr(filters, name)
         if value:
             clauses.append(getattr(Incident, name) == value)
-    if filters.period_from:
-        clauses.append(Incident.start_date >= _month_start(filters.period_from))
-    if filters.period_to:
-        clauses.append(Incident.start_date < _month_start(filters.period_to, after=True))
+    if filters.year:
+        clauses.append(year_of(Incident.start_date, Incident.start_precision) == filters.year)
     return clauses
 
 
@@ -190,16 +189,3 @@ def relative_counts(session: Session, names: Sequence[str], filters: Filters = N
     if retaliation_only:
         where.append(RelativeStatus.in_retaliation.in_(("yes", "likely")))
     return count(session, relative_query(names, filters, where))
-
-
-def incident_table(session: Session, names: Sequence[str], filters: Filters = NO_FILTERS) -> ReleasedTable:
-    """People targeted, broken down by incident dimensions, safe to publish."""
-    counts = incident_counts(session, names, filters)
-    return release(names, counts.cells, counts.total)
-
-
-def relative_table(session: Session, names: Sequence[str], filters: Filters = NO_FILTERS,
-                   group: str | None = None, retaliation_only: bool = False) -> ReleasedTable:
-    """Relatives by status, safe to publish (see ``relative_counts``)."""
-    counts = relative_counts(session, names, filters, group, retaliation_only)
-    return release(names, counts.cells, counts.total)

@@ -19,11 +19,12 @@ from flask_babel import get_locale
 from ..staff.auth import role_required
 from . import ANALYTICS_ROLES, bp
 from .charts import bar_chart, time_chart
-from .dashboard import dashboard_tables
+from .dashboard import MAX_FILTERS, dashboard_tables
 from .dataset import codebook, deidentified_rows
 from .dimensions import INCIDENT_DIMENSIONS
 from .exports import MEDIA_TYPES, cell_labels, dataset_chunks, record_export, table_chunks
-from .statistics import Filters, UnknownDimension, incident_table, relative_table
+from .statistics import Filters, TooFine, UnknownDimension
+from .tables import incident_table, relative_table
 from .worldmap import country_shapes, frame
 
 def _section(name: str, table, title: Any, subject: str, group: str | None = None,
@@ -46,7 +47,8 @@ def dashboard():
     """Totals, trend, breakdowns, relatives' fate and the map, for the chosen filters."""
     filters = Filters.from_args(request.args)
     period = "month" if request.args.get("trend") == "month" else "year"
-    tables = dashboard_tables(get_session(), filters, period)
+    too_many_filters = len(filters.as_dict()) > MAX_FILTERS
+    tables = dashboard_tables(get_session(), Filters() if too_many_filters else filters, period)
     sections = [_section(name, table, INCIDENT_DIMENSIONS[name].label, "incidents")
                 for name, table in tables.breakdowns.items()]
     relative_sections = [
@@ -60,7 +62,7 @@ def dashboard():
         sections=sections, relative_sections=relative_sections, relatives=tables.relatives,
         detained=tables.detained, retaliation=tables.retaliation, counted_at=tables.counted_at,
         map_shapes=country_shapes(hosts), map_frame=frame(), hosts=hosts,
-        choices=_filter_choices(),
+        choices=_filter_choices(), too_many_filters=too_many_filters, max_filters=MAX_FILTERS,
         trend_exports={fmt: url_for("analytics.export_stats", fmt=fmt, by=period, **_filter_args())
                        for fmt in MEDIA_TYPES},
         dataset_exports={fmt: url_for("analytics.export_incidents", fmt=fmt, **_filter_args())
@@ -100,7 +102,7 @@ def export_stats(fmt: str):
                                    retaliation_only=request.args.get("retaliation") == "1")
         else:
             table = incident_table(session, names, filters)
-    except UnknownDimension:
+    except (UnknownDimension, TooFine):
         abort(400)
     record_export(session, f"stats.{subject}", fmt, {"by": names, "group": group, **filters.as_dict()},
                   user_id=current_user.id)

@@ -1,0 +1,149 @@
+"""Consistent suppression across every table an analyst can request (issue 16: differencing).
+
+Suppressing each released table on its own let an analyst subtract one release from another:
+two periods that differ by one month, a one-way table from the rows of a two-way one, a filtered
+table from the unfiltered one. Here every release is a *slice* of one cube, and every cube is
+suppressed together with all its margins, bottom up:
+
+- A request (breakdown dimensions, fixed filters) is answered from the cube over the breakdown
+  and filter dimensions together, closed under ``PARENTS`` (a month brings its year, a tactic its
+  Freedom House category), so a filtered table is a slice and a coarser table a margin.
+- Cubes are decided from the smallest up (the grand total first), and a cube's pattern depends
+  only on its own counts and its margins' patterns, never on which larger cube asked for it:
+  the "by tactic" table withholds the same cells whether it is shown alone or as the margin of
+  "tactic by host country", so no two releases disagree about a cell.
+- Along every line of a cube (the cells that share all dimensions but one, a child's siblings
+  within its parent for a month or a tactic), with the line's margin from the smaller cube:
+  when the margin is published, the withheld cells are none, or at least two holding at least
+  the threshold together; when the margin is withheld, the line withholds all its cells or at
+  least two, so neither the margin nor a cell follows by subtraction.
+
+Cells are keyed by the cube's dimensions in the cube's order; dimensions are plain names.
+"""
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from itertools import combinations
+
+Key = tuple[str, ...]
+Cube = tuple[str, ...]
+
+
+def closure(names: Sequence[str], parents: Mapping[str, str], order: Sequence[str]) -> Cube:
+    """The dimensions with their parents added, in the catalogue's order (a cube's identity)."""
+    wanted = set(names)
+    for name in list(wanted):
+        while name in parents:
+            name = parents[name]
+            wanted.add(name)
+    return tuple(name for name in order if name in wanted)
+
+
+def closed_subcubes(cube: Cube, parents: Mapping[str, str]) -> list[Cube]:
+    """Every margin of the cube that keeps each child with its parent, smallest first."""
+    found = []
+    for size in range(len(cube) + 1):
+        for subset in combinations(cube, size):
+            if all(parents[name] in subset for name in subset if name in parents):
+                found.append(subset)
+    return found
+
+
+def removable_axes(cube: Cube, parents: Mapping[str, str]) -> list[int]:
+    """Axes whose removal leaves a closed cube: a parent stays while its child is there."""
+    kept_parents = {parents[name] for name in cube if name in parents}
+    return [axis for axis, name in enumerate(cube) if name not in kept_parents]
+
+
+def protect(cubes: Mapping[Cube, Mapping[Key, int]], parents: Mapping[str, str], k: int,
+            decided: Mapping[Cube, set[Key]] | None = None) -> dict[Cube, set[Key]]:
+    """The withheld cells of every cube, decided smallest cube first (see the module docstring).
+
+    ``cubes`` holds distinct-person counts per cell for every closed margin of the largest cube;
+    the grand total is the cube ``()`` with the one key ``()``. Withheld empty cells (complements
+    where nothing else was left) are part of the result. ``decided`` holds patterns already
+    worked out for some of the cubes (a page releasing many tables decides each cube once).
+    """
+    hidden: dict[Cube, set[Key]] = dict(decided or {})
+    for cube in sorted(cubes, key=lambda c: (len(c), c)):
+        if cube in hidden:
+            continue
+        counts = {key: count for key, count in cubes[cube].items() if count > 0}
+        withheld = {key for key, count in counts.items() if count < k}
+        if cube:
+            _protect_cube(cube, counts, withheld, cubes, hidden, parents, k)
+        hidden[cube] = withheld
+    return hidden
+
+
+def _protect_cube(cube: Cube, counts: Mapping[Key, int], withheld: set[Key], cubes, hidden, parents, k: int) -> None:
+    """Withhold more cells of one cube until each of its lines is safe against its margin (in place)."""
+    axes = removable_axes(cube, parents)
+    values = [sorted({key[axis] for key in counts}) for axis in range(len(cube))]
+    lines: list[dict[Key, list[Key]]] = [defaultdict(list) for _ in cube]
+    for key in sorted(counts, key=lambda key: (counts[key], key)):
+        for axis in axes:
+            lines[axis][_rest(key, axis)].append(key)
+    possible = _possible_cells(cube, counts, parents)
+    # A work list in sorted order: the same counts must always give the same pattern.
+    pending = sorted((axis, rest) for axis in axes for rest in lines[axis])
+    queued = set(pending)
+    heapq.heapify(pending)
+    while pending:
+        axis, rest = heapq.heappop(pending)
+        queued.discard((axis, rest))
+        margin = cube[:axis] + cube[axis + 1:]
+        empties = [key for key in (rest[:axis] + (value,) + rest[axis:] for value in values[axis])
+                   if key not in counts and possible(key)]
+        for key in _protect_line(lines[axis][rest], empties, counts, withheld, rest in hidden[margin], k):
+            for other in axes:
+                if other != axis and (other, _rest(key, other)) not in queued:
+                    queued.add((other, _rest(key, other)))
+                    heapq.heappush(pending, (other, _rest(key, other)))
+
+
+def _possible_cells(cube: Cube, counts: Mapping[Key, int], parents: Mapping[str, str]):
+    """Whether an empty cell could hold people: a month only within its own year, and so on.
+
+    An empty cell withheld as a complement must not be one a reader knows is empty by
+    construction (March 2024 in the year 2023), or subtracting with it would still work.
+    """
+    pairs = [(axis, cube.index(parents[name])) for axis, name in enumerate(cube) if name in parents]
+    seen = {(axis, key[axis], key[parent]) for key in counts for axis, parent in pairs}
+    return lambda key: all((axis, key[axis], key[parent]) in seen for axis, parent in pairs)
+
+
+def _rest(key: Key, axis: int) -> Key:
+    return key[:axis] + key[axis + 1:]
+
+
+def _protect_line(smallest_first: list[Key], empties: list[Key], counts: Mapping[Key, int], withheld: set[Key],
+                  margin_hidden: bool, k: int) -> list[Key]:
+    """Withhold the smallest published cells of one line until it is safe; returns those added.
+
+    With the margin published, the withheld cells must be none, or at least two holding at least
+    k together. With the margin withheld, every cell or at least two must be withheld, or the
+    margin is the sum of the published cells. An empty cell is withheld when no published count
+    is left: a reader who cannot tell it is empty cannot subtract with it either.
+    """
+    hidden_now = [key for key in smallest_first if key in withheld]
+    mass = sum(counts[key] for key in hidden_now)
+
+    def safe() -> bool:
+        if margin_hidden:
+            return len(hidden_now) >= 2 or len(hidden_now) == len(smallest_first)
+        return not hidden_now or (len(hidden_now) >= 2 and mass >= k)
+
+    candidates = iter([key for key in smallest_first if key not in withheld] + empties)
+    added: list[Key] = []
+    while not safe():
+        key = next(candidates, None)
+        if key is None or (key not in counts and len(hidden_now) >= 2):
+            break  # empty cells add no mass: two withheld are all they can give
+        withheld.add(key)
+        hidden_now.append(key)
+        added.append(key)
+        mass += counts.get(key, 0)
+    return added
