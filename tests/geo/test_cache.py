@@ -10,6 +10,7 @@ from tracker.geo.selfhosted import SelfHostedGeocoder
 from tracker.models import GeocodeCache, Location
 
 from .fake_geocoder import FakeGeocoderServer
+from tests.factories import STAFF_PASSWORD, make_user
 
 
 @pytest.fixture
@@ -54,7 +55,9 @@ def test_pending_through_the_self_hosted_service_fills_the_cache(app, session, f
         init_app(app)
     session.add_all([Location(raw_text="Kashgar", country_hint="CN") for _ in range(2)])
     session.commit()
-    result = app.test_cli_runner().invoke(args=["geocode", "pending"])
+    worker = make_user(session, "caseworker")
+    result = app.test_cli_runner().invoke(args=["geocode", "pending", "--as", worker.email],
+                                          input=STAFF_PASSWORD + "\n")
     assert result.exit_code == 0, result.output
     session.expire_all()
     rows = session.exec(select(Location)).all()

@@ -8,6 +8,7 @@ from sqlmodel import select
 
 from tracker.geo import apply_match, correct_by_hand, geocode_location, init_app
 from tracker.models import Location
+from tests.factories import STAFF_PASSWORD, make_user
 
 
 @pytest.fixture
@@ -51,6 +52,20 @@ def test_batch_needs_a_query_column(runner) -> None:
     assert result.exit_code != 0
 
 
+def test_pending_needs_a_person_who_can_open_the_places(runner, session) -> None:
+    """The places are sealed to the organisation key: no password, or no grant, no geocoding."""
+    session.add(Location(raw_text="Aksu", country_hint="CN"))
+    session.commit()
+    worker, outsider = make_user(session, "caseworker"), make_user(session, "caseworker", granted=False)
+    assert runner.invoke(args=["geocode", "pending"]).exit_code != 0
+    wrong = runner.invoke(args=["geocode", "pending", "--as", worker.email], input="not the password\n")
+    assert wrong.exit_code != 0 and "wrong email or password" in wrong.output
+    refused = runner.invoke(args=["geocode", "pending", "--as", outsider.email], input=STAFF_PASSWORD + "\n")
+    assert refused.exit_code != 0 and "no access to case data" in refused.output
+    session.expire_all()
+    assert session.exec(select(Location)).one().status == "pending"
+
+
 def test_pending_geocodes_every_pending_location(runner, session) -> None:
     session.add_all([
         Location(raw_text="Sefaköy, Istanbul"),
@@ -59,7 +74,8 @@ def test_pending_geocodes_every_pending_location(runner, session) -> None:
         Location(raw_text="Kashgar", status="manual", name="kept"),
     ])
     session.commit()
-    result = runner.invoke(args=["geocode", "pending"])
+    worker = make_user(session, "caseworker")
+    result = runner.invoke(args=["geocode", "pending", "--as", worker.email], input=STAFF_PASSWORD + "\n")
     assert result.exit_code == 0, result.output
     assert "3 pending: 2 geocoded, 1 failed" in result.stdout
     session.expire_all()

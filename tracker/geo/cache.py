@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from tracker.db import get_engine
 from tracker.key_check import KeyringMismatch, require_matching_keyring
 from tracker.models import GeocodeCache
+from tracker.models.types import Locked
 
 from .match import PlaceMatch
 
@@ -38,7 +39,11 @@ class DatabaseCache:
         )
         with self._session() as session:
             row = session.exec(query).first()
-            return PlaceMatch.from_dict(row.result) if row and row.result else None
+            # A cached answer is sealed to the organisation key like the place typed: with nobody
+            # signed in (geocoding at intake) it stays locked, and the lookup is simply redone.
+            if row is None or not row.result or isinstance(row.result, Locked):
+                return None
+            return PlaceMatch.from_dict(row.result)
 
     def put(self, text: str, country_hint: str | None, match: PlaceMatch) -> None:
         """Keep an answer; a concurrent writer's row for the same query wins quietly."""

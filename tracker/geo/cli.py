@@ -98,8 +98,21 @@ def batch_record(query: str, hint: str | None, match: PlaceMatch | None) -> dict
 
 
 @geocode_cli.command("pending")
-def pending_command() -> None:
-    """Geocode every stored location whose status is pending."""
+@click.option("--as", "email", required=True,
+              help="A caseworker or admin whose password opens the places (asked for, not echoed).")
+def pending_command(email: str) -> None:
+    """Geocode every stored location whose status is pending.
+
+    The places typed are sealed to the organisation key, so a person must open it: this runs
+    only with a staff member's password typed now, never unattended (DESIGN §2)."""
+    from tracker.maintenance.organisation_key import unlock_as
+
+    with unlock_as(email):
+        _geocode_pending()
+
+
+def _geocode_pending() -> None:
+    """Geocode the pending locations with the organisation key open."""
     session = get_session()
     geocoder = get_geocoder()
     rows = list(pending_locations(session))
