@@ -1,0 +1,99 @@
+"""Accepting a report with 3 relatives, then opening the resulting case, at two database sizes.
+
+Run: ``python benchmarks/bench_family.py [--repeat 15] [--sizes 1000 1000000]``. The databases are
+bench_casework's (benchmarks/results/casework-N/, built with ``flask demo-data`` when missing).
+Each run adds ``repeat + 2`` synthetic reports with three relatives each (detained, imprisoned with
+a sentence, no proof of life) to every database; then, as a signed-in caseworker through the test
+client, it loads each report's accept form, posts it back unchanged (importing the target, the
+three relatives, their statuses, and opening a case) and opens the case page, alternating
+between sizes request by request. It prints the medians per size and the ratio (target <= 1.2).
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from werkzeug.datastructures import MultiDict  # noqa: E402
+
+from bench_casework import prepare, signed_in_client  # noqa: E402
+from tests.html_forms import form_fields  # noqa: E402
+from tracker.db import get_session  # noqa: E402
+from tracker.models import Report, ReportCode, ReportedRelative  # noqa: E402
+
+CASE = re.compile(r"/casework/incidents/(\d+)$")
+RELATIVES = (
+    ("parent", [{"status": "detained_administrative", "date": "2018-04-12", "precision": "exact"}]),
+    ("sibling", [{"status": "imprisoned", "date": "2019-01-01", "precision": "year", "sentence_months": 180}]),
+    ("spouse_partner", [{"status": "no_proof_of_life", "date": "2020-06-01", "precision": "month"}]),
+)
+
+
+def add_reports(app, count: int) -> list[int]:
+    """New synthetic reports with three relatives each; their ids."""
+    with app.app_context():
+        session = get_session()
+        ids = []
+        for n in range(count):
+            report = Report(community="uyghur", origin_country="CN", host_country="US", consent_statistics=True,
+                            narrative=f"[SYNTHETIC] family benchmark {n}", reporter_name=f"Bench reporter {n}",
+                            is_synthetic=True)
+            report.codes = [ReportCode(vocabulary="tactic", code="coercion_by_proxy")]
+            report.relatives = [ReportedRelative(relationship_type=kind, residence_country="CN", in_retaliation="yes",
+                                                 statuses=statuses) for kind, statuses in RELATIVES]
+            session.add(report)
+            session.flush()
+            ids.append(report.id)
+        session.commit()
+    return ids
+
+
+def accept_and_open(client, report_id: int) -> tuple[float, float]:
+    """Seconds to accept the report as proposed (form load + post) and to open the case it made."""
+    start = time.perf_counter()
+    form = client.get(f"/casework/reports/{report_id}/accept").get_data(as_text=True)
+    response = client.post(f"/casework/reports/{report_id}/accept", data=MultiDict(form_fields(form, "/accept")))
+    accepted = time.perf_counter() - start
+    assert response.status_code == 303, response.get_data(as_text=True)[:500]
+    incident = client.get(response.headers["Location"]).get_data(as_text=True)
+    case_url = re.search(r'href="(/casework/cases/\d+)"', incident).group(1)
+    start = time.perf_counter()
+    page = client.get(case_url)
+    opened = time.perf_counter() - start
+    assert page.status_code == 200 and page.get_data(as_text=True).count("<a href=\"/casework/people/") >= 4
+    return accepted, opened
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Time accept + open per size, alternating, and print the medians and the ratio."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 1_000_000])
+    args = parser.parse_args(argv)
+    apps = {size: prepare(size) for size in args.sizes}
+    clients = {size: signed_in_client(app) for size, app in apps.items()}
+    reports = {size: add_reports(app, args.repeat + 2) for size, app in apps.items()}
+    times: dict[int, dict[str, list[float]]] = {size: {"accept": [], "open case": []} for size in args.sizes}
+    for round_ in range(args.repeat + 2):
+        for size, client in clients.items():
+            accepted, opened = accept_and_open(client, reports[size][round_])
+            if round_ >= 2:  # the first two are warm-up
+                times[size]["accept"].append(accepted)
+                times[size]["open case"].append(opened)
+    small, large = min(args.sizes), max(args.sizes)
+    print(f"{'step':12} " + " ".join(f"{size:>12,}" for size in args.sizes) + f" {'ratio':>7}")
+    for step in ("accept", "open case"):
+        medians = {size: statistics.median(times[size][step]) * 1000 for size in args.sizes}
+        row = " ".join(f"{medians[size]:10.1f}ms" for size in args.sizes)
+        print(f"{step:12} {row} {medians[large] / medians[small]:6.2f}x")
+
+
+if __name__ == "__main__":
+    main()
