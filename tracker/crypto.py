@@ -163,6 +163,11 @@ class Sealer:
             return True
         return _split(token)[0].decode() == self.active_key_id
 
+    def is_current(self, purpose: str, token: bytes) -> bool:
+        """Whether re-sealing can leave this value alone: personal data sealed to the
+        organisation key, or a service secret under the keyring's active key."""
+        return self.is_sealed_with_active_key(token) and not self.needs_migration(purpose, token)
+
     def needs_migration(self, purpose: str, token: bytes) -> bool:
         """Personal data still sealed with the symmetric keyring (format 1), which the server
         could open on its own: `flask keys migrate` re-seals it to the organisation key."""

@@ -19,8 +19,8 @@ from collections.abc import Callable
 from argon2 import Parameters
 from argon2.low_level import Type, hash_secret_raw
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
-from sqlalchemy import Engine, select
-from sqlmodel import Session
+from sqlalchemy import Engine
+from sqlmodel import Session, select
 
 from . import sealed_box
 from .models import OrganisationKey, User

@@ -84,7 +84,7 @@ def reseal_table(engine: Engine, sealer: Sealer, table: Table, size: int = DEFAU
         with engine.begin() as connection:
             for row in rows:
                 for target, raw in zip(targets, row[1:], strict=True):
-                    if raw is None or sealer.is_sealed_with_active_key(raw):
+                    if raw is None or sealer.is_current(target.purpose, raw):
                         continue
                     fresh = sealer.seal_bytes(target.purpose, sealer.open_bytes(target.purpose, raw))
                     result = connection.execute(
@@ -113,7 +113,7 @@ def reseal_evidence(engine: Engine, sealer: Sealer) -> int:
         if not path.exists():
             continue
         sealed = path.read_bytes()
-        if sealer.is_sealed_with_active_key(sealed):
+        if sealer.is_current(EVIDENCE_PURPOSE, sealed):
             continue
         replace_file(path, sealer.seal_bytes(EVIDENCE_PURPOSE, sealer.open_bytes(EVIDENCE_PURPOSE, sealed)))
         changed += 1
