@@ -72,10 +72,18 @@ def reporter_messages(code: str) -> list[Message]:
     ("ug-CN,ug;q=0.9,en;q=0.5", "ug"),
     ("ug-Arab-CN", "ug"),
     ("bo-IN", "bo"),
-    ("fr-FR,bo;q=0.5", "bo"),
+    ("de-DE,bo;q=0.5", "bo"),
     ("en-GB,zh-CN;q=0.8", "en"),
     ("zh-CN;q=0.3,ug;q=0.8", "ug"),
-    ("fr-FR,de", "en"),
+    ("es-NI,es;q=0.9,en;q=0.5", "es"),
+    ("es-419", "es"),
+    ("fr-FR,bo;q=0.5", "fr"),
+    ("fr-CA", "fr"),
+    ("km-KH", "km"),
+    ("am-ET,ti;q=0.8", "ti"),
+    ("ti-ER", "ti"),
+    ("rw-RW,en;q=0.5", "rw"),
+    ("de-DE,ru", "en"),
     (None, "en"),
 ])
 def test_locale_from_accept_language(client, accept_language, expected):
@@ -95,6 +103,7 @@ def test_explicit_choice_wins_and_is_remembered(client):
 
 @pytest.mark.parametrize(("code", "direction"), [
     ("en", "ltr"), ("zh_Hans", "ltr"), ("zh_Hant", "ltr"), ("ug", "rtl"), ("bo", "ltr"),
+    ("es", "ltr"), ("fr", "ltr"), ("km", "ltr"), ("ti", "ltr"), ("rw", "ltr"),
 ])
 def test_every_reporter_page_has_the_language_direction(client, code, direction):
     client.get(f"/?lang={code}")
@@ -105,8 +114,9 @@ def test_every_reporter_page_has_the_language_direction(client, code, direction)
 
 def test_babel_knows_every_language_and_its_direction():
     languages = find_languages(TRANSLATIONS)
-    assert list(languages)[:5] == ["en", "zh_Hans", "zh_Hant", "ug", "bo"]
+    assert list(languages) == ["en", "zh_Hans", "zh_Hant", "ug", "bo", "es", "fr", "km", "ti", "rw"]
     assert languages["ug"] == ("ئۇيغۇرچە", "rtl")
+    assert languages["km"] == ("ខ្មែរ", "ltr") and languages["ti"] == ("ትግርኛ", "ltr")
     assert [Locale.parse(code).script for code in ("zh_Hans", "zh_Hant")] == ["Hans", "Hant"]
 
 
@@ -114,6 +124,15 @@ def test_language_switcher_links_every_language_without_javascript(client):
     page = client.get("/").get_data(as_text=True)
     for code in LOCALES:
         assert f'href="?lang={code}"' in page
+
+
+@pytest.mark.parametrize("code", ["es", "fr", "km", "ti", "rw"])
+def test_each_new_language_is_chosen_from_the_switcher(client, code):
+    name = find_languages(TRANSLATIONS)[code][0]
+    assert f">{name}<" in client.get("/").get_data(as_text=True)
+    page = client.get(f"/?lang={code}").get_data(as_text=True)
+    assert f'<html lang="{code}" dir="ltr"' in page
+    assert str(catalog(code)["Send a report"].string) in page
 
 
 # -- Catalogs -----------------------------------------------------------------------------------
@@ -347,18 +366,22 @@ def app_with_catalogs(tmp_path: Path, *codes: str):
 
 def test_translate_add_creates_and_registers_a_language(tmp_path):
     app, folder = app_with_catalogs(tmp_path, *LOCALES)
-    result = app.test_cli_runner().invoke(args=["translate", "add", "km"])
+    result = app.test_cli_runner().invoke(args=["translate", "add", "am"])
     assert result.exit_code == 0, result.output
-    assert (folder / "km" / "LC_MESSAGES" / "messages.mo").exists()
-    with (folder / "km" / "LC_MESSAGES" / "messages.po").open("rb") as po:
+    assert (folder / "am" / "LC_MESSAGES" / "messages.mo").exists()
+    with (folder / "am" / "LC_MESSAGES" / "messages.po").open("rb") as po:
         assert "Send a report" in read_po(po)
+    with (folder / "am" / "LC_MESSAGES" / "messages.mo").open("rb") as mo:
+        # Nothing is translated yet, so nothing is compiled: not even a plural's empty forms,
+        # which gettext would show as a blank instead of English.
+        assert [m.id for m in read_mo(mo) if m.id] == []
     # A catalog folder is what registers a language: the next start lists it and serves it.
     restarted = make_test_app(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite3'}",
                               BABEL_TRANSLATION_DIRECTORIES=str(folder))
-    assert list(restarted.extensions["tracker.languages"]) == ["en", *LOCALES, "km"]
-    assert restarted.extensions["tracker.languages"]["km"] == ("ខ្មែរ", "ltr")
-    page = restarted.test_client().get("/?lang=km").get_data(as_text=True)
-    assert '<html lang="km" dir="ltr"' in page
+    assert list(restarted.extensions["tracker.languages"]) == ["en", *LOCALES, "am"]
+    assert restarted.extensions["tracker.languages"]["am"] == ("አማርኛ", "ltr")
+    page = restarted.test_client().get("/?lang=am").get_data(as_text=True)
+    assert '<html lang="am" dir="ltr"' in page
 
 
 @pytest.mark.parametrize(("code", "message"), [("xx_Nowhere", "not a locale"), ("ug", "already has")])

@@ -8,6 +8,8 @@ from pathlib import Path
 import click
 from babel import Locale, UnknownLocaleError
 from babel.messages.frontend import CommandLineInterface
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from flask import Flask, current_app, request, session
 from flask.cli import AppGroup
 from flask_babel import Babel, get_locale
@@ -21,6 +23,11 @@ NATIVE_NAMES: dict[str, str] = {
     "zh_Hant": "繁體中文",
     "ug": "ئۇيغۇرچە",
     "bo": "བོད་ཡིག",
+    "es": "Español",
+    "fr": "Français",
+    "km": "ខ្មែរ",
+    "ti": "ትግርኛ",
+    "rw": "Ikinyarwanda",
 }
 # Accept-Language tags that name a region rather than a script (zh-TW, zh-HK...).
 _TRADITIONAL_CHINESE_REGIONS = frozenset({"tw", "hk", "mo"})
@@ -156,8 +163,26 @@ def update_command() -> None:
 
 @translate_cli.command("compile")
 def compile_command() -> None:
-    """Compile every catalog to .mo (fuzzy entries are left out, shown in English)."""
-    _pybabel("compile", "-d", str(translations_dir(current_app)), "--statistics")
+    """Compile every catalog to .mo (fuzzy and untranslated entries are left out, shown in English)."""
+    for po_path in sorted(translations_dir(current_app).glob("*/LC_MESSAGES/messages.po")):
+        compiled, total = compile_catalog(po_path)
+        click.echo(f"{po_path.parent.parent.name}: {compiled} of {total} messages translated")
+
+
+def compile_catalog(po_path: Path) -> tuple[int, int]:
+    """Write messages.mo beside `po_path` with only complete, non-fuzzy translations; return
+    (compiled, total). pybabel compile keeps a plural whose forms are all empty, and gettext
+    would then show a blank where the English text belongs."""
+    with po_path.open("rb") as po:
+        catalog = read_po(po)
+    messages = [message for message in catalog if message.id]
+    for message in messages:
+        forms = message.string if isinstance(message.string, (list, tuple)) else (message.string,)
+        if message.fuzzy or not all(forms):
+            catalog.delete(message.id, context=message.context)
+    with po_path.with_suffix(".mo").open("wb") as mo:
+        write_mo(mo, catalog)
+    return len(catalog), len(messages)
 
 
 @translate_cli.command("add")
@@ -175,7 +200,7 @@ def add_command(code: str) -> None:
         pot = Path(tmp, "messages.pot")
         _extract(pot)
         _pybabel("init", "-i", str(pot), "-d", str(target), "-l", code, "--width", "100")
-    _pybabel("compile", "-d", str(target), "-l", code)
+    compile_catalog(target / code / "LC_MESSAGES" / "messages.po")
     click.echo(f"Added {code}: translate {target / code / 'LC_MESSAGES' / 'messages.po'}, then "
                "`flask translate compile`. It appears in the language switcher from the next "
                "start; give it a name in its own script in NATIVE_NAMES (tracker/i18n.py).")
