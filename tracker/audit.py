@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 from .crypto import Sealer, get_sealer
 from .db import get_session
 from .models import AuditEvent, utcnow
+from .models.base import reporter_time
 from .models.audit import PENDING
 
 GENESIS = "0" * 64
@@ -40,7 +41,7 @@ def record(
     """Append one event in the caller's transaction. ``detail`` must hold no personal data."""
     sealer = sealer or get_sealer()
     event = AuditEvent(
-        at=utcnow(),
+        at=reporter_time() if actor == "reporter" else utcnow(),  # issue 16, item 7
         user_id=user_id,
         actor=actor,
         action=action,

@@ -20,6 +20,7 @@ import filetype
 
 from ..crypto import Sealer
 from ..models import CustodyEvent, Evidence
+from ..models.base import reporter_time
 from .confined import ConfinedFailure, DecodeLimits, run_confined
 
 SEAL_PURPOSE = "evidence.file"
@@ -138,7 +139,7 @@ def store_evidence(checked: CheckedUpload, *, folder: str, sealer: Sealer, keep_
         clean_stored_name=clean_name,
         original_filename=checked.filename[:200] or None,
         # The chain of custody starts at intake, in the same transaction as the row itself.
-        custody=[CustodyEvent(action="received")],
+        custody=[CustodyEvent(action="received", at=reporter_time())],
     )
 
 

@@ -6,7 +6,8 @@ from sqlmodel import Session, select
 
 from .. import audit
 from ..crypto import RECEIPT_VERSION, Sealer
-from ..models import Location, Message, Report, utcnow
+from ..models import Location, Message, Report
+from ..models.base import reporter_time
 from .evidence import CheckedUpload, evidence_files, remove_files
 from .receipts import normalise_receipt
 from .reporter_key import seal_for_reporter
@@ -49,11 +50,11 @@ def find_by_receipt(session: Session, typed: str, sealer: Sealer) -> Report | No
 def thread(session: Session, report: Report, *, mark_read: bool = True) -> list[Message]:
     """The report's messages, oldest first; caseworker messages shown now are marked read."""
     messages = list(session.exec(
-        select(Message).where(Message.report_id == report.id).order_by(Message.created_at, Message.id)
+        select(Message).where(Message.report_id == report.id).order_by(Message.id)  # reporter times are coarse
     ))
     unread = [m for m in messages if m.direction == "to_reporter" and m.read_at is None]
     if mark_read and unread:
-        now = utcnow()
+        now = reporter_time()
         for message in unread:
             message.read_at = now
             session.add(message)
@@ -65,7 +66,7 @@ def reply(session: Session, report: Report, body: str) -> Message:
     """Add the reporter's answer to the thread."""
     message = Message(report_id=report.id, direction="from_reporter", body=body,
                       body_for_reporter=seal_for_reporter(report, body))
-    report.last_activity_at = utcnow()
+    message.created_at = report.last_activity_at = reporter_time()
     session.add_all([message, report])
     session.commit()
     return message
@@ -91,7 +92,7 @@ def add_information(session: Session, report: Report, narrative: str | None,
     written: set[str] = set()
     try:
         addition.evidence = store_uploads(uploads, store, sealer, written)
-        report.last_activity_at = utcnow()
+        report.last_activity_at = reporter_time()
         session.add_all([addition, report])
         session.commit()
     except BaseException:

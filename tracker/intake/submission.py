@@ -6,7 +6,8 @@ relatives, its evidence rows and its place arrive together or not at all (issue 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
+import time
+from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -15,6 +16,8 @@ from .. import audit
 from ..crypto import Sealer
 from ..geo import geocode_location
 from ..models import Location, Report, ReportCode, ReportedRelative
+from ..limits import counters
+from ..models.base import reporter_time
 from ..models.inputs import ReportCreate
 from .evidence import CheckedUpload, evidence_files, remove_files, store_evidence
 from .receipts import idempotency_digest, receipt_from_token
@@ -65,6 +68,7 @@ def submit_report(session: Session, data: ReportCreate, *, idempotency_key: str,
         audit.record(session, "report.submitted", actor="reporter", object_type="report",
                      object_id=report.id, detail={"channel": data.intake_channel}, sealer=sealer)
         session.commit()
+        _remember_receipt(key_digest)
     except IntegrityError:
         # A retry: an earlier POST with the same token (possibly still running) made the report.
         # Keep that one and drop ours.
@@ -73,7 +77,7 @@ def submit_report(session: Session, data: ReportCreate, *, idempotency_key: str,
         existing = _by_idempotency(session, key_digest)
         if existing is None:
             raise
-        return existing, _replayable(existing, receipt)
+        return existing, _replayable(key_digest, receipt)
     except BaseException:
         session.rollback()
         remove_files(written, store.folder)
@@ -111,6 +115,8 @@ def _place_of(session: Session, data: ReportCreate) -> int | None:
             # Only the error's type is logged: its message could quote the place (DESIGN §2).
             logger.warning("geocoding at submission failed (%s); the place stays pending", type(exc).__name__)
             location.status = "pending"
+    if location.geocoded_at is not None:  # geocoded now: as coarse as the report's own time
+        location.geocoded_at = reporter_time()
     session.add(location)
     session.flush()
     return location.id
@@ -121,10 +127,17 @@ def _by_idempotency(session: Session, key_digest: str) -> Report | None:
     return session.exec(select(Report).where(Report.idempotency_key == key_digest)).first()
 
 
-def _replayable(report: Report, receipt: str) -> str | None:
+def _remember_receipt(key_digest: str) -> None:
+    """Let retries of this submission show the receipt for REPLAY_WINDOW. The time is kept in
+    the expiring counters (memory or Redis), not the database: submitted_at is only to the
+    hour (reporter_time), and a finer stored time would correlate with network logs."""
+    counters().incr(f"receipt-replay/{key_digest}", int(REPLAY_WINDOW.total_seconds()) + 1, amount=int(time.time()))
+
+
+def _replayable(key_digest: str, receipt: str) -> str | None:
     """The receipt, if the first submission is recent enough to show it again."""
-    submitted = report.submitted_at if report.submitted_at.tzinfo else report.submitted_at.replace(tzinfo=UTC)
-    return receipt if datetime.now(UTC) - submitted <= REPLAY_WINDOW else None
+    sent = counters().get(f"receipt-replay/{key_digest}")
+    return receipt if sent and time.time() - sent <= REPLAY_WINDOW.total_seconds() else None
 
 
 def _new_report(data: ReportCreate, key_digest: str, receipt_digest: str) -> Report:

@@ -26,6 +26,13 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def reporter_time() -> datetime:
+    """Now, to the hour, for what a reporter's own actions stamp (a report sent, a file received,
+    a reply, a message read): an exact time could be matched against a network log of who
+    reached the server when (issue 16, item 7; DESIGN §2). Order comes from ids instead."""
+    return utcnow().replace(minute=0, second=0, microsecond=0)
+
+
 def _vocabulary_check(vocabulary: str):
     def check(value: str) -> str:
         from .. import taxonomy

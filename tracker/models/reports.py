@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, LargeBinary
 from sqlmodel import Field, Relationship, SQLModel
 
-from .base import CODE_LENGTH, HasCodes, SHORT_TEXT, utcnow
+from .base import CODE_LENGTH, HasCodes, SHORT_TEXT, reporter_time, utcnow
 from .types import SealedText
 
 
@@ -16,7 +16,8 @@ class Report(HasCodes, SQLModel, table=True):
     __table_args__ = (Index("ix_report_queue", "status", "submitted_at", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    submitted_at: datetime = Field(default_factory=utcnow)
+    # To the hour (reporter_time); the queue orders by (submitted_at, id).
+    submitted_at: datetime = Field(default_factory=reporter_time)
     language: str = Field(default="en", max_length=16)
     intake_channel: str = Field(default="web", max_length=CODE_LENGTH)
     submitter_role: str = Field(default="self", max_length=CODE_LENGTH)
@@ -56,7 +57,7 @@ class Report(HasCodes, SQLModel, table=True):
     priority: str = Field(default="normal", max_length=CODE_LENGTH)
     risk_level: str | None = Field(default=None, max_length=CODE_LENGTH)
     verification: str = Field(default="unverified", max_length=CODE_LENGTH)
-    last_activity_at: datetime = Field(default_factory=utcnow)
+    last_activity_at: datetime = Field(default_factory=reporter_time)
     retain_until: date | None = None
     is_synthetic: bool = False
 
@@ -125,7 +126,7 @@ class Evidence(SQLModel, table=True):
     original_filename: str | None = Field(
         default=None, sa_column=Column(SealedText("evidence.original_filename"))
     )
-    uploaded_at: datetime = Field(default_factory=utcnow)
+    uploaded_at: datetime = Field(default_factory=reporter_time)
 
     report: Report | None = Relationship(back_populates="evidence")
     custody: list["CustodyEvent"] = Relationship(back_populates="evidence", cascade_delete=True)
