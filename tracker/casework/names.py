@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import delete, intersect, select as sa_select
+from sqlalchemy import delete, exists, select as sa_select
 from sqlmodel import Session, select
 
 from ..crypto import get_sealer
@@ -20,6 +20,7 @@ from ..models import Person, PersonNameToken
 from ..names import NameMatch, compare_names, families_for, name_keys, query_alternatives
 
 NAME_PURPOSE = "person.name"
+PROBE = 500
 
 
 def name_digests(names: Iterable[dict[str, Any]], community: str | None) -> set[str]:
@@ -43,17 +44,37 @@ def index_person_names(session: Session, person: Person) -> None:
 def matching_person_ids(session: Session, query: str, *, limit: int = 200) -> list[int]:
     """Ids of people having a digest for every part of the query, under some grouping of its words."""
     sealer = get_sealer()
+    digest_of: dict[str, str] = {}
     found: dict[int, None] = {}
     for parts in query_alternatives(query):
-        selects = [sa_select(PersonNameToken.person_id).where(
-            PersonNameToken.digest.in_(sorted(sealer.blind_index(NAME_PURPOSE, key) for key in part)))
-            for part in parts]
-        matching = selects[0] if len(selects) == 1 else intersect(*selects)
-        rows = session.execute(sa_select(matching.subquery().c[0]).limit(limit)).scalars()
-        found.update(dict.fromkeys(rows))
+        digests = [sorted(digest_of.setdefault(key, sealer.blind_index(NAME_PURPOSE, key)) for key in part)
+                   for part in parts]
+        found.update(dict.fromkeys(_people_with_every_part(session, digests, limit)))
         if len(found) >= limit:
             break
     return list(found)[:limit]
+
+
+def _people_with_every_part(session: Session, parts: list[list[str]], limit: int) -> list[int]:
+    """People holding a digest of each part, walked from the rarest part so the cost stays bounded.
+
+    A family name can be shared by a large share of all people; intersecting whole posting lists
+    would grow with the database. Instead each part is probed up to ``PROBE`` rows, the rarest one
+    drives, and the others are checked per candidate through the primary key (person_id, digest).
+    """
+    token = PersonNameToken.__table__
+    probes = [session.execute(sa_select(token.c.person_id).where(token.c.digest.in_(part)).limit(PROBE))
+              .scalars().all() for part in parts]
+    rarest = min(range(len(parts)), key=lambda i: len(probes[i]))
+    if not probes[rarest]:
+        return []  # some part is nobody's: no need to ask the database again
+    driver = token.alias("driver")
+    query = sa_select(driver.c.person_id).where(driver.c.digest.in_(parts[rarest])).distinct()
+    for i, part in enumerate(parts):
+        if i != rarest:
+            other = token.alias(f"part{i}")
+            query = query.where(exists().where(other.c.person_id == driver.c.person_id, other.c.digest.in_(part)))
+    return list(session.execute(query.limit(limit)).scalars())
 
 
 def names_match(person: Person, other: Person) -> NameMatch | None:
