@@ -268,9 +268,17 @@ def _code(vocabulary: str, default: str | None = None) -> dict:
 
 _COUNTRY = {"type": "string", "pattern": "^[A-Z]{2}$", "description": "ISO 3166-1 alpha-2"}
 _DATE_PRECISION = _code("date_precision", "unknown")
+_NO = {"type": "boolean", "default": False}
+
+# The web form pre-ticks and pre-selects nothing (issue 14), so both doors read silence alike.
+UNANSWERED_RULE = (
+    "Every field is optional, and a field left out means what an unanswered question on the web "
+    "form means: consents (consent_contact, consent_statistics, consent_partners) and urgent_risk "
+    "are false, so nothing is shared or counted without an explicit yes; submitter_role is 'self'; "
+    "event_date_precision and a relative's in_retaliation are 'unknown'; lists are empty.")
 
 OPENAPI_SCHEMAS = {
-    "ReportSubmission": {"type": "object", "properties": {
+    "ReportSubmission": {"type": "object", "description": UNANSWERED_RULE, "properties": {
         "language": {"type": "string", "maxLength": 16, "default": "en"},
         "submitter_role": _code("submitter_role", "self"),
         "targets": _code_list("report_target", 10),
@@ -283,8 +291,7 @@ OPENAPI_SCHEMAS = {
         "origin_country": _COUNTRY, "host_country": _COUNTRY,
         "narrative": {"type": "string", "maxLength": LONG_TEXT},
         "reporter_name": {"type": "string", "maxLength": 200}, "contact": {"type": "string", "maxLength": 200},
-        "consent_contact": {"type": "boolean"}, "consent_statistics": {"type": "boolean"},
-        "consent_partners": {"type": "boolean"}, "urgent_risk": {"type": "boolean"},
+        "consent_contact": _NO, "consent_statistics": _NO, "consent_partners": _NO, "urgent_risk": _NO,
         "relatives": {"type": "array", "maxItems": 20, "items": {"$ref": "#/components/schemas/ReportedRelative"}},
     }},
     "ReportedRelative": {"type": "object", "required": ["relationship_type"], "properties": {
