@@ -1,4 +1,5 @@
-"""The app behind a real proxy hop: nginx in front of gunicorn on loopback ports (issue 16, item 2).
+"""The app behind a real proxy hop: nginx in front of gunicorn on loopback ports (issue 16, item 2),
+with the proxy settings of the documented sample (docs/deploy/nginx-tls.conf).
 
 Clients bind their own loopback source addresses (127.0.0.2, 127.0.0.3...), so nginx sees
 distinct peers and appends each to X-Forwarded-For; the app trusts exactly one hop. Clients on
@@ -32,6 +33,7 @@ LIMITS = {"INTAKE_RECEIPT_LIMIT": "3 per minute", "INTAKE_RECEIPT_ADDRESS_LIMIT"
 pytestmark = pytest.mark.skipif(not Path(NGINX).exists() and os.environ.get("CI") != "true",
                                 reason="nginx is not installed (apt-get install nginx-light; CI requires it)")
 
+SAMPLE = ROOT / "docs" / "deploy" / "nginx-tls.conf"
 NGINX_CONF = """
 worker_processes 1;
 daemon off;
@@ -45,15 +47,17 @@ http {{
   uwsgi_temp_path {run}/uwsgi; scgi_temp_path {run}/scgi;
   server {{
     listen 127.0.0.1:{port};
-    location / {{
-      proxy_pass http://127.0.0.1:{upstream};
-      proxy_set_header Host $host;
-      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-      proxy_set_header X-Forwarded-Proto $scheme;
-    }}
+{proxy}
   }}
 }}
 """
+
+
+def documented_proxy_settings(upstream: int) -> str:
+    """The ``location`` block of docs/deploy/nginx-tls.conf, pointed at this test's gunicorn."""
+    text = SAMPLE.read_text()
+    block = text[text.index("# BEGIN proxy settings"):text.index("# END proxy settings")]
+    return block.replace("127.0.0.1:8000", f"127.0.0.1:{upstream}")
 
 
 def free_port() -> int:
@@ -90,7 +94,8 @@ def proxied(app, tmp_path):
                               cwd=ROOT, env=env)
     run = tmp_path / "nginx"
     run.mkdir()
-    (run / "nginx.conf").write_text(NGINX_CONF.format(run=run, port=port, upstream=upstream))
+    conf = NGINX_CONF.format(run=run, port=port, proxy=documented_proxy_settings(upstream))
+    (run / "nginx.conf").write_text(conf)
     proxy = subprocess.Popen([NGINX, "-p", str(run), "-c", str(run / "nginx.conf")])  # noqa: S603
     try:
         wait_for(upstream, server)

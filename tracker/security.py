@@ -6,11 +6,13 @@ server's access log is therefore silenced, and gunicorn is started without an ac
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 from flask_wtf.csrf import CSRFProtect
 
 from . import bidi
+from .config import ConfigurationError
 
 # No inline script or style, nothing from another origin, no framing (DESIGN §2: "nothing leaves
 # the server unasked"; a CSP makes that a browser-enforced rule rather than a habit).
@@ -48,6 +50,10 @@ def set_security_headers(response: Response) -> Response:
         headers["Cache-Control"] = "no-store"
     if request.is_secure:
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        onion = current_app.config.get("ONION_LOCATION")
+        if onion:
+            # Tor Browser offers the onion service's address for this page (README: Deployment).
+            headers["Onion-Location"] = str(onion).rstrip("/") + request.path
     headers.pop("Server", None)
     return response
 
@@ -67,6 +73,17 @@ def silence_access_log() -> None:
         werkzeug_log.addFilter(_NoClientLines())
 
 
+def check_onion_location(onion: object) -> None:
+    """ONION_LOCATION must be the onion service's own http(s)://....onion address, or unset."""
+    if not onion:
+        return
+    parts = urlsplit(str(onion))
+    if parts.scheme not in ("http", "https") or not (parts.hostname or "").endswith(".onion") \
+            or parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise ConfigurationError("ONION_LOCATION must be the onion service's address, such as "
+                                 "http://<56 characters>.onion (no path).")
+
+
 # CSRF protection for every form (Flask-WTF); JSON API views authenticated by token opt out.
 csrf = CSRFProtect()
 
@@ -77,5 +94,6 @@ def init_app(app: Flask) -> None:
     bidi.init_app(app)
     app.after_request(set_security_headers)
     silence_access_log()
+    check_onion_location(app.config.get("ONION_LOCATION"))
     if app.config.get("PREFER_SECURE_COOKIES", False):
         app.config["SESSION_COOKIE_SECURE"] = True
