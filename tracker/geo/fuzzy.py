@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterator
+from functools import partial
 from string import ascii_lowercase
 
 from .gazetteer import Gazetteer
+from .keyindex import KeyIndex
 
 # Shorter keys are one edit away from too many other places to guess from.
 MIN_FUZZY_LENGTH = 5
@@ -31,16 +33,19 @@ def one_edit_away(key: str, last_position: int | None = None) -> Iterator[str]:
             yield left + letter + right
 
 
-def known_prefix_length(keys: list[str], key: str) -> int:
+def known_prefix_length(keys: list[str] | KeyIndex, key: str) -> int:
     """The length of key's longest prefix that starts some indexed key (keys are sorted)."""
+    has_prefix = keys.has_prefix if isinstance(keys, KeyIndex) else partial(_list_has_prefix, keys)
     length = 0
-    while length < len(key):
-        prefix = key[: length + 1]
-        position = bisect_left(keys, prefix)
-        if position == len(keys) or not keys[position].startswith(prefix):
-            break
+    while length < len(key) and has_prefix(key[: length + 1]):
         length += 1
     return length
+
+
+def _list_has_prefix(keys: list[str], prefix: str) -> bool:
+    """Whether a sorted list holds a key starting with prefix."""
+    position = bisect_left(keys, prefix)
+    return position < len(keys) and keys[position].startswith(prefix)
 
 
 def known_neighbours(gazetteer: Gazetteer, key: str) -> list[str]:

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import threading
 from array import array
-from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
 
+from .keyindex import KeyIndex
 from .normalise import KEY_VERSION, keys_for_name, place_key
 from .spatial import CellIndex
 from .store import COORD_SCALE, INDEX_PATH, NO_ADMIN1, SHARED, read_index
@@ -47,8 +47,8 @@ class Gazetteer:
         start, count = header.get("counties", (len(self.names), 0))
         self.counties = range(start, start + count)
         self.county_ids = sections["county_ids"].split("\n") if count else []
-        # Sorted keys searched by bisection: no 770,000-entry dict to hash at start-up.
-        self.keys: list[str] = sections["keys"].split("\n")
+        # Sorted keys searched in one blob: no 780,000-entry dict or list of strings at start-up.
+        self.keys = KeyIndex(sections["keys"], sections.get("key_blocks"))
         self.postings, self.shared = sections["postings"], sections["shared"]
         self.added_keys: dict[str, tuple[int, ...]] = {}  # curated names, added after loading
         self.region_keys: dict[str, list[Region]] = {}
@@ -100,8 +100,8 @@ class Gazetteer:
     def places(self, key: str) -> tuple[int, ...]:
         """Place numbers indexed under a key."""
         found: tuple[int, ...] = ()
-        position = bisect_left(self.keys, key)
-        if position < len(self.keys) and self.keys[position] == key:
+        position = self.keys.position(key)
+        if position is not None:
             posting = self.postings[position]
             if posting & SHARED:
                 start = posting & ~SHARED

@@ -26,7 +26,10 @@ ARRAY_SECTIONS = {
     "geonameid": "I",
     "postings": "I",  # per sorted key: its place number, or SHARED | offset into "shared"
     "shared": "I",  # runs of [count, place, place, ...] for keys naming several places
+    "key_blocks": "I",  # offsets of every 64th key in the keys text (see keyindex.py)
 }
+# UTF-8 text kept as bytes: the sorted keys are searched as bytes (see keyindex.py).
+BYTES_SECTIONS = {"keys"}
 NO_ADMIN1 = 0xFFFF
 SHARED = 0x8000_0000
 COORD_SCALE = 100_000
@@ -44,8 +47,13 @@ def write_index(path: Path, header: dict[str, Any], sections: dict[str, Any]) ->
         layout.append([name, len(value)])
         blobs.append(value)
     head = dict(header, format=FORMAT, sections=layout)
-    with lzma.open(path, "wb", preset=9 | lzma.PRESET_EXTREME) as out:
-        out.write(json.dumps(head, ensure_ascii=False, sort_keys=True).encode() + b"\n")
+    first = json.dumps(head, ensure_ascii=False, sort_keys=True).encode() + b"\n"
+    # The dictionary need not be larger than the data: the reader then needs only that much
+    # memory to decompress, not preset 9's 64 MB (the start-up peak counts against 200 MB).
+    size = max(len(first) + sum(map(len, blobs)), 1 << 20)
+    filters = [{"id": lzma.FILTER_LZMA2, "preset": 9 | lzma.PRESET_EXTREME, "dict_size": size}]
+    with lzma.open(path, "wb", filters=filters) as out:
+        out.write(first)
         for blob in blobs:
             out.write(blob)
 
@@ -57,23 +65,26 @@ def read_header(path: Path = INDEX_PATH) -> dict[str, Any]:
 
 
 def read_index(path: Path = INDEX_PATH) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Read the header and the sections (text as str, numbers as array)."""
-    raw = lzma.decompress(path.read_bytes())
-    end = raw.index(b"\n")
-    header = json.loads(raw[:end])
-    if header.get("format") != FORMAT:
-        raise ValueError(f"{path} is not a {FORMAT} file")
+    """Read the header and the sections (text as str, keys as bytes, numbers as array).
+
+    Section by section from the stream: decompressing the whole file at once would briefly
+    hold it two or three times over.
+    """
     sections: dict[str, Any] = {}
-    offset = end + 1
-    for name, size in header["sections"]:
-        blob = raw[offset : offset + size]
-        offset += size
-        if name in ARRAY_SECTIONS:
-            values = array(ARRAY_SECTIONS[name])
-            values.frombytes(blob)
-            sections[name] = _little_endian(values)
-        else:
-            sections[name] = blob.decode("utf-8")
+    with lzma.open(path, "rb") as handle:
+        header = json.loads(handle.readline())
+        if header.get("format") != FORMAT:
+            raise ValueError(f"{path} is not a {FORMAT} file")
+        for name, size in header["sections"]:
+            blob = handle.read(size)
+            if name in ARRAY_SECTIONS:
+                values = array(ARRAY_SECTIONS[name])
+                values.frombytes(blob)
+                sections[name] = _little_endian(values)
+            elif name in BYTES_SECTIONS:
+                sections[name] = blob
+            else:
+                sections[name] = blob.decode("utf-8")
     return header, sections
 
 
