@@ -17,9 +17,11 @@ ANALYTICS_ROLES = ("analyst", "admin")
 def init_app(app: Flask) -> None:
     """Mount the dashboard, add its navigation link and the ``flask export`` and ``flask analytics`` commands."""
     from ..staff.navigation import add_nav_item
+    from . import upkeep
     from .disclosure import check_threshold
 
     check_threshold(app.config)
+    upkeep.init_app(app)
     from . import views  # noqa: F401 - registers the routes on bp
     from .cli import analytics_cli, export_cli
 

@@ -13,7 +13,7 @@ from ..db import get_session
 from .dataset import codebook, count_incidents, deidentified_rows
 from .exports import MEDIA_TYPES, dataset_chunks, record_export, table_chunks
 from .dashboard import TREND_PERIODS, dashboard_tables
-from .snapshots import forget_expired
+from .upkeep import recount_registered
 from .statistics import Filters, TooFine, UnknownDimension
 from .tables import MAX_CUBE_DIMENSIONS, incident_table, relative_table
 
@@ -97,21 +97,17 @@ def export_codebook() -> None:
 
 
 @analytics_cli.command("refresh")
-@filter_options
-def refresh_snapshots(**filter_values: str | None) -> None:
-    """Recount the dashboard (both trends) into snapshots, and drop expired ones.
+def refresh_counts() -> None:
+    """Recount every kept statistics margin in full and count the unfiltered dashboard's.
 
-    Run it from cron more often than ANALYTICS_SNAPSHOT_MAX_AGE so analysts never wait for a
-    count of the whole database: without options it recounts the unfiltered dashboard, with
-    filter options a view the organisation looks at routinely. Other filtered views are counted
-    on first view and kept as long.
+    Counts are kept current as data changes (tracker.analytics.upkeep); run this after bulk SQL
+    that bypassed the application (demo-data, a restore), or from cron as a check.
     """
     import time
 
-    filters = Filters.from_args({key: value for key, value in filter_values.items() if value})
     session = get_session()
+    start = time.perf_counter()
+    recounted = recount_registered(session)
     for period in TREND_PERIODS:
-        start = time.perf_counter()
-        dashboard_tables(session, filters, period, recount=period == TREND_PERIODS[0])
-        click.echo(f"Dashboard counted (trend by {period}) in {time.perf_counter() - start:.1f} s.")
-    click.echo(f"Expired snapshots dropped: {forget_expired(session)}.")
+        dashboard_tables(session, Filters(), period)
+    click.echo(f"Recounted {recounted} kept margins and the dashboard in {time.perf_counter() - start:.1f} s.")

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import String, case, cast, func, literal, null, select, union_all
-from sqlalchemy.sql import CompoundSelect
+from sqlalchemy.sql import CompoundSelect, Select
 from sqlmodel import Session
 
 from ..models import Incident, RelativeStatus
@@ -64,12 +64,12 @@ def catalogue(subject: str) -> Mapping[str, Dimension]:
     return RELATIVE_DIMENSIONS if subject == "relatives" else INCIDENT_DIMENSIONS
 
 
-def cubes_statement(subject: str, cube: Cube, wanted: Sequence[Cube]) -> CompoundSelect:
-    """Distinct people per cell of each wanted margin of ``cube``, in one statement.
+def counted_rows(subject: str, cube: Cube) -> tuple[Select, dict[str, set[str]]]:
+    """The counted rows (consent rule, joins) with a column per dimension, the person and code flags.
 
-    The counted rows (consent rule, joins) are gathered once into a materialised common table
-    expression with a column per dimension; each margin groups it by its own dimensions. Codes
-    are left-joined, so a margin with a code dimension keeps only rows that have such a code.
+    Columns are ``d0``.. in the cube's order, ``subject`` (the person counted) and ``has_<vocabulary>``
+    (1 when the row carries a code of a left-joined vocabulary). Also returns, per dimension,
+    the code vocabularies a row must have to fall in one of its cells.
     """
     base = (RelativeStatus.__table__.join(Incident, Incident.id == RelativeStatus.incident_id)
             if subject == "relatives" else Incident.__table__)
@@ -85,8 +85,19 @@ def cubes_statement(subject: str, cube: Cube, wanted: Sequence[Cube]) -> Compoun
     vocabularies = sorted(set().union(*needs.values()))
     flags = [case((joins.code(vocabulary).incident_id.is_not(None), 1), else_=0).label(f"has_{vocabulary}")
              for vocabulary in vocabularies]
-    counted = (select(*columns, subject_column.label("subject"), *flags).select_from(joins.source)
-               .where(counted_incident()).cte("counted").prefix_with("MATERIALIZED"))
+    rows = select(*columns, subject_column.label("subject"), *flags).select_from(joins.source)
+    return rows.where(counted_incident()), needs
+
+
+def cubes_statement(subject: str, cube: Cube, wanted: Sequence[Cube]) -> CompoundSelect:
+    """Distinct people per cell of each wanted margin of ``cube``, in one statement.
+
+    The counted rows are gathered once into a materialised common table expression; each margin
+    groups it by its own dimensions. Codes are left-joined, so a margin with a code dimension
+    keeps only rows that have such a code.
+    """
+    rows, needs = counted_rows(subject, cube)
+    counted = rows.cte("counted").prefix_with("MATERIALIZED")
     parts = []
     for number, margin in enumerate(wanted):
         keys = [counted.c[f"d{cube.index(name)}"] if name in margin else cast(null(), String) for name in cube]
@@ -112,16 +123,23 @@ def count_cubes(session: Session, subject: str, cube: Cube, wanted: Sequence[Cub
 CubeSource = Callable[[Session, str, Cube, Sequence[Cube]], CubeCounts]
 
 
+def _maintained(session: Session, subject: str, cube: Cube, wanted: Sequence[Cube]) -> CubeCounts:
+    from .upkeep import read_margins
+
+    return read_margins(session, subject, cube, wanted)
+
+
 @dataclass
 class Releaser:
     """Releases tables of one page or request, deciding each cube's pattern once.
 
-    ``source`` gives the counts of margins not yet known (counted live by default; the dashboard
-    passes stored counts). The threshold is read once, so one page is one consistent release.
+    ``source`` gives the counts of margins not yet known: by default the maintained margins
+    (tracker.analytics.upkeep), current with every committed change; ``count_cubes`` counts
+    afresh. The threshold is read once, so one page is one consistent release.
     """
 
     session: Session
-    source: CubeSource = count_cubes
+    source: CubeSource = field(default_factory=lambda: _maintained)
     k: int = field(default_factory=threshold)
     counts: dict[str, CubeCounts] = field(default_factory=dict)
     hidden: dict[str, dict[Cube, set[Key]]] = field(default_factory=dict)
@@ -162,7 +180,7 @@ def sliced(request: TableRequest, cube: Cube, counts: CubeCounts, hidden: Mappin
 
 
 def release_table(session: Session, request: TableRequest) -> ReleasedTable:
-    """One table, counted now and released (exports, the API and the command line)."""
+    """One table from the maintained counts, released (exports, the API and the command line)."""
     return Releaser(session).release(request)
 
 

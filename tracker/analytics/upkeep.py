@@ -1,0 +1,237 @@
+"""Statistics kept current as data changes, in the same transaction as the change (issue 17).
+
+Every margin a table has needed is registered in ``statistics_margin`` with its cells' counts
+in ``statistics_cell``. Distinct-person counts cannot be adjusted by +1/-1 per row (a person
+targeted twice in a year is one person in it), so the adjustment is per *person*: when a flush
+touches incidents, their codes, targets, source reports, reports' consent, places or relatives'
+statuses, the people whose counts may move are listed, the cells each of them falls in are
+read before the flush and after it, and every registered cell moves by the people who entered
+it minus those who left. The result equals a full recount, which the tests check on both
+engines after random changes; ``flask analytics refresh`` recounts every margin all the same.
+
+The hook is a SQLAlchemy session event on every ``sqlmodel.Session`` (installed by
+``init_app``), so casework code needs no call of its own and edits elsewhere keep it working
+as long as they go through the ORM. Bulk SQL that bypasses the session (``demo-data``,
+restore) must be followed by ``flask analytics refresh``.
+"""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+import hashlib
+
+from sqlalchemy import delete, event, insert, inspect, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.engine import Connection
+from sqlmodel import Session
+
+from ..models import Incident, IncidentCode, IncidentReport, Involvement, Location, Person, RelativeStatus, Report
+from ..models.base import utcnow
+from ..models.statistics import StatisticsCell, StatisticsMargin
+from .lattice import Cube, Key
+
+TRACKED = (Incident, IncidentCode, IncidentReport, Involvement, Location, Person, RelativeStatus, Report)
+Memberships = dict[tuple[str, str], dict[int, set[Key]]]  # (margin key, subject kind) -> person -> cells
+_BEFORE = "analytics.upkeep.before"
+
+
+def margin_key(subject: str, margin: Cube) -> str:
+    """The registry key of one margin: a digest of whose counts and which dimensions (no codes)."""
+    text = json.dumps({"of": subject, "cube": list(margin)}, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def read_margins(session: Session, subject: str, cube: Cube, wanted: Sequence[Cube]) -> dict[Cube, dict[Key, int]]:
+    """A cube source for tracker.analytics.tables: registered margins as kept, the rest counted and registered."""
+    from .tables import count_cubes
+
+    keys = {margin_key(subject, margin): margin for margin in wanted}
+    registered = set(session.execute(select(StatisticsMargin.key).where(StatisticsMargin.key.in_(keys))).scalars())
+    found: dict[Cube, dict[Key, int]] = {margin: {} for margin in wanted if margin_key(subject, margin) in registered}
+    for key, cell, people in session.execute(select(StatisticsCell.margin_key, StatisticsCell.cell,
+                                                    StatisticsCell.people)
+                                             .where(StatisticsCell.margin_key.in_(registered))):
+        if people:
+            found[keys[key]][tuple(json.loads(cell))] = people
+    missing = [margin for margin in wanted if margin not in found]
+    counted = count_cubes(session, subject, cube, missing)
+    if counted:
+        try:
+            register(session, subject, counted)
+        except IntegrityError:
+            session.rollback()  # another request registered them meanwhile: read theirs next time
+    return {**found, **counted}
+
+
+def register(session: Session, subject: str, counted: dict[Cube, dict[Key, int]], replace: bool = False) -> None:
+    """Store margins counted in full, from now on kept current by the flush hook, and commit."""
+    connection = session.connection()
+    for margin, cells in counted.items():
+        key = margin_key(subject, margin)
+        if replace:
+            connection.execute(delete(StatisticsMargin).where(StatisticsMargin.key == key))
+            connection.execute(delete(StatisticsCell).where(StatisticsCell.margin_key == key))
+        connection.execute(insert(StatisticsMargin).values(key=key, subject=subject, dimensions=json.dumps(margin),
+                                                           counted_at=utcnow()))
+        if cells:
+            connection.execute(insert(StatisticsCell), [{"margin_key": key, "cell": json.dumps(list(cell)),
+                                                         "people": people} for cell, people in cells.items()])
+    session.commit()
+
+
+def init_app(_app) -> None:
+    """Install the flush hook once per process (it is a no-op while no margin is registered)."""
+    if not event.contains(Session, "before_flush", _before_flush):
+        event.listen(Session, "before_flush", _before_flush)
+        event.listen(Session, "after_flush", _after_flush)
+
+
+def _changed(session: Session) -> list:
+    return [obj for obj in (*session.new, *session.dirty, *session.deleted) if isinstance(obj, TRACKED)]
+
+
+def _before_flush(session: Session, _context, _instances) -> None:
+    changed = _changed(session)
+    if not changed:
+        return
+    connection = session.connection()
+    margins = _registered(connection)
+    if not margins:
+        return
+    people = _people(connection, changed)
+    session.info[_BEFORE] = (people, _memberships(connection, margins, people))
+
+
+def _after_flush(session: Session, _context) -> None:
+    before = session.info.pop(_BEFORE, None)
+    if before is None:
+        return
+    connection = session.connection()
+    margins = _registered(connection)
+    people_before, old = before
+    people = _people(connection, _changed(session))
+    people = {kind: people_before[kind] | people[kind] for kind in people}
+    new = _memberships(connection, margins, people)
+    _apply(connection, old, new)
+
+
+def _registered(connection: Connection) -> dict[str, list[tuple[str, Cube]]]:
+    margins: dict[str, list[tuple[str, Cube]]] = defaultdict(list)
+    for key, subject, dimensions in connection.execute(select(StatisticsMargin.key, StatisticsMargin.subject,
+                                                              StatisticsMargin.dimensions)):
+        margins[subject].append((key, tuple(json.loads(dimensions))))
+    return margins
+
+
+def _ids(obj, *names: str) -> set[int]:
+    """Current and previous values of some id attributes of a changed object."""
+    state, found = inspect(obj), set()
+    for name in names:
+        history = state.attrs[name].history
+        found.update(value for value in (*history.added, *history.unchanged, *history.deleted) if value is not None)
+    return found
+
+
+def _people(connection: Connection, changed: Iterable) -> dict[str, set[int]]:
+    """The people whose counts a set of changed objects may move: targets (or -incident) and relatives."""
+    incidents, targets, relatives, reports, places = set(), set(), set(), set(), set()
+    for obj in changed:
+        if isinstance(obj, Incident):
+            incidents |= _ids(obj, "id")
+        elif isinstance(obj, (IncidentCode, IncidentReport)):
+            incidents |= _ids(obj, "incident_id")
+        elif isinstance(obj, Involvement):
+            incidents |= _ids(obj, "incident_id")
+            targets |= _ids(obj, "person_id")
+        elif isinstance(obj, RelativeStatus):
+            relatives |= _ids(obj, "person_id")
+        elif isinstance(obj, Report):
+            reports |= _ids(obj, "id")
+        elif isinstance(obj, Location):
+            places |= _ids(obj, "id")
+        elif isinstance(obj, Person):
+            targets |= _ids(obj, "id")
+            relatives |= _ids(obj, "id")
+    if reports:
+        incidents |= set(connection.execute(select(IncidentReport.incident_id)
+                                            .where(IncidentReport.report_id.in_(reports))).scalars())
+    if places:
+        incidents |= set(connection.execute(select(Incident.id).where(Incident.location_id.in_(places))).scalars())
+    if incidents:
+        targets |= set(connection.execute(select(Involvement.person_id).where(
+            Involvement.incident_id.in_(incidents), Involvement.role == "target")).scalars())
+        targets |= {-incident for incident in incidents}
+        relatives |= set(connection.execute(select(RelativeStatus.person_id)
+                                            .where(RelativeStatus.incident_id.in_(incidents))).scalars())
+    return {"incidents": targets, "relatives": relatives}
+
+
+def _memberships(connection: Connection, margins: dict[str, list[tuple[str, Cube]]],
+                 people: dict[str, set[int]]) -> Memberships:
+    """The cells each listed person falls in, in every registered margin, as the database stands."""
+    from .tables import counted_rows
+
+    found: Memberships = {}
+    for subject, registered in margins.items():
+        chosen = people.get(subject) or set()
+        if not chosen:
+            continue
+        names = tuple(sorted({name for _key, margin in registered for name in margin}))
+        rows, needs = counted_rows(subject, names)
+        rows = rows.where(_of_people(subject, chosen))
+        by_margin = [(key, [names.index(name) for name in margin],
+                      sorted(set().union(*(needs[name] for name in margin)))) for key, margin in registered]
+        members: dict[str, dict[int, set[Key]]] = {key: defaultdict(set) for key, _margin in registered}
+        for row in connection.execute(rows).mappings():
+            person = row["subject"]
+            if person not in chosen:
+                continue  # another target of the same incident: unchanged
+            for key, positions, vocabularies in by_margin:
+                if all(row[f"has_{vocabulary}"] == 1 for vocabulary in vocabularies):
+                    members[key][person].add(tuple(str(row[f"d{index}"]) for index in positions))
+        for key, cells in members.items():
+            found[key, subject] = cells
+    return found
+
+
+def _of_people(subject: str, people: set[int]):
+    """Rows of these people only: relatives by id; targets through their incidents (or -incident)."""
+    if subject == "relatives":
+        return RelativeStatus.person_id.in_(people)
+    persons = [person for person in people if person > 0]
+    incidents = [-person for person in people if person < 0]
+    targeted = select(Involvement.incident_id).where(Involvement.role == "target", Involvement.person_id.in_(persons))
+    return or_(Incident.id.in_(targeted), Incident.id.in_(incidents))
+
+
+def _apply(connection: Connection, old: Memberships, new: Memberships) -> None:
+    """Move each registered cell by the people who entered it minus those who left, in key order."""
+    moves: dict[tuple[str, Key], int] = defaultdict(int)
+    for margin in set(old) | set(new):
+        before, after = old.get(margin, {}), new.get(margin, {})
+        for person in set(before) | set(after):
+            for cell in after.get(person, set()) - before.get(person, set()):
+                moves[margin[0], cell] += 1
+            for cell in before.get(person, set()) - after.get(person, set()):
+                moves[margin[0], cell] -= 1
+    for (key, cell), change in sorted(moves.items()):
+        if not change:
+            continue
+        text = json.dumps(list(cell))
+        where = (StatisticsCell.margin_key == key, StatisticsCell.cell == text)
+        if connection.execute(update(StatisticsCell).where(*where)
+                              .values(people=StatisticsCell.people + change)).rowcount == 0:
+            connection.execute(insert(StatisticsCell).values(margin_key=key, cell=text, people=change))
+
+
+def recount_registered(session: Session) -> int:
+    """Count every registered margin afresh and replace its cells (``flask analytics refresh``)."""
+    from .tables import count_cubes
+
+    margins = _registered(session.connection())
+    for subject, registered in margins.items():
+        for _key, margin in registered:
+            register(session, subject, count_cubes(session, subject, margin, [margin]), replace=True)
+    return sum(len(registered) for registered in margins.values())
