@@ -45,29 +45,41 @@ def matching_person_ids(session: Session, query: str, *, limit: int = 200) -> li
     """Ids of people having a digest for every part of the query, under some grouping of its words."""
     sealer = get_sealer()
     digest_of: dict[str, str] = {}
+    probes: dict[tuple[str, ...], list[int]] = {}
     found: dict[int, None] = {}
     for parts in query_alternatives(query):
-        digests = [sorted(digest_of.setdefault(key, sealer.blind_index(NAME_PURPOSE, key)) for key in part)
+        digests = [tuple(sorted(digest_of.setdefault(key, sealer.blind_index(NAME_PURPOSE, key)) for key in part))
                    for part in parts]
-        found.update(dict.fromkeys(_people_with_every_part(session, digests, limit)))
+        found.update(dict.fromkeys(_people_with_every_part(session, digests, probes, limit)))
         if len(found) >= limit:
             break
     return list(found)[:limit]
 
 
-def _people_with_every_part(session: Session, parts: list[list[str]], limit: int) -> list[int]:
+def _probe(session: Session, part: tuple[str, ...], probes: dict[tuple[str, ...], list[int]]) -> list[int]:
+    """Up to ``PROBE`` ids of people holding a digest of this part (asked once per search)."""
+    if part not in probes:
+        token = PersonNameToken.__table__
+        probes[part] = list(session.execute(
+            sa_select(token.c.person_id).where(token.c.digest.in_(part)).limit(PROBE)).scalars())
+    return probes[part]
+
+
+def _people_with_every_part(session: Session, parts: list[tuple[str, ...]],
+                            probes: dict[tuple[str, ...], list[int]], limit: int) -> list[int]:
     """People holding a digest of each part, walked from the rarest part so the cost stays bounded.
 
     A family name can be shared by a large share of all people; intersecting whole posting lists
     would grow with the database. Instead each part is probed up to ``PROBE`` rows, the rarest one
     drives, and the others are checked per candidate through the primary key (person_id, digest).
     """
-    token = PersonNameToken.__table__
-    probes = [session.execute(sa_select(token.c.person_id).where(token.c.digest.in_(part)).limit(PROBE))
-              .scalars().all() for part in parts]
-    rarest = min(range(len(parts)), key=lambda i: len(probes[i]))
-    if not probes[rarest]:
+    sizes = [_probe(session, part, probes) for part in parts]
+    rarest = min(range(len(parts)), key=lambda i: len(sizes[i]))
+    if not sizes[rarest]:
         return []  # some part is nobody's: no need to ask the database again
+    if len(parts) == 1 and len(sizes[0]) < PROBE:
+        return list(dict.fromkeys(sizes[0]))[:limit]  # the probe saw every one of them
+    token = PersonNameToken.__table__
     driver = token.alias("driver")
     query = sa_select(driver.c.person_id).where(driver.c.digest.in_(parts[rarest])).distinct()
     for i, part in enumerate(parts):
