@@ -33,6 +33,8 @@ def test_every_reporter_page_has_no_axe_violation(live_server, page, lang):
     found += axe_violations(page)
     page.goto(f"{live_server}/safety")
     found += axe_violations(page)
+    page.goto(f"{live_server}/report/choices")
+    found += axe_violations(page)
     page.goto(f"{live_server}/report")
     found += axe_violations(page)
     page.click("button[name=add_relative]")  # the full form: a relative's block, every part open

@@ -28,6 +28,12 @@ def safety():
     return render_template("intake/safety.html")
 
 
+@bp.get("/report/choices")
+def choices():
+    """What the form's choices mean (the taxonomy's definitions), opened from the form."""
+    return render_template("intake/choices.html")
+
+
 @bp.get("/exit")
 def quick_exit():
     """A plain neutral page for the quick-exit link; it also clears this site's cookies."""
