@@ -20,7 +20,8 @@ from ..models import Person, PersonNameToken
 from ..names import NameMatch, compare_names, families_for, name_keys, query_alternatives
 
 NAME_PURPOSE = "person.name"
-PROBE = 500
+PROBE = 200
+RARE = 50
 
 
 def name_digests(names: Iterable[dict[str, Any]], community: str | None) -> set[str]:
@@ -48,8 +49,10 @@ def matching_person_ids(session: Session, query: str, *, limit: int = 200) -> li
     probes: dict[tuple[str, ...], list[int]] = {}
     found: dict[int, None] = {}
     for parts in query_alternatives(query):
+        # Longer keys first: a given name or a whole name is usually rarer than a family name.
+        ordered = sorted(parts, key=lambda part: -max(len(key) for key in part))
         digests = [tuple(sorted(digest_of.setdefault(key, sealer.blind_index(NAME_PURPOSE, key)) for key in part))
-                   for part in parts]
+                   for part in ordered]
         found.update(dict.fromkeys(_people_with_every_part(session, digests, probes, limit)))
         if len(found) >= limit:
             break
@@ -70,11 +73,16 @@ def _people_with_every_part(session: Session, parts: list[tuple[str, ...]],
     """People holding a digest of each part, walked from the rarest part so the cost stays bounded.
 
     A family name can be shared by a large share of all people; intersecting whole posting lists
-    would grow with the database. Instead each part is probed up to ``PROBE`` rows, the rarest one
-    drives, and the others are checked per candidate through the primary key (person_id, digest).
+    would grow with the database. Instead parts are probed (up to ``PROBE`` rows each) until one
+    has fewer than ``RARE`` people; the rarest drives, and the other parts are checked per
+    candidate through the primary key (person_id, digest).
     """
-    sizes = [_probe(session, part, probes) for part in parts]
-    rarest = min(range(len(parts)), key=lambda i: len(sizes[i]))
+    sizes: list[list[int]] = []
+    for part in parts:  # stop probing once a part is rare enough to drive
+        sizes.append(_probe(session, part, probes))
+        if len(sizes[-1]) < RARE:
+            break
+    rarest = min(range(len(sizes)), key=lambda i: len(sizes[i]))
     if not sizes[rarest]:
         return []  # some part is nobody's: no need to ask the database again
     if len(parts) == 1 and len(sizes[0]) < PROBE:
