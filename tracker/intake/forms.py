@@ -33,6 +33,7 @@ MAX_RELATIVES = 10
 # The form's long parts, each folded in a <details> that opens on request, so that a short
 # report fits in three phone screens (issue 14). Each part names the fields it holds.
 FOLDED_PARTS: dict[str, tuple[str, ...]] = {
+    "about": ("submitter_role", "targets", "community"),
     "what": ("tactics",),
     "when-where": ("event_date", "event_date_precision", "place_text", "place_country",
                    "host_country", "origin_country"),
@@ -87,6 +88,9 @@ class RelativeForm(Form):
     dates = FormField(_status_dates_form())
     # The statuses whose date is a guess ("estimate" precision).
     roughly = SelectMultipleField(_l("Roughly"), choices=_codes("relative_status"))
+    # Issue 12: a prison sentence, in years as people say it; stored in months on "imprisoned".
+    sentence_years = StringField(_l("If they were sentenced to prison: for how many years?"),
+                                 render_kw={"maxlength": 5, "inputmode": "decimal"})
     in_retaliation = SelectField(_l("Do you think it was because of you or your activities abroad?"),
                                  choices=_codes("retaliation"), default="unknown")
     details = TextAreaField(_l("Anything else about them (optional)"), render_kw={"maxlength": LONG_TEXT})
@@ -100,7 +104,8 @@ class RelativeForm(Form):
     def is_blank(self) -> bool:
         """True when the reporter left this relative's block untouched."""
         return not (self.relationship_type.data or self.statuses.data or self.residence_country.data
-                    or self.residence_place.data or self.details.data or any(self.dates.data.values()))
+                    or self.residence_place.data or self.details.data or any(self.dates.data.values())
+                    or self.sentence_years.data)
 
 
 class ReportForm(FlaskForm):
@@ -141,7 +146,7 @@ class ReportForm(FlaskForm):
     relatives = FieldList(FormField(RelativeForm), min_entries=0, max_entries=MAX_RELATIVES)
     add_relative = SubmitField(_l("Add another relative"))
     narrative = TextAreaField(_l("Tell us what happened, in your own words"),
-                              render_kw={"maxlength": LONG_TEXT, "rows": 10})
+                              render_kw={"maxlength": LONG_TEXT, "rows": 6})
     evidence = MultipleFileField(_l("Photos, screenshots, documents or recordings (optional)"))
     contact = StringField(_l("How can we reach you safely? (optional)"), render_kw={"maxlength": SHORT_TEXT})
     consent_contact = BooleanField(_l("You may contact me about this report"))

@@ -155,7 +155,9 @@ def _relative(relative) -> ReportedRelative:
     """A ReportedRelative row from its checked input; statuses kept as the reporter told them."""
     statuses = [{"status": s.status,
                  "date": s.status_date.isoformat() if s.status_date else None,
-                 "precision": s.date_precision} for s in relative.statuses]
+                 "precision": s.date_precision,
+                 **({"sentence_months": s.sentence_months} if s.sentence_months is not None else {})}
+                for s in relative.statuses]
     return ReportedRelative(relationship_type=relative.relationship_type,
                             residence_country=relative.residence_country,
                             residence_place=relative.residence_place, statuses=statuses,

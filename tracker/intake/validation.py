@@ -97,7 +97,7 @@ def _relative(form, prefix: str, errors: FieldErrors) -> dict[str, Any]:
         "relationship_type": form.relationship_type.data or "other",
         "residence_country": _parsed(parse_country, form.residence_country, f"{prefix}-residence_country", errors),
         "residence_place": form.residence_place.data or None,
-        "statuses": status_entries(form, errors),
+        "statuses": with_sentence(status_entries(form, errors), form.sentence_years, errors),
         "in_retaliation": form.in_retaliation.data or "unknown",
         "details": form.details.data or None,
     }
@@ -122,6 +122,26 @@ def status_entries(form, errors: FieldErrors) -> list[dict[str, Any]]:
     # A code that is not in the vocabulary is passed on, so the model rejects it beside the list.
     entries += [{"status": code} for code in sorted(chosen - {field.short_name for field in form.dates})]
     return entries
+
+
+def with_sentence(entries: list[dict[str, Any]], field, errors: FieldErrors) -> list[dict[str, Any]]:
+    """The typed sentence, in months, on the "imprisoned" entry (added, undated, if not ticked)."""
+    typed = (field.data or "").strip().replace(",", ".")
+    if not typed:
+        return entries
+    try:
+        years = float(typed)
+        if not 0 < years <= 100:
+            raise ValueError(typed)
+    except ValueError:
+        errors[field.name] = gettext("Enter the number of years, such as 4 or 2.5, or leave this empty.")
+        return entries
+    months = round(years * 12)
+    for entry in entries:
+        if entry.get("status") == "imprisoned":
+            entry["sentence_months"] = months
+            return entries
+    return [*entries, {"status": "imprisoned", "sentence_months": months}]
 
 
 def typed_precision(typed: str, roughly: bool) -> str:
