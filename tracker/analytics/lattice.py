@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
-from itertools import combinations
+from collections.abc import Iterator, Mapping, Sequence
+from itertools import chain, combinations
 
 Key = tuple[str, ...]
 Cube = tuple[str, ...]
@@ -95,8 +95,9 @@ def _protect_cube(cube: Cube, counts: Mapping[Key, int], withheld: set[Key], cub
         axis, rest = heapq.heappop(pending)
         queued.discard((axis, rest))
         margin = cube[:axis] + cube[axis + 1:]
-        empties = [key for key in (rest[:axis] + (value,) + rest[axis:] for value in values[axis])
-                   if key not in counts and possible(key)]
+        # Lazily: most lines never need an empty complement, and a line can have hundreds of values.
+        empties = (key for key in (rest[:axis] + (value,) + rest[axis:] for value in values[axis])
+                   if key not in counts and possible(key))
         for key in _protect_line(lines[axis][rest], empties, counts, withheld, rest in hidden[margin], k):
             for other in axes:
                 if other != axis and (other, _rest(key, other)) not in queued:
@@ -119,7 +120,7 @@ def _rest(key: Key, axis: int) -> Key:
     return key[:axis] + key[axis + 1:]
 
 
-def _protect_line(smallest_first: list[Key], empties: list[Key], counts: Mapping[Key, int], withheld: set[Key],
+def _protect_line(smallest_first: list[Key], empties: Iterator[Key], counts: Mapping[Key, int], withheld: set[Key],
                   margin_hidden: bool, k: int) -> list[Key]:
     """Withhold the smallest published cells of one line until it is safe; returns those added.
 
@@ -136,7 +137,7 @@ def _protect_line(smallest_first: list[Key], empties: list[Key], counts: Mapping
             return len(hidden_now) >= 2 or len(hidden_now) == len(smallest_first)
         return not hidden_now or (len(hidden_now) >= 2 and mass >= k)
 
-    candidates = iter([key for key in smallest_first if key not in withheld] + empties)
+    candidates = chain([key for key in smallest_first if key not in withheld], empties)
     added: list[Key] = []
     while not safe():
         key = next(candidates, None)
