@@ -2,6 +2,7 @@
 from werkzeug.datastructures import MultiDict
 from sqlmodel import select
 
+from tests.casework.test_scenario_pages import post
 from tests.factories import make_person, make_report
 from tests.html_forms import form_fields
 from tracker.casework.relatives import status_history
@@ -79,3 +80,23 @@ def test_checking_for_recorded_people_saves_nothing_and_suggests_by_name(signed_
     page = signed_in.post(f"/casework/reports/{report.id}/accept", data=fields)
     assert page.status_code == 200 and known.pseudonym in page.get_data(as_text=True)
     assert session.exec(select(PersonRelationship)).first() is None
+
+
+def test_a_later_addition_about_a_relative_is_proposed_on_the_report_page_and_applied(signed_in, session):
+    from tracker.models import Report
+    report = _report(session)
+    fields = MultiDict(form_fields(_accept_form(signed_in, report), "/accept"))
+    assert signed_in.post(f"/casework/reports/{report.id}/accept", data=fields).status_code == 303
+    sister_id = session.exec(select(PersonRelationship)).one().related_person_id
+    addition = Report(follow_up_of_id=report.id)
+    session.add(addition)
+    session.flush()
+    session.add(ReportedRelative(report_id=addition.id, relationship_type="sibling", statuses=[
+        {"status": "no_proof_of_life", "date": "2021-01-01", "precision": "year"}]))
+    session.commit()
+    page = signed_in.get(f"/casework/reports/{report.id}").get_data(as_text=True)
+    assert "later additions" in page and "No proof of life since" in page and "2021</" not in page.split("later")[0]
+    applied = post(signed_in, f"/casework/reports/{report.id}/family-updates", {"incident_id": ""})
+    assert applied.status_code == 303
+    assert [s.status for s in status_history(session, sister_id)][-1] == "no_proof_of_life"
+    assert "later additions" not in signed_in.get(f"/casework/reports/{report.id}").get_data(as_text=True)

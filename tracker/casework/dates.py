@@ -6,8 +6,13 @@ from datetime import date
 from flask_babel import gettext as _
 
 
-def shown_date(value: date | None, precision: str | None) -> str:
-    """The date cut to its precision (year, month or day), "about ..." for an estimate."""
+def shown_date(value: date | str | None, precision: str | None) -> str:
+    """The date (or ISO text, as reports keep it) cut to its precision, "about ..." for an estimate."""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            return value
     if value is None or precision == "unknown":
         return _("date unknown")
     if precision == "year":

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import render_template, request
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from pydantic import ValidationError
 from sqlmodel import select
 
@@ -10,10 +10,10 @@ from ...db import get_session
 from ...models import Incident, IncidentReport, Report, User
 from ...models.inputs import MessageCreate
 from ..errors import CaseworkError
-from ..incidents import create_incident
+from ..incidents import create_incident, get_incident
 from ..inputs import IncidentWithSources, Rejection, TriageUpdate
 from ..messages import mark_reporter_messages_read, send_to_reporter, thread
-from ..family import accept_with_family, proposed_family
+from ..family import accept_with_family, apply_update, proposed_family, proposed_updates
 from ..triage import (
     OPEN_STATUSES, accept_report_as_incidents, get_report, incident_draft, mark_duplicate, reject_report,
     reopen_report, update_triage,
@@ -49,6 +49,7 @@ def report(report_id: int):
     session.commit()
     return render_template("casework/report.html", report=found, messages=messages,
                            incidents=report_incidents(found.id), caseworkers=caseworkers(),
+                           family_updates=proposed_updates(session, found) if found.status == "accepted" else [],
                            evidence=evidence_items(found), verification=verification_section(found))
 
 
@@ -158,3 +159,22 @@ def message(report_id: int):
     except ValidationError as error:
         return refused(error, "casework.report", report_id=report_id)
     return done(_("Message sent."), "casework.report", report_id=report_id)
+
+
+@bp.post("/reports/<int:report_id>/family-updates")
+@caseworker_only
+def apply_family_updates(report_id: int):
+    """Add the new facts of the reporter's later additions to the histories of the people they are about."""
+    session = get_session()
+    found = get_report(session, report_id)
+    try:
+        incident_id = int_arg("incident_id")
+        if incident_id is not None:
+            get_incident(session, incident_id)
+        updates = proposed_updates(session, found)
+        for update in updates:
+            apply_update(session, update, incident_id, user_id=user_id())
+    except CaseworkError as error:
+        return refused(error, "casework.report", report_id=report_id)
+    return done(ngettext("%(num)d person's history updated.", "%(num)d people's histories updated.", len(updates)),
+                "casework.report", report_id=report_id)
