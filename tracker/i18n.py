@@ -13,6 +13,7 @@ from babel.messages.pofile import read_po
 from flask import Flask, current_app, request, session
 from flask.cli import AppGroup
 from flask_babel import Babel, get_locale
+from flask_babel import lazy_gettext as _l
 
 DEFAULT_LANGUAGE = "en"
 # Names in their own script for the language switcher, in the order shown. A language added
@@ -29,6 +30,9 @@ NATIVE_NAMES: dict[str, str] = {
     "ti": "ትግርኛ",
     "rw": "Ikinyarwanda",
 }
+# Staff roles, which the templates translate from a variable (`_(user.role)`): extraction cannot
+# see a variable, so the msgids are marked here (tracker/staff/accounts.py ROLES).
+ROLE_NAMES = (_l("caseworker"), _l("analyst"), _l("admin"))
 # Accept-Language tags that name a region rather than a script (zh-TW, zh-HK...).
 _TRADITIONAL_CHINESE_REGIONS = frozenset({"tw", "hk", "mo"})
 _EXTENSION_KEY = "tracker.languages"
