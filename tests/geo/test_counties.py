@@ -4,11 +4,13 @@ from __future__ import annotations
 import re
 
 import pytest
+from geopy.location import Location
 
 from tracker.geo import PRECISIONS, coarsen
 from tracker.geo.divisions_table import read_divisions
 from tracker.geo.gazetteer import Gazetteer
 from tracker.geo.offline import OfflineGeocoder
+from tracker.geo.remote import to_match
 from tracker.geo.spatial import distance_km
 
 # County seats as GeoNames places them (ids cited; the county's own code is GB/T 2260).
@@ -108,3 +110,10 @@ def test_the_division_table_is_cited_and_covers_the_communities() -> None:
     tibetan = [r for r in counties if re.search("[\u0f00-\u0fff]", r["names"])]
     assert len(tibetan) >= 50
     assert {r["country"] for r in rows if r["kind"] == "admin2"} == {"CN", "KH", "ER", "RW", "NI"}
+
+
+def test_a_self_hosted_county_answer_keeps_county_precision() -> None:
+    raw = {"place_id": 1, "display_name": "Shufu County, Kashgar, Xinjiang, China", "addresstype": "county",
+           "address": {"country_code": "cn", "state": "Xinjiang"}, "osm_type": "relation", "osm_id": 3}
+    match = to_match("nominatim", Location("Shufu County", (39.37443, 75.86153, 0.0), raw))
+    assert (match.precision, match.lat, match.lon) == ("county", 39.37, 75.86)

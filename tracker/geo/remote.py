@@ -13,7 +13,8 @@ from .match import PlaceMatch
 _PRECISION_BY_TYPE = {
     "country": "country",
     "state": "admin1", "region": "admin1", "province": "admin1", "macroregion": "admin1",
-    "city": "city", "town": "city", "village": "city", "municipality": "city", "county": "city",
+    "county": "county", "state_district": "county",
+    "city": "city", "town": "city", "village": "city", "municipality": "city",
     "locality": "city", "localadmin": "city", "hamlet": "city", "island": "city",
     "suburb": "neighbourhood", "neighbourhood": "neighbourhood", "quarter": "neighbourhood",
     "city_district": "neighbourhood", "district": "neighbourhood", "borough": "neighbourhood",
