@@ -1,9 +1,11 @@
 """Relatives flow from a report into casework (issue 12 item 1), in the domain layer."""
 from datetime import date
 
+import pytest
 from sqlmodel import select
 
 from tracker.analytics.statistics import relative_counts
+from tracker.analytics.tables import relative_table
 from tracker.casework.family import accept_with_family, apply_update, proposed_family, proposed_updates
 from tracker.casework.relatives import current_situation, relationships_of, status_history
 from tracker.models import Case, Involvement, Report, ReportedRelative
@@ -91,3 +93,27 @@ def test_a_later_addition_about_a_relative_is_a_proposed_update_on_that_person(s
     situation = current_situation(history)
     assert situation["custody"].status == "imprisoned" and situation["contact"].status == "no_proof_of_life"
     assert proposed_updates(session, report) == []
+
+
+@pytest.fixture
+def app_config() -> dict:
+    """A small publication threshold, so one family's three relatives make a published cell."""
+    return {"SUPPRESSION_THRESHOLD": 3}
+
+
+def test_seed_scenario_the_published_relatives_table_counts_an_accepted_report_with_no_further_call(session):
+    """The analysts' table is read (its counts kept), a report is accepted as proposed, and the
+    next read counts the three relatives detained in retaliation: no refresh, no extra call."""
+    before = relative_table(session, ["status_group"], group="detention", retaliation_only=True)
+    assert not before.cells and not before.total
+    report = make_report(session, community="uyghur", origin_country="CN", host_country="US")
+    session.add_all([ReportedRelative(report_id=report.id, relationship_type=kind, in_retaliation="yes", statuses=[
+        {"status": "detained_administrative", "date": "2018-09-01", "precision": "month"}])
+        for kind in ("parent", "sibling", "spouse_partner")])
+    session.commit()
+    accept_with_family(session, report, IncidentCreate(primary_tactic="coercion_by_proxy", origin_country="CN"),
+                       proposed_family(session, report), user_id=None)
+    session.commit()
+    after = relative_table(session, ["status_group"], group="detention", retaliation_only=True)
+    assert after.total == 3
+    assert {cell.key: cell.count for cell in after.cells} == {("detention",): 3}
