@@ -62,3 +62,15 @@ def test_demo_people_are_indexed_and_the_reindex_command_keeps_them_findable(app
     assert result.exit_code == 0 and f"{len(people)} people" in result.output
     with app.app_context():
         assert set(matching_person_ids(get_session(), latin, limit=1000)) == before
+
+
+def test_two_common_words_are_searched_from_the_people_who_have_both(session, monkeypatch):
+    import tracker.casework.names as names
+    monkeypatch.setattr(names, "RARE", 2)
+    monkeypatch.setattr(names, "PROBE", 3)
+    for given in ("Dolma", "Norbu", "Pema", "Lhamo"):
+        _person(session, f"Tashi {given}", community="tibetan")
+        _person(session, f"{given} Wangchuk", community="tibetan")
+    wanted = _person(session, "Wangchuk Sonam Tashi", community="tibetan")
+    assert matching_person_ids(session, "Tashi Wangchuk") == [wanted.id]
+    assert len(matching_person_ids(session, "Tashi")) == 5

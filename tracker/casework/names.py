@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from ..crypto import get_sealer
 from ..models import Person, PersonNameToken
-from ..names import NameMatch, compare_names, families_for, name_keys, query_alternatives
+from ..names import NameMatch, compare_names, families_for, name_keys, pair_part, query_alternatives
 
 NAME_PURPOSE = "person.name"
 PROBE = 200
@@ -48,12 +48,15 @@ def matching_person_ids(session: Session, query: str, *, limit: int = 200) -> li
     digest_of: dict[str, str] = {}
     probes: dict[tuple[str, ...], list[int]] = {}
     found: dict[int, None] = {}
+    def digests(part: set[str]) -> tuple[str, ...]:
+        return tuple(sorted(digest_of.setdefault(key, sealer.blind_index(NAME_PURPOSE, key)) for key in part))
+
     for parts in query_alternatives(query):
         # Longer keys first: a given name or a whole name is usually rarer than a family name.
         ordered = sorted(parts, key=lambda part: -max(len(key) for key in part))
-        digests = [tuple(sorted(digest_of.setdefault(key, sealer.blind_index(NAME_PURPOSE, key)) for key in part))
-                   for part in ordered]
-        found.update(dict.fromkeys(_people_with_every_part(session, digests, probes, limit)))
+        pair = digests(pair_part(ordered[0], ordered[1])) if len(ordered) > 1 else ()
+        found.update(dict.fromkeys(_people_with_every_part(
+            session, [digests(part) for part in ordered], pair, probes, limit)))
         if len(found) >= limit:
             break
     return list(found)[:limit]
@@ -68,7 +71,7 @@ def _probe(session: Session, part: tuple[str, ...], probes: dict[tuple[str, ...]
     return probes[part]
 
 
-def _people_with_every_part(session: Session, parts: list[tuple[str, ...]],
+def _people_with_every_part(session: Session, parts: list[tuple[str, ...]], pair: tuple[str, ...],
                             probes: dict[tuple[str, ...], list[int]], limit: int) -> list[int]:
     """People holding a digest of each part, walked from the rarest part so the cost stays bounded.
 
@@ -87,11 +90,14 @@ def _people_with_every_part(session: Session, parts: list[tuple[str, ...]],
         return []  # some part is nobody's: no need to ask the database again
     if len(parts) == 1 and len(sizes[0]) < PROBE:
         return list(dict.fromkeys(sizes[0]))[:limit]  # the probe saw every one of them
+    driving = parts[rarest]
+    if pair and len(sizes[rarest]) >= RARE and len(_probe(session, pair, probes)) < len(sizes[rarest]):
+        driving = pair  # two common words: start from the people who have both
     token = PersonNameToken.__table__
     driver = token.alias("driver")
-    query = sa_select(driver.c.person_id).where(driver.c.digest.in_(parts[rarest])).distinct()
+    query = sa_select(driver.c.person_id).where(driver.c.digest.in_(driving)).distinct()
     for i, part in enumerate(parts):
-        if i != rarest:
+        if part != driving:
             other = token.alias(f"part{i}")
             query = query.where(exists().where(other.c.person_id == driver.c.person_id, other.c.digest.in_(part)))
     return list(session.execute(query.limit(limit)).scalars())

@@ -16,6 +16,8 @@ from .readings import ALL_FAMILIES, Reading, readings
 
 MAX_WORDS = 8
 MAX_GROUPED = 6
+MAX_PAIRED = 4
+PAIR = "+"
 
 
 def fold_run(family: str, words: tuple[str, ...]) -> str:
@@ -32,9 +34,39 @@ def word_runs(reading: Reading) -> set[str]:
     return {folded for folded in (fold_run(reading.family, run) for run in runs) if folded}
 
 
+def run_pairs(reading: Reading) -> set[str]:
+    """Pairs of non-overlapping runs of a short reading, each pair sorted: ``tasi+wangcuk``.
+
+    They let a search for two common words (a common family name and a common given name) start
+    from the people who have both, instead of walking everyone who has one of them.
+    """
+    words = reading.words
+    if len(words) > MAX_PAIRED:
+        return set()
+    spans = [(i, j) for i in range(len(words)) for j in range(i + 1, len(words) + 1)]
+    pairs = set()
+    for (a, b), (c, d) in combinations(spans, 2):
+        if b <= c or d <= a:
+            first, second = fold_run(reading.family, words[a:b]), fold_run(reading.family, words[c:d])
+            if first and second:
+                pairs.add(PAIR.join(sorted((first, second))))
+    return pairs
+
+
 def name_keys(name: str, families: frozenset[str] = ALL_FAMILIES) -> set[str]:
-    """Every key a stored name is findable by."""
-    return {f"{r.family}:{run}" for r in readings(name, families) for run in word_runs(r)}
+    """Every key a stored name is findable by: its runs, its whole forms and its pairs of runs."""
+    return {f"{r.family}:{key}" for r in readings(name, families) for key in word_runs(r) | run_pairs(r)}
+
+
+def pair_part(first: set[str], second: set[str]) -> set[str]:
+    """The pair keys of two query parts, family by family (see ``run_pairs``)."""
+    by_family = dict(key.split(":", 1) for key in second)
+    pairs = set()
+    for key in first:
+        family, letters = key.split(":", 1)
+        if family in by_family:
+            pairs.add(f"{family}:{PAIR.join(sorted((letters, by_family[family])))}")
+    return pairs
 
 
 def _groupings(count: int) -> list[list[tuple[int, int]]]:
