@@ -11,6 +11,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlmodel import Session, select
+
+from tracker.models import Report
 
 PHONE = {"width": 360, "height": 740}
 # The script, the font family Debian's fonts-noto-core provides for it, and a Unicode range.
@@ -18,6 +21,9 @@ SCRIPTS = {
     "km": ("Khmer", re.compile(r"[\u1780-\u17ff]")),
     "ti": ("Ethiopic", re.compile(r"[\u1200-\u139f]")),
 }
+# A country typed by its name in the language (CLDR), and a sentence to send.
+SENT = {"km": ("កម្ពុជា", "KH", "ប៉ូលីសបានមកផ្ទះម្តាយខ្ញុំ ហើយសួរអំពីខ្ញុំ។"),
+        "ti": ("ኤርትራ", "ER", "ፖሊስ ናብ ገዛ ኣደይ መጺኦም ብዛዕባይ ሓቲቶም።")}
 # Elements of the form whose text is in the page's language.
 SAMPLES = ("h1", "main p", "main label")
 WEB_FONT = re.compile(r"\.(woff2?|ttf|otf|eot)(\?|$)", re.I)
@@ -95,3 +101,26 @@ def test_the_tofu_check_can_fail(live_server, page):
     page.goto(f"{live_server}/report?lang=km")
     assert looks_like_tofu(page.evaluate(MEASURE, ["h1", "\ue000\ue001\ue002"]))
     assert not looks_like_tofu(page.evaluate(MEASURE, ["h1", "ក្ម"]))
+
+
+@pytest.mark.parametrize("code", sorted(SCRIPTS))
+def test_report_sent_in_the_language_without_javascript(app, live_server, browser, artifacts_dir, code):
+    """A reporter fills and sends the form in Khmer or Tigrinya with JavaScript off (Tor Browser
+    "Safest"), typing the country by its name in their language."""
+    country, expected, narrative = SENT[code]
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE)
+    page = context.new_page()
+    page.goto(f"{live_server}/report?lang={code}")
+    closed = page.locator("details:not([open]):has(#host_country) > summary")
+    if closed.count():
+        closed.click()  # the part opens natively, without script
+    page.fill("#host_country", country)
+    page.fill("#narrative", narrative)
+    page.click("button[name=submit]")
+    receipt = page.inner_text("#receipt-code").strip()
+    page.screenshot(path=str(artifacts_dir / f"intake-receipt-{code}-phone.png"), full_page=True)
+    context.close()
+    assert len(receipt) == 19
+    with Session(app.extensions["tracker.engine"]) as session:
+        report = session.exec(select(Report)).one()
+        assert (report.language, report.host_country, report.narrative) == (code, expected, narrative)
