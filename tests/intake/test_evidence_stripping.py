@@ -128,3 +128,26 @@ def test_the_child_is_stopped_at_its_time_limit():
     with pytest.raises(ConfinedFailure) as caught:
         run_confined("image", png_of_one_colour(6300, 6300), DecodeLimits(wall_seconds=0.01))
     assert caught.value.reason == "too_complex"
+
+
+def test_the_child_can_open_no_file_or_socket_once_confined(tmp_path):
+    """Defence in depth: a parser exploited by a crafted file can read no key and reach no network."""
+    import subprocess
+    import sys
+
+    from tracker.intake import sanitise
+
+    secret = tmp_path / "keys.json"
+    secret.write_text("CanaryKey")
+    probe = "\n".join([
+        "import runpy, socket",
+        f"confinement = runpy.run_path({sanitise.__file__!r})",
+        "confinement['preload']('image'); confinement['close_files']()",
+        f"for attempt in (lambda: open({str(secret)!r}).read(), lambda: socket.socket()):",
+        "    try:",
+        "        print(attempt())",
+        "    except OSError as error:",
+        "        print('refused', error.errno)",
+    ])
+    shown = subprocess.run([sys.executable, "-I", "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert "CanaryKey" not in shown and shown.split("\n")[:2] == ["refused 24", "refused 24"]  # EMFILE

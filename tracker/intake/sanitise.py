@@ -252,10 +252,38 @@ def confine(memory_mb: int, cpu_seconds: int) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
+def preload(task: str) -> None:
+    """Import every parser the task may reach now: the libraries load their format plugins lazily."""
+    if task == "image":
+        from PIL import Image
+
+        Image.init()
+    elif task == "pdf":
+        import pikepdf  # noqa: F401
+    elif task == "audio":
+        import mutagen
+        from mutagen import apev2  # noqa: F401
+
+        mutagen.File(io.BytesIO(bytes(128)))  # imports each format module it tries
+
+
+def close_files() -> None:
+    """No new file or socket from here on: only standard input, output and error stay usable.
+
+    Defence in depth against a parser exploited by a crafted file: it could read no key file
+    from the instance folder and reach no network. Drawing PDF pages is left out: PDFium opens
+    the system fonts a page names without embedding them.
+    """
+    resource.setrlimit(resource.RLIMIT_NOFILE, (3, 3))
+
+
 def main(argv: list[str]) -> int:
     """Run one task on the bytes from standard input; write the results as frames."""
     task, memory_mb, cpu_seconds = argv[1], int(argv[2]), int(argv[3])
     confine(memory_mb, cpu_seconds)
+    if task != "pdf-pages":
+        preload(task)
+        close_files()
     data = sys.stdin.buffer.read()
     try:
         results = TASKS[task](data)
