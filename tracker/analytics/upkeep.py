@@ -21,8 +21,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 import hashlib
+from functools import lru_cache
 
-from sqlalchemy import delete, event, insert, inspect, or_, select, update
+from flask import current_app
+from sqlalchemy import bindparam, delete, event, insert, inspect, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
@@ -171,20 +173,19 @@ def _people(connection: Connection, changed: Iterable) -> dict[str, set[int]]:
 def _memberships(connection: Connection, margins: dict[str, list[tuple[str, Cube]]],
                  people: dict[str, set[int]]) -> Memberships:
     """The cells each listed person falls in, in every registered margin, as the database stands."""
-    from .tables import counted_rows
-
     found: Memberships = {}
     for subject, registered in margins.items():
         chosen = people.get(subject) or set()
         if not chosen:
             continue
         names = tuple(sorted({name for _key, margin in registered for name in margin}))
-        rows, needs = counted_rows(subject, names)
-        rows = rows.where(_of_people(subject, chosen))
+        statement, needs = _rows_of_people(subject, names, current_app.config.get("ANALYTICS_PLACE_LEVEL", "country"))
         by_margin = [(key, [names.index(name) for name in margin],
                       sorted(set().union(*(needs[name] for name in margin)))) for key, margin in registered]
         members: dict[str, dict[int, set[Key]]] = {key: defaultdict(set) for key, _margin in registered}
-        for row in connection.execute(rows).mappings():
+        parameters = {"people": sorted(chosen), "persons": sorted(p for p in chosen if p > 0),
+                      "incidents": sorted(-p for p in chosen if p < 0)}
+        for row in connection.execute(statement, parameters).mappings():
             person = row["subject"]
             if person not in chosen:
                 continue  # another target of the same incident: unchanged
@@ -196,14 +197,22 @@ def _memberships(connection: Connection, margins: dict[str, list[tuple[str, Cube
     return found
 
 
-def _of_people(subject: str, people: set[int]):
-    """Rows of these people only: relatives by id; targets through their incidents (or -incident)."""
+@lru_cache(maxsize=64)
+def _rows_of_people(subject: str, names: tuple[str, ...], _place_level: str):
+    """The counted rows of some people only, built once per set of dimensions (the ids are bound).
+
+    Building the statement (two dozen CASE branches per coded dimension) cost more than running
+    it, and it runs on every flush that touches statistics; the place level is part of the key
+    because the place dimension depends on it.
+    """
+    from .tables import counted_rows
+
+    rows, needs = counted_rows(subject, names)
     if subject == "relatives":
-        return RelativeStatus.person_id.in_(people)
-    persons = [person for person in people if person > 0]
-    incidents = [-person for person in people if person < 0]
-    targeted = select(Involvement.incident_id).where(Involvement.role == "target", Involvement.person_id.in_(persons))
-    return or_(Incident.id.in_(targeted), Incident.id.in_(incidents))
+        return rows.where(RelativeStatus.person_id.in_(bindparam("people", expanding=True))), needs
+    targeted = select(Involvement.incident_id).where(
+        Involvement.role == "target", Involvement.person_id.in_(bindparam("persons", expanding=True)))
+    return rows.where(or_(Incident.id.in_(targeted), Incident.id.in_(bindparam("incidents", expanding=True)))), needs
 
 
 def _apply(connection: Connection, old: Memberships, new: Memberships) -> None:
