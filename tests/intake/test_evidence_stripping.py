@@ -151,3 +151,13 @@ def test_the_child_can_open_no_file_or_socket_once_confined(tmp_path):
     ])
     shown = subprocess.run([sys.executable, "-I", "-c", probe], capture_output=True, text=True, check=True).stdout
     assert "CanaryKey" not in shown and shown.split("\n")[:2] == ["refused 24", "refused 24"]  # EMFILE
+
+
+@pytest.mark.parametrize("image_format, mime", [("WEBP", "image/webp"), ("GIF", "image/gif")])
+def test_webp_and_gif_are_rebuilt_as_png_without_their_metadata(image_format, mime):
+    out = io.BytesIO()
+    Image.new("RGB", (16, 16), (200, 10, 10)).save(out, image_format, comment=CANARY.encode(),
+                                                    xmp=f"<x>{CANARY}</x>".encode(), exif=Image.Exif())
+    (checked,) = check_uploads([Upload("picture", out.getvalue())], **LIMITS)
+    assert checked.mime_type == mime and CANARY.encode() not in checked.clean
+    assert Image.open(io.BytesIO(checked.clean)).format == "PNG"

@@ -20,6 +20,11 @@ EXIT_TOO_LARGE = 66
 EXIT_LIMIT = 70
 # Pixels decoded at most: a 48-megapixel phone photo passes; checked from the header first.
 MAX_IMAGE_PIXELS = 50_000_000
+IMAGE_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
+# The modes each accepted format is warmed up with before the child closes its files.
+WARM_UP_IMAGES = (("JPEG", "RGB"), ("JPEG", "L"), ("JPEG", "CMYK"), ("PNG", "RGBA"), ("PNG", "LA"),
+                  ("PNG", "I;16"), ("PNG", "P"), ("PNG", "1"), ("GIF", "P"), ("GIF", "L"), ("WEBP", "RGB"),
+                  ("WEBP", "RGBA"))
 # A drawn PDF page is at most this wide and tall, whatever size the page claims to be.
 PAGE_WIDTH = 1000
 PAGE_MAX_HEIGHT = 3000
@@ -50,7 +55,8 @@ def clean_image(data: bytes) -> bytes:
 
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        # Only the decoders of the types intake accepts: no other parser sees the bytes.
+        with Image.open(io.BytesIO(data), formats=IMAGE_FORMATS) as image:
             if image.width * image.height > MAX_IMAGE_PIXELS:
                 raise Refused(EXIT_TOO_LARGE)
             is_jpeg = image.format == "JPEG"
@@ -253,13 +259,25 @@ def confine(memory_mb: int, cpu_seconds: int) -> None:
 
 
 def preload(task: str) -> None:
-    """Import every parser the task may reach now: the libraries load their format plugins lazily."""
+    """Run the task once on tiny files made here: the libraries import modules lazily (Pillow's
+    plugins, a module a GIF frame or an EXIF tag needs), and after close_files() no import can
+    open its file."""
     if task == "image":
         from PIL import Image
 
-        Image.init()
+        for image_format, mode in WARM_UP_IMAGES:
+            out, exif = io.BytesIO(), Image.Exif()
+            exif[0x0112] = 6  # an EXIF orientation, so the rotation path runs too
+            Image.new(mode, (3, 2)).save(out, image_format, **({"exif": exif} if image_format == "JPEG" else {}))
+            clean_image(out.getvalue())
     elif task == "pdf":
-        import pikepdf  # noqa: F401
+        import pikepdf
+
+        out = io.BytesIO()
+        with pikepdf.new() as pdf:
+            pdf.add_blank_page()
+            pdf.save(out)
+        clean_pdf(out.getvalue())
     elif task == "audio":
         import mutagen
         from mutagen import apev2  # noqa: F401
