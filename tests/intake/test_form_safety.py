@@ -44,7 +44,7 @@ def test_an_unanswered_form_is_stored_like_an_unanswered_api_call(client, sessio
 def test_long_parts_are_folded_until_they_hold_an_answer(client):
     html = client.get("/report").get_data(as_text=True)
     assert re.findall(r'<details class="part" id="part-([a-z-]+)">', html) == [
-        "what", "when-where", "how-who", "relatives"]
+        "about", "what", "when-where", "how-who", "relatives", "files", "contact"]
     shown = client.post("/report/relative", data={**form_fields(client), "demands": "pay_money",
                                                   "tactics": "spyware"}).get_data(as_text=True)
     assert re.findall(r'<details class="part" id="part-([a-z-]+)" open>', shown) == ["what", "how-who", "relatives"]

@@ -39,11 +39,15 @@ FOLDED_PARTS: dict[str, tuple[str, ...]] = {
                    "host_country", "origin_country"),
     "how-who": ("channels", "perpetrator_types", "perpetrator_affiliation", "demands"),
     "relatives": ("relatives",),
+    "files": ("evidence",),
+    "contact": ("contact",),
 }
 
 
 def answered(field) -> bool:
     """True when a field holds something the person chose or typed (not just its default)."""
+    if isinstance(field, MultipleFileField):  # files never survive a reload; only errors open
+        return False
     if isinstance(field, FieldList):
         return len(field) > 0
     if isinstance(field, FormField):
