@@ -151,3 +151,12 @@ def test_kept_margins_hold_counts_and_codes_only(populated):
 
 def test_the_dashboard_says_its_counts_are_current(analyst_client, populated):
     assert "counts are kept up to date" in analyst_client.get("/analytics/").get_data(as_text=True)
+
+
+def test_refresh_with_filters_counts_what_any_one_filter_view_needs(runner, populated):
+    result = runner.invoke(args=["analytics", "refresh", "--with-filters"])
+    assert result.exit_code == 0, result.output
+    margins = len(populated.exec(select(StatisticsMargin)).all())
+    for filters in (Filters(community="tibetan"), Filters(year="2023"), Filters(host_country="TR")):
+        dashboard_tables(populated, filters, "month")
+    assert len(populated.exec(select(StatisticsMargin)).all()) == margins  # nothing left to count on a view
