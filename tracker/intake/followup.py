@@ -2,16 +2,19 @@
 information and evidence, delete everything. Each function commits its own change."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlmodel import Session, select
 
 from .. import audit
 from ..crypto import RECEIPT_VERSION, Sealer
 from ..models import Location, Message, Report
+from ..models.inputs import ReportedRelativeCreate
 from ..models.base import reporter_time
 from .evidence import CheckedUpload, evidence_files, remove_files
 from .receipts import normalise_receipt
 from .reporter_key import seal_for_reporter
-from .submission import EvidenceStore, store_uploads
+from .submission import EvidenceStore, reported_relative, store_uploads
 
 # What a reporter is told about each report status; spam and rejected both read "closed",
 # since telling a sender their report was judged spam helps nobody and may help an adversary.
@@ -80,8 +83,10 @@ def follow_ups(session: Session, report: Report) -> list[Report]:
 
 
 def add_information(session: Session, report: Report, narrative: str | None,
-                    uploads: list[CheckedUpload], *, sealer: Sealer, store: EvidenceStore) -> Report:
-    """Keep an addition as a new report linked to the first (reports are immutable, DESIGN §3)."""
+                    uploads: list[CheckedUpload], *, sealer: Sealer, store: EvidenceStore,
+                    relatives: Sequence[ReportedRelativeCreate] = ()) -> Report:
+    """Keep an addition as a new report linked to the first (reports are immutable, DESIGN §3),
+    with any news about relatives as facts (casework proposes them as updates, issue 12)."""
     addition = Report(
         follow_up_of_id=report.id, narrative=narrative, language=report.language,
         intake_channel=report.intake_channel, submitter_role=report.submitter_role,
@@ -92,6 +97,7 @@ def add_information(session: Session, report: Report, narrative: str | None,
     written: set[str] = set()
     try:
         addition.evidence = store_uploads(uploads, store, sealer, written)
+        addition.relatives = [reported_relative(relative) for relative in relatives]
         report.last_activity_at = reporter_time()
         session.add_all([addition, report])
         session.commit()

@@ -191,6 +191,9 @@ class AddInformationForm(FlaskForm):
 
     narrative = TextAreaField(_l("What would you like to add?"), render_kw={"maxlength": LONG_TEXT, "rows": 6})
     evidence = MultipleFileField(_l("More files (optional)"))
+    # Issue 12: news about a relative (released, sentenced, no proof of life...) as facts, so the
+    # caseworker sees it as an update on the person that relative became.
+    relatives = FieldList(FormField(RelativeForm), min_entries=1, max_entries=1)
     submit = SubmitField(_l("Add to my report"))
 
 

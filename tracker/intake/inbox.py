@@ -17,6 +17,7 @@ from .followup import (
 from .reporter_key import readable_body, reporter_key_for
 from .forms import AddInformationForm, DeleteForm, LeaveForm, ReceiptForm, ReplyForm
 from .uploads import checked_uploads, evidence_store, rejection_message
+from .validation import relatives_from_form
 from .throttle import receipt_limits
 from .views import bp
 
@@ -96,12 +97,16 @@ def add_to_report(report):
         uploads = checked_uploads(request.files.getlist("evidence"))
     except EvidenceRejected as rejected:
         return render_report(report, add_form=form, errors={"evidence": rejection_message(rejected)}, status=422)
-    if narrative is None and not uploads:
+    relatives, errors = relatives_from_form(form.relatives)
+    if errors:
+        return render_report(report, add_form=form, errors=errors, status=422)
+    if narrative is None and not uploads and not relatives:
         return render_report(report, add_form=form,
                              errors={"narrative": gettext("Write something or choose a file to add.")}, status=422)
     if narrative and len(narrative) > LONG_TEXT:
         return render_report(report, add_form=form, errors={"narrative": gettext("This is too long.")}, status=422)
-    add_information(get_session(), report, narrative, uploads, sealer=get_sealer(), store=evidence_store())
+    add_information(get_session(), report, narrative, uploads, sealer=get_sealer(), store=evidence_store(),
+                    relatives=relatives)
     flash(gettext("Thank you. What you added was sent."), "success")
     return redirect(url_for("intake.my_report"))
 

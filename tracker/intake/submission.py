@@ -147,11 +147,11 @@ def _new_report(data: ReportCreate, key_digest: str, receipt_digest: str) -> Rep
     report.codes = [ReportCode(vocabulary=vocabulary, code=code)
                     for vocabulary, field in CODE_FIELDS.items()
                     for code in dict.fromkeys(getattr(data, field))]
-    report.relatives = [_relative(relative) for relative in data.relatives]
+    report.relatives = [reported_relative(relative) for relative in data.relatives]
     return report
 
 
-def _relative(relative) -> ReportedRelative:
+def reported_relative(relative) -> ReportedRelative:
     """A ReportedRelative row from its checked input; statuses kept as the reporter told them."""
     statuses = [{"status": s.status,
                  "date": s.status_date.isoformat() if s.status_date else None,

@@ -13,7 +13,7 @@ from flask_babel import get_locale, gettext
 from pydantic import ValidationError
 
 from ..countries import country_codes, country_names
-from ..models.inputs import ReportCreate
+from ..models.inputs import ReportCreate, ReportedRelativeCreate
 from .forms import ReportForm
 
 COUNTRY_FIELDS = frozenset({"place_country", "origin_country", "host_country", "residence_country"})
@@ -87,6 +87,23 @@ def _collect(form: ReportForm, errors: FieldErrors) -> tuple[dict[str, Any], lis
     filled = [entry for entry in form.relatives if not entry.form.is_blank()]
     raw["relatives"] = [_relative(entry.form, entry.name, errors) for entry in filled]
     return raw, [entry.name for entry in filled]
+
+
+def relatives_from_form(entries) -> tuple[list[ReportedRelativeCreate], FieldErrors]:
+    """The relatives of filled relative blocks (an addition's), validated; errors keyed by field name."""
+    errors = FieldErrors()
+    filled = [entry for entry in entries if not entry.form.is_blank()]
+    raw = {"relatives": [_relative(entry.form, entry.name, errors) for entry in filled]}
+    prefixes = [entry.name for entry in filled]
+    relatives = []
+    for index, values in enumerate(raw["relatives"]):
+        try:
+            relatives.append(ReportedRelativeCreate.model_validate(values))
+        except ValidationError as exc:
+            for error in exc.errors():
+                name = _form_field_name(("relatives", index, *error["loc"]), raw, prefixes)
+                errors.setdefault(name, message_for(error, name))
+    return (relatives if not errors else []), errors
 
 
 def _relative(form, prefix: str, errors: FieldErrors) -> dict[str, Any]:
