@@ -86,3 +86,20 @@ def test_members_only_for_groups(session):
     else:
         raise AssertionError("a person who is not a group took members")
     assert session.exec(select(Person)).all() == [person]
+
+
+def test_the_diagram_keeps_the_detention_when_no_proof_of_life_follows(signed_in, session):
+    from datetime import date
+
+    from tests.factories import add_status, make_relative
+    from tracker.casework.diagram import DETENTION_FILL
+    case = make_case(session)
+    son = create_person(session, PersonCreate(), user_id=None)
+    father, _link = make_relative(session, son)
+    for person, role in ((son, "primary"), (father, "relative")):
+        attach_person(session, case, person, role, user_id=None)
+    add_status(session, father, "imprisoned", date(2019, 3, 1), date_precision="month")
+    add_status(session, father, "no_proof_of_life", date(2020, 1, 1), date_precision="year")
+    session.commit()
+    svg = signed_in.get(f"/casework/cases/{case.id}/diagram.svg").get_data(as_text=True)
+    assert "Sentenced to prison" in svg and "No proof of life since" in svg and DETENTION_FILL in svg
