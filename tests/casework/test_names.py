@@ -66,7 +66,6 @@ def test_demo_people_are_indexed_and_the_reindex_command_keeps_them_findable(app
 
 def test_two_common_words_are_searched_from_the_people_who_have_both(session, monkeypatch):
     import tracker.casework.names as names
-    monkeypatch.setattr(names, "RARE", 2)
     monkeypatch.setattr(names, "PROBE", 3)
     for given in ("Dolma", "Norbu", "Pema", "Lhamo"):
         _person(session, f"Tashi {given}", community="tibetan")

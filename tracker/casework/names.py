@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import delete, exists, select as sa_select
+from sqlalchemy import delete, exists, literal, select as sa_select, union_all
 from sqlmodel import Session, select
 
 from ..crypto import get_sealer
@@ -20,8 +20,7 @@ from ..models import Person, PersonNameToken
 from ..names import NameMatch, compare_names, families_for, name_keys, pair_part, query_alternatives
 
 NAME_PURPOSE = "person.name"
-PROBE = 200
-RARE = 50
+PROBE = 50
 
 
 def name_digests(names: Iterable[dict[str, Any]], community: str | None) -> set[str]:
@@ -46,52 +45,57 @@ def matching_person_ids(session: Session, query: str, *, limit: int = 200) -> li
     """Ids of people having a digest for every part of the query, under some grouping of its words."""
     sealer = get_sealer()
     digest_of: dict[str, str] = {}
-    probes: dict[tuple[str, ...], list[int]] = {}
-    found: dict[int, None] = {}
+
     def digests(part: set[str]) -> tuple[str, ...]:
         return tuple(sorted(digest_of.setdefault(key, sealer.blind_index(NAME_PURPOSE, key)) for key in part))
 
+    searches = []
     for parts in query_alternatives(query):
-        # Longer keys first: a given name or a whole name is usually rarer than a family name.
-        ordered = sorted(parts, key=lambda part: -max(len(key) for key in part))
-        pair = digests(pair_part(ordered[0], ordered[1])) if len(ordered) > 1 else ()
-        found.update(dict.fromkeys(_people_with_every_part(
-            session, [digests(part) for part in ordered], pair, probes, limit)))
+        pair = digests(pair_part(parts[0], parts[1])) if len(parts) > 1 else ()
+        searches.append(([digests(part) for part in parts], pair))
+    probes = _probe_all(session, [part for parts, pair in searches for part in (*parts, pair) if part])
+    found: dict[int, None] = {}
+    for parts, pair in searches:
+        found.update(dict.fromkeys(_people_with_every_part(session, parts, pair, probes, limit)))
         if len(found) >= limit:
             break
     return list(found)[:limit]
 
 
-def _probe(session: Session, part: tuple[str, ...], probes: dict[tuple[str, ...], list[int]]) -> list[int]:
-    """Up to ``PROBE`` ids of people holding a digest of this part (asked once per search)."""
-    if part not in probes:
-        token = PersonNameToken.__table__
-        probes[part] = list(session.execute(
-            sa_select(token.c.person_id).where(token.c.digest.in_(part)).limit(PROBE)).scalars())
-    return probes[part]
+def _probe_all(session: Session, parts: list[tuple[str, ...]]) -> dict[tuple[str, ...], list[int]]:
+    """Up to ``PROBE`` ids of people holding a digest of each part, all parts in one statement."""
+    unique = list(dict.fromkeys(parts))
+    probes: dict[tuple[str, ...], list[int]] = {part: [] for part in unique}
+    if not unique:
+        return probes
+    token = PersonNameToken.__table__
+    selects = []
+    for number, part in enumerate(unique):
+        limited = sa_select(token.c.person_id).where(token.c.digest.in_(part)).limit(PROBE).subquery()
+        selects.append(sa_select(literal(number).label("part"), limited.c.person_id))
+    statement = selects[0] if len(selects) == 1 else union_all(*selects)
+    for number, person_id in session.execute(statement):
+        probes[unique[number]].append(person_id)
+    return probes
 
 
 def _people_with_every_part(session: Session, parts: list[tuple[str, ...]], pair: tuple[str, ...],
                             probes: dict[tuple[str, ...], list[int]], limit: int) -> list[int]:
-    """People holding a digest of each part, walked from the rarest part so the cost stays bounded.
+    """People holding a digest of each part, driven from the rarest part so the cost stays bounded.
 
     A family name can be shared by a large share of all people; intersecting whole posting lists
-    would grow with the database. Instead parts are probed (up to ``PROBE`` rows each) until one
-    has fewer than ``RARE`` people; the rarest drives, and the other parts are checked per
+    would grow with the database. Each part was probed up to ``PROBE`` rows: if every probe saw
+    all its people, the answer is their intersection; otherwise the rarest part drives (or, when
+    every part is common, the pair key of the first two) and the other parts are checked per
     candidate through the primary key (person_id, digest).
     """
-    sizes: list[list[int]] = []
-    for part in parts:  # stop probing once a part is rare enough to drive
-        sizes.append(_probe(session, part, probes))
-        if len(sizes[-1]) < RARE:
-            break
-    rarest = min(range(len(sizes)), key=lambda i: len(sizes[i]))
-    if not sizes[rarest]:
-        return []  # some part is nobody's: no need to ask the database again
-    if len(parts) == 1 and len(sizes[0]) < PROBE:
-        return list(dict.fromkeys(sizes[0]))[:limit]  # the probe saw every one of them
+    seen = [probes[part] for part in parts]
+    if all(len(ids) < PROBE for ids in seen):
+        common = set.intersection(*(set(ids) for ids in seen))
+        return [pid for pid in dict.fromkeys(seen[0]) if pid in common][:limit]
+    rarest = min(range(len(parts)), key=lambda i: len(seen[i]))
     driving = parts[rarest]
-    if pair and len(sizes[rarest]) >= RARE and len(_probe(session, pair, probes)) < len(sizes[rarest]):
+    if pair and len(seen[rarest]) >= PROBE and len(probes[pair]) < PROBE:
         driving = pair  # two common words: start from the people who have both
     token = PersonNameToken.__table__
     driver = token.alias("driver")
