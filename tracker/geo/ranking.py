@@ -65,7 +65,7 @@ def rank(gazetteer: Gazetteer, query: ParsedQuery, country_hint: str | None) -> 
     county_asked = names_division(query.head)
     for candidate in candidates:
         candidate.score = _score(gazetteer, candidate, country_hint)
-        if _is_division(gazetteer, candidate.ref) and county_asked:
+        if county_asked and _is_division(gazetteer, candidate.ref):
             candidate.score += COUNTY_WORD_BONUS
         elif candidate.ref in holders:
             candidate.score -= PRIMARY_NAME_BONUS + SAME_NAME_PENALTY
@@ -73,17 +73,26 @@ def rank(gazetteer: Gazetteer, query: ParsedQuery, country_hint: str | None) -> 
     top = candidates[0].score
     weights = [10 ** (c.score - top) for c in candidates]
     total = sum(weights)
-    kept = [(c, w / total) for c, w in zip(candidates, weights, strict=True)][: MAX_ALTERNATIVES + 1]
-    # The county or district a chosen town is the seat of stays on offer however unlikely:
-    # one click turns "Kargilik" the town into Kargilik County when the report meant the county.
-    seated: set[int | Region | None] = set(_counties_at_seats(gazetteer, candidates[:1] + [c for c, _ in kept[1:]]))
-    if isinstance(candidates[0].ref, int):
-        seated.add(gazetteer.admin2_region(candidates[0].ref))
-    kept = kept[:1] + [(c, share) for c, share in kept[1:]
-                       if share >= MIN_ALTERNATIVE_SHARE or c.ref in seated]
+    kept = _kept(gazetteer, [(c, w / total) for c, w in zip(candidates, weights, strict=True)][: MAX_ALTERNATIVES + 1])
     others = tuple(to_match(gazetteer, c, share * QUALITY[c.step] * factor) for c, share in kept[1:])
     best, share = kept[0]
     return [to_match(gazetteer, best, share * QUALITY[best.step] * factor, others), *others]
+
+
+def _kept(gazetteer: Gazetteer, ranked: list[tuple[Candidate, float]]) -> list[tuple[Candidate, float]]:
+    """The best candidate and the alternatives worth offering.
+
+    The county or district a chosen town is the seat of stays on offer however unlikely:
+    one click turns "Kargilik" the town into Kargilik County when the report meant the county.
+    """
+    unlikely = [c for c, share in ranked[1:] if share < MIN_ALTERNATIVE_SHARE]
+    if not unlikely:
+        return ranked
+    best = ranked[0][0]
+    seated: set[int | Region | None] = set(_counties_at_seats(gazetteer, [best, *unlikely]))
+    if isinstance(best.ref, int):
+        seated.add(gazetteer.admin2_region(best.ref))
+    return ranked[:1] + [(c, share) for c, share in ranked[1:] if share >= MIN_ALTERNATIVE_SHARE or c.ref in seated]
 
 
 def _regions_holding_places(gazetteer: Gazetteer, candidates: list[Candidate]) -> set[Region]:
@@ -172,7 +181,7 @@ def _score(gazetteer: Gazetteer, candidate: Candidate, country_hint: str | None)
         population, country, bonus = ref.population, ref.country, PRIMARY_NAME_BONUS
     else:
         population = gazetteer.population[ref]
-        if gazetteer.is_county(ref):
+        if ref in gazetteer.counties:
             population = max(population, COUNTY_POPULATION)
         country = gazetteer.country(ref).code
         bonus = PRIMARY_NAME_BONUS if candidate.step in ("exact", "alias") else 0.0
