@@ -1,12 +1,14 @@
 """Accepting a report with 3 relatives, then opening the resulting case, at two database sizes.
 
-Run: ``python benchmarks/bench_family.py [--repeat 15] [--sizes 1000 1000000]``. The databases are
-bench_casework's (benchmarks/results/casework-N/, built with ``flask demo-data`` when missing).
-Each run adds ``repeat + 2`` synthetic reports with three relatives each (detained, imprisoned with
-a sentence, no proof of life) to every database; then, as a signed-in caseworker through the test
-client, it loads each report's accept form, posts it back unchanged (importing the target, the
-three relatives, their statuses, and opening a case) and opens the case page, alternating
-between sizes request by request. It prints the medians per size and the ratio (target <= 1.2).
+Run: ``python benchmarks/bench_family.py [--repeat 15] [--sizes 1000 1000000]``. Each size gets a
+SQLite database under benchmarks/results/family-N/ (reused when present), made as an operator
+would: the organisation key first (personal data is sealed to it), a caseworker who holds it
+(reading happens inside the signed-in request), then ``flask demo-data``. Each run adds
+``repeat + 2`` synthetic reports with three relatives each (detained, imprisoned with a sentence,
+no proof of life) to every database; then, as that caseworker through the test client, it loads
+each report's accept form, posts it back unchanged (importing the target, the three relatives,
+their statuses, and opening a case) and opens the case page, alternating between sizes request
+by request. It prints the medians per size and the ratio (target <= 1.2).
 """
 from __future__ import annotations
 
@@ -23,10 +25,14 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from werkzeug.datastructures import MultiDict  # noqa: E402
 
-from bench_casework import prepare, signed_in_client  # noqa: E402
+from bench_casework import EMAIL, PASSWORD, RESULTS, signed_in_client  # noqa: E402
 from tests.html_forms import form_fields  # noqa: E402
+from tracker import create_app, orgkey, sealed_box  # noqa: E402
+from tracker.crypto import get_sealer  # noqa: E402
 from tracker.db import get_session  # noqa: E402
-from tracker.models import Report, ReportCode, ReportedRelative  # noqa: E402
+from tracker.models import Report, ReportCode, ReportedRelative, User  # noqa: E402
+from tracker.staff.accounts import new_totp_secret  # noqa: E402
+from tracker.staff.passwords import current_parameters, hash_password  # noqa: E402
 
 CASE = re.compile(r"/casework/incidents/(\d+)$")
 RELATIVES = (
@@ -34,6 +40,35 @@ RELATIVES = (
     ("sibling", [{"status": "imprisoned", "date": "2019-01-01", "precision": "year", "sentence_months": 180}]),
     ("spouse_partner", [{"status": "no_proof_of_life", "date": "2020-06-01", "precision": "month"}]),
 )
+
+
+def prepare(size: int):
+    """The app over this size's database: organisation key, a caseworker holding it, demo data."""
+    folder = RESULTS / f"family-{size}"
+    fresh = not (folder / "tracker.sqlite3").exists()
+    app = create_app({"DATABASE_URL": f"sqlite:///{folder / 'tracker.sqlite3'}", "RATELIMIT_STORAGE_URI": "memory://"},
+                     instance_path=str(folder))
+    runner = app.test_cli_runner()
+    for args in [["db", "upgrade"]] + ([["demo-data", "--incidents", str(size), "--seed", "1"]] if fresh else []):
+        if args[0] == "demo-data":
+            with app.app_context():
+                add_key_holder(get_session())
+        result = runner.invoke(args=args)
+        if result.exit_code:
+            raise SystemExit(result.output)
+    return app
+
+
+def add_key_holder(session) -> None:
+    """The organisation key and the benchmark caseworker, who holds it and sees every community."""
+    kid, private_key, _recovery = orgkey.create_organisation_key(session)
+    user = User(email=EMAIL, role="caseworker", password_hash=hash_password(PASSWORD), must_change_password=False,
+                totp_secret=new_totp_secret(), totp_confirmed=True, communities=["*"])
+    orgkey.provision_personal_key(user, PASSWORD, current_parameters())
+    orgkey.grant(user, kid, private_key)
+    session.add(user)
+    session.commit()
+    get_sealer().set_organisation_key(kid, sealed_box.public_bytes(private_key))
 
 
 def add_reports(app, count: int) -> list[int]:
