@@ -6,12 +6,14 @@ import re
 import pytest
 from geopy.location import Location
 
-from tracker.geo import PRECISIONS, coarsen
+from tracker.casework.places import HAND_PRECISIONS
+from tracker.geo import PRECISIONS, coarsen, correct_by_hand
 from tracker.geo.divisions_table import read_divisions
 from tracker.geo.gazetteer import Gazetteer
 from tracker.geo.offline import OfflineGeocoder
 from tracker.geo.remote import to_match
 from tracker.geo.spatial import distance_km
+from tracker.models import Location as StoredLocation
 
 # County seats as GeoNames places them (ids cited; the county's own code is GB/T 2260).
 SHAWAN_SEAT = (44.32597, 85.62009)  # Sandaohezi, GeoNames 1529239
@@ -117,3 +119,11 @@ def test_a_self_hosted_county_answer_keeps_county_precision() -> None:
            "address": {"country_code": "cn", "state": "Xinjiang"}, "osm_type": "relation", "osm_id": 3}
     match = to_match("nominatim", Location("Shufu County", (39.37443, 75.86153, 0.0), raw))
     assert (match.precision, match.lat, match.lon) == ("county", 39.37, 75.86)
+
+
+def test_a_caseworker_may_place_an_incident_in_a_county() -> None:
+    location = StoredLocation(raw_text=None)
+    match = correct_by_hand(location, 39.374431, 75.861529, "county")
+    assert "county" in HAND_PRECISIONS
+    assert (location.precision, location.lat, location.lon, location.status) == ("county", 39.37, 75.86, "manual")
+    assert (match.country, match.admin1) == ("CN", "Xinjiang")
