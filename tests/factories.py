@@ -42,6 +42,9 @@ def make_user(session: Session, role: str = "caseworker", *, email: str | None =
 
     fields.setdefault("totp_secret", new_totp_secret())
     fields.setdefault("totp_confirmed", True)
+    # Staff of the tests see every community unless a test narrows them (need to know: see
+    # tests/casework/test_need_to_know.py).
+    fields.setdefault("communities", [] if role == "analyst" else ["*"])
     user = User(email=email or f"{role}{next(_serial)}@example.org", role=role,
                 password_hash=_password_hash(password), must_change_password=False, **fields)
     user.key_salt, user.key_public, user.key_private_wrapped = _personal_key(password)

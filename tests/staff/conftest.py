@@ -6,7 +6,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from tests.conftest import login_as, next_totp_code
+from sqlmodel import select
+
+from tests.conftest import csrf_token, login_as, next_totp_code
 from tests.factories import make_user
 from tracker.models import utcnow
 from tracker.staff import clock
@@ -62,4 +64,26 @@ def admin_client(app, session, sign_in):
     client = app.test_client()
     sign_in(client, admin)
     client.admin = admin
+    return client
+
+
+@pytest.fixture
+def second_admin(app, session, sign_in):
+    """Another admin's browser, to approve what the first asked for (tracker.staff.approvals)."""
+    admin = make_user(session, "admin")
+    client = app.test_client()
+    sign_in(client, admin)
+    client.admin = admin
+
+    def approve(user_id: int):
+        """Apply the pending request about this account; return the response."""
+        from tracker.models import AccessRequest
+
+        session.expire_all()
+        row = session.exec(select(AccessRequest).where(AccessRequest.user_id == user_id,
+                                                       AccessRequest.status == "pending")).one()
+        return client.post(f"/staff/admin/requests/{row.id}/apply",
+                           data={"csrf_token": csrf_token(client, "/staff/admin/users")})
+
+    client.approve = approve
     return client

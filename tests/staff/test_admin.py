@@ -54,14 +54,17 @@ def test_deactivation_ends_sessions_and_blocks_login_until_reactivated(admin_cli
     assert _audited(session, "staff.deactivate", worker.id) and _audited(session, "staff.reactivate", worker.id)
 
 
-def test_second_factor_reset_forces_a_new_enrolment(admin_client, session, app, sign_in):
+def test_second_factor_reset_forces_a_new_enrolment(admin_client, second_admin, session, app, sign_in):
     worker = make_user(session, "caseworker")
     issue_recovery_codes(session, worker.id)
     session.commit()
     old_secret = worker.totp_secret
     their_browser = app.test_client()
     sign_in(their_browser, worker)
-    page = _post(admin_client, f"/staff/admin/users/{worker.id}/reset-second-factor").get_data(as_text=True)
+    _post(admin_client, f"/staff/admin/users/{worker.id}/reset-second-factor")
+    session.refresh(worker)
+    assert worker.totp_secret == old_secret  # nothing happens until a second admin approves
+    page = second_admin.approve(worker.id).get_data(as_text=True)
     one_time = re.search(r'class="one-time-secret">([^<]+)<', page).group(1)
     assert their_browser.get("/staff/").headers["Location"].startswith("/staff/login")
     session.refresh(worker)

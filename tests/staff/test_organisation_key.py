@@ -48,12 +48,16 @@ def test_no_request_inherits_a_key_open_around_it(client, report):
     assert NARRATIVE not in response.get_data(as_text=True)
 
 
-def test_an_admin_grants_access_and_it_takes_effect_at_the_next_sign_in(app, session, sign_in, report):
+def test_an_admin_grants_access_and_it_takes_effect_at_the_next_sign_in(app, session, sign_in, report,
+                                                                         second_admin):
     admin, newcomer = make_user(session, "admin"), make_user(session, granted=False)
     browser, theirs = app.test_client(), app.test_client()
     sign_in(browser, admin)
     sign_in(theirs, newcomer)
     post_form(browser, f"/staff/admin/users/{newcomer.id}/grant-access", {}, form_url="/staff/admin/users")
+    session.refresh(newcomer)
+    assert newcomer.org_key_grant is None  # asked for, not yet approved by a second admin
+    second_admin.approve(newcomer.id)
     session.refresh(newcomer)
     assert newcomer.org_key_grant is not None
     assert NARRATIVE not in _page(theirs, report)  # the running session was opened without it
@@ -77,9 +81,11 @@ def test_changing_the_password_keeps_access_and_the_old_password_no_longer_opens
     assert NARRATIVE in _page(again, report)
 
 
-def test_a_reset_by_an_admin_grants_access_again_from_the_admins_key(admin_client, session):
+def test_a_reset_by_an_admin_grants_access_again_from_the_approving_admins_key(admin_client, second_admin,
+                                                                                session):
     worker = make_user(session)
     post_form(admin_client, f"/staff/admin/users/{worker.id}/reset-second-factor", {}, form_url="/staff/admin/users")
+    second_admin.approve(worker.id)
     session.refresh(worker)
     assert worker.org_key_grant is not None and worker.totp_secret is None
 

@@ -46,12 +46,15 @@ def test_a_password_change_revokes_the_tokens(app, client, session, sign_in, fre
 
 
 @pytest.mark.parametrize("action", ["deactivate", "reset-second-factor"])
-def test_an_admins_deactivation_or_second_factor_reset_revokes_the_tokens(app, admin_client, session, action):
+def test_an_admins_deactivation_or_second_factor_reset_revokes_the_tokens(app, admin_client, second_admin,
+                                                                         session, action):
     worker = make_user(session)
     token = _token(session, worker)
     assert _works(app, token)
     admin_client.post(f"/staff/admin/users/{worker.id}/{action}",
                       data={"csrf_token": csrf_token(admin_client, "/staff/admin/users")})
+    if action == "reset-second-factor":  # applied once a second admin approves
+        second_admin.approve(worker.id)
     session.expire_all()
     assert session.exec(select(ApiToken)).one().revoked_at is not None
     if action == "deactivate":  # reactivating the account does not bring its tokens back

@@ -11,7 +11,7 @@ from .keys import DataKeyCheck, OrganisationKey
 from .people import Person, PersonNameToken, PersonRelationship, RelativeStatus
 from .places import GeocodeCache, Location
 from .reports import CustodyEvent, Evidence, Message, Report, ReportCode, ReportedRelative
-from .staff import ApiToken, ReceiptSession, RecoveryCode, StaffSession, User
+from .staff import AccessRequest, ApiToken, ReceiptSession, RecoveryCode, StaffSession, User
 from .statistics import StatisticsSnapshot
 from .verification import ClaimSource
 
@@ -21,5 +21,5 @@ __all__ = [
     "Involvement", "Location", "Message", "Person", "PersonNameToken", "PersonRelationship",
     "RecoveryCode", "RelativeStatus", "Report", "ReportCode", "ReportedRelative", "StaffSession",
     "StatisticsSnapshot", "User", "utcnow",
-    "ClaimSource", "OrganisationKey", "ReceiptSession",
+    "ClaimSource", "OrganisationKey", "ReceiptSession", "AccessRequest",
 ]

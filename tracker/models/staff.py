@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Column, LargeBinary
+from sqlalchemy import JSON, Column, LargeBinary
 from sqlmodel import Field, SQLModel
 
 from .base import CODE_LENGTH, utcnow
@@ -33,6 +33,10 @@ class User(SQLModel, table=True):
     key_private_wrapped: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
     key_salt: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
     org_key_grant: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
+    # Need to know (DESIGN §2): the communities whose reports, incidents, people and cases this
+    # account may see ("*" for all, "unassigned" for records with no community yet). Changed only
+    # through an approved access request (tracker.staff.approvals).
+    communities: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))
 
 
 class StaffSession(SQLModel, table=True):
@@ -92,3 +96,21 @@ class ReceiptSession(SQLModel, table=True):
     reporter_key_wrapped: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
     created_at: datetime = Field(default_factory=utcnow)
     last_seen_at: datetime = Field(default_factory=utcnow)
+
+
+class AccessRequest(SQLModel, table=True):
+    """A change that gives an account more access: it waits for a second admin's approval, or,
+    in an organisation with one admin, for a delay during which every admin is told about it."""
+
+    __tablename__ = "access_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="staff_user.id", ondelete="CASCADE", index=True)
+    kind: str = Field(max_length=CODE_LENGTH)  # grant, communities, reset_second_factor
+    communities: list[str] | None = Field(default=None, sa_column=Column(JSON))
+    requested_by_id: int | None = Field(default=None, foreign_key="staff_user.id", ondelete="SET NULL")
+    requested_at: datetime = Field(default_factory=utcnow)
+    not_before: datetime = Field(default_factory=utcnow)
+    status: str = Field(default="pending", max_length=CODE_LENGTH, index=True)  # pending, applied, refused
+    decided_by_id: int | None = Field(default=None, foreign_key="staff_user.id", ondelete="SET NULL")
+    decided_at: datetime | None = None

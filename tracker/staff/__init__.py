@@ -9,7 +9,7 @@ from flask import Blueprint, Flask, g
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 # View modules register their routes on ``bp`` when imported by init_app.
-VIEW_MODULES = ("login", "first_login", "account", "admin", "audit_log", "api_tokens", "keys")
+VIEW_MODULES = ("login", "first_login", "account", "admin", "audit_log", "api_tokens", "keys", "approvals")
 
 
 def init_app(app: Flask) -> None:

@@ -8,18 +8,18 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, select
 
 from ..api.tokens import revoke_user_tokens
 from ..audit import record
 from ..db import get_session
-from ..models import RecoveryCode, User
-from . import bp
+from ..models import User
+from ..taxonomy import COMMUNITIES
 from .. import orgkey
+from . import bp, clock
 from .accounts import ROLES, AccountError, create_user
+from .approvals import community_choices, file_request, may_apply, pending_requests
 from .auth import role_required
-from .keys import held_organisation_key, set_password
-from .passwords import one_time_password
 from .sessions import end_user_sessions, live_session_counts
 
 
@@ -45,7 +45,12 @@ def list_users():
     """Every staff account, whether it is active, enrolled and currently signed in."""
     db = get_session()
     users = db.exec(select(User).order_by(User.active.desc(), User.email)).all()
-    return render_template("staff/admin_users.html", users=users, sessions=live_session_counts(db))
+    moment = clock.now()
+    pending = [(row, may_apply(db, row, current_user.id, moment)) for row in pending_requests(db)]
+    return render_template("staff/admin_users.html", users=users, sessions=live_session_counts(db),
+                           pending=pending, emails={u.id: u.email for u in users},
+                           community_choices=community_choices(),
+                           community_labels={term.code: str(term.label) for term in COMMUNITIES})
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])
@@ -56,10 +61,12 @@ def create_account():
         db = get_session()
         try:
             user, password = create_user(db, request.form.get("email", ""), request.form.get("role", ""),
-                                         actor_id=current_user.id, granting_key=held_organisation_key())
+                                         actor_id=current_user.id)
         except AccountError as exc:
             flash(_("The account was not created: %(reason)s", reason=str(exc)), "error")
         else:
+            if user.role != "analyst":  # analysts see aggregates only and need no key
+                file_request(db, user, "grant", requester_id=current_user.id)
             db.commit()
             return render_template("staff/admin_created.html", user=user, password=password)
     return render_template("staff/admin_new_user.html", roles=ROLES)
@@ -90,11 +97,9 @@ def reactivate_account(user_id: int):
     db = get_session()
     user = _account(db, user_id)
     user.active = True
-    held = held_organisation_key()
-    if held is not None and user.key_public is not None:
-        orgkey.grant(user, *held)
-    record(db, "staff.reactivate", user_id=current_user.id, object_type="user", object_id=user.id,
-           detail={"access_granted": held is not None})
+    record(db, "staff.reactivate", user_id=current_user.id, object_type="user", object_id=user.id)
+    if user.role != "analyst" and user.key_public is not None:
+        file_request(db, user, "grant", requester_id=current_user.id)
     db.commit()
     flash(_("The account is active again."), "info")
     return redirect(url_for("staff.list_users"))
@@ -114,17 +119,11 @@ def reset_second_factor(user_id: int):
     user = _account(db, user_id)
     if _refuse_self(user):
         return redirect(url_for("staff.list_users"))
-    password = one_time_password()
-    # A new key pair under the one-time password; access is granted again from this admin's key.
-    set_password(user, password, regrant_with=held_organisation_key())
-    user.must_change_password = True
-    user.totp_secret = None  # made at the person's own next sign-in, shown only to them
-    user.totp_confirmed = False
-    user.totp_last_step = None
-    db.exec(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
-    ended = end_user_sessions(db, user.id)
-    revoke_user_tokens(db, user.id)
+    # It hands out a one-time password: a second admin applies it (tracker.staff.approvals) and
+    # sees that password once. Until then the person keeps their old factor.
+    file_request(db, user, "reset_second_factor", requester_id=current_user.id)
     record(db, "staff.second_factor_reset", user_id=current_user.id, object_type="user",
-           object_id=user.id, detail={"sessions_ended": ended})
+           object_id=user.id, detail={"requested": True})
     db.commit()
-    return render_template("staff/admin_second_factor_reset.html", user=user, password=password)
+    flash(_("The reset waits for another admin's approval (or the delay, if you are the only admin)."), "info")
+    return redirect(url_for("staff.list_users"))

@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import orgkey
-from ..audit import record
 from ..db import get_session
 from ..models import User
 from . import bp
@@ -39,7 +38,8 @@ def set_password(user: User, password: str, *, regrant_with: OrganisationKey | N
 @bp.post("/admin/users/<int:user_id>/grant-access")
 @role_required("admin")
 def grant_access(user_id: int):
-    """Give an account access to personal data by sealing the organisation key to its key pair."""
+    """Ask to give an account access to personal data (the organisation key sealed to its key
+    pair); another admin applies it (tracker.staff.approvals)."""
     db = get_session()
     user = db.get(User, user_id)
     held = held_organisation_key()
@@ -49,8 +49,9 @@ def grant_access(user_id: int):
     elif held is None:
         flash(_("Your own session has no access to case data, so you cannot grant it."), "error")
     else:
-        orgkey.grant(user, *held)
-        record(db, "staff.grant_access", user_id=current_user.id, object_type="user", object_id=user.id)
+        from .approvals import file_request
+
+        file_request(db, user, "grant", requester_id=current_user.id)
         db.commit()
-        flash(_("The account can now open case data from its next sign-in."), "info")
+        flash(_("The grant waits for another admin's approval (or the delay, if you are the only admin)."), "info")
     return redirect(url_for("staff.list_users"))
