@@ -25,6 +25,11 @@ limit_request_line = 8190
 limit_request_fields = 100
 # gunicorn would name itself in a "Server" header; a blank value says nothing about the stack.
 gunicorn.http.wsgi.SERVER = ""
+# gunicorn would believe X-Forwarded-Proto from any loopback peer, and an onion service's Tor
+# daemon is one: every visitor could claim HTTPS. The app alone reads forwarded headers, for
+# exactly TRACKER_PROXY_HOPS proxies (tracker/limits.py, README "Deployment").
+forwarded_allow_ips = ""
+secure_scheme_headers = {}
 
 
 def when_ready(server):

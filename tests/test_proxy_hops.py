@@ -11,6 +11,7 @@ import http.client
 import json
 import os
 import re
+import runpy
 import shutil
 import socket
 import subprocess
@@ -66,7 +67,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def wait_for(port: int, process: subprocess.Popen, seconds: float = 30) -> None:
+def wait_for(port: int, process: subprocess.Popen, seconds: float = 120) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         assert process.poll() is None, f"exited with {process.returncode}"
@@ -79,8 +80,8 @@ def wait_for(port: int, process: subprocess.Popen, seconds: float = 30) -> None:
 
 
 @pytest.fixture
-def proxied(app, tmp_path):
-    """Start gunicorn (one worker, the project's gunicorn.conf.py) and nginx before it; yield nginx's port."""
+def servers(app, tmp_path):
+    """Start gunicorn (one worker, the project's gunicorn.conf.py) and nginx before it; yield both ports."""
     upstream, port = free_port(), free_port()
     env = {**os.environ, "TRACKER_BIND": f"127.0.0.1:{upstream}", "TRACKER_WORKERS": "1",
            "TRACKER_DATABASE_URL": app.config["DATABASE_URL"], "TRACKER_PROXY_HOPS": "1",
@@ -100,7 +101,7 @@ def proxied(app, tmp_path):
     try:
         wait_for(upstream, server)
         wait_for(port, proxy)
-        yield port
+        yield port, upstream
     finally:
         for process in (proxy, server):
             process.terminate()
@@ -174,3 +175,21 @@ def test_a_client_cannot_claim_https_through_the_proxy(proxied):
     response = Browser(proxied, "127.0.0.2", **{"X-Forwarded-Proto": "https"}).request("GET", "/")
     assert response.status == 200 and response.getheader("Strict-Transport-Security") is None
     assert response.getheader("Server") == "nginx"  # no version from nginx, nothing from gunicorn
+
+
+@pytest.fixture
+def proxied(servers) -> int:
+    """nginx's port."""
+    return servers[0]
+
+
+def test_gunicorn_itself_believes_no_forwarded_header():
+    """With PROXY_HOPS=0 (Tor straight to gunicorn) no header may set the scheme: gunicorn's own
+    default trusts X-Forwarded-Proto from any loopback peer, which the Tor daemon is."""
+    from gunicorn.config import Config
+
+    config = Config()
+    for name, value in runpy.run_path(str(ROOT / "gunicorn.conf.py")).items():
+        if name in config.settings:
+            config.set(name, value)
+    assert config.forwarded_allow_ips == [] and config.secure_scheme_headers == {}
