@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import String, case, cast, func, literal, null, select, union_all
-from sqlalchemy.sql import CompoundSelect, Select
+from sqlalchemy.sql import ColumnElement, CompoundSelect, Select
 from sqlmodel import Session
 
 from ..models import Incident, RelativeStatus
@@ -64,12 +64,13 @@ def catalogue(subject: str) -> Mapping[str, Dimension]:
     return RELATIVE_DIMENSIONS if subject == "relatives" else INCIDENT_DIMENSIONS
 
 
-def counted_rows(subject: str, cube: Cube) -> tuple[Select, dict[str, set[str]]]:
+def counted_rows(subject: str, cube: Cube, consent: ColumnElement | None = None) -> tuple[Select, dict[str, set[str]]]:
     """The counted rows (consent rule, joins) with a column per dimension, the person and code flags.
 
     Columns are ``d0``.. in the cube's order, ``subject`` (the person counted) and ``has_<vocabulary>``
     (1 when the row carries a code of a left-joined vocabulary). Also returns, per dimension,
-    the code vocabularies a row must have to fall in one of its cells.
+    the code vocabularies a row must have to fall in one of its cells. ``consent`` replaces the
+    consent rule's grouped form (for a few incidents, its correlated form).
     """
     base = (RelativeStatus.__table__.join(Incident, Incident.id == RelativeStatus.incident_id)
             if subject == "relatives" else Incident.__table__)
@@ -86,7 +87,7 @@ def counted_rows(subject: str, cube: Cube) -> tuple[Select, dict[str, set[str]]]
     flags = [case((joins.code(vocabulary).incident_id.is_not(None), 1), else_=0).label(f"has_{vocabulary}")
              for vocabulary in vocabularies]
     rows = select(*columns, subject_column.label("subject"), *flags).select_from(joins.source)
-    return rows.where(counted_incident()), needs
+    return rows.where(counted_incident() if consent is None else consent), needs
 
 
 def cubes_statement(subject: str, cube: Cube, wanted: Sequence[Cube]) -> CompoundSelect:

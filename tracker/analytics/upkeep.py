@@ -205,9 +205,10 @@ def _rows_of_people(subject: str, names: tuple[str, ...], _place_level: str):
     it, and it runs on every flush that touches statistics; the place level is part of the key
     because the place dimension depends on it.
     """
+    from .statistics import counted_incident_each
     from .tables import counted_rows
 
-    rows, needs = counted_rows(subject, names)
+    rows, needs = counted_rows(subject, names, counted_incident_each())
     if subject == "relatives":
         return rows.where(RelativeStatus.person_id.in_(bindparam("people", expanding=True))), needs
     targeted = select(Involvement.incident_id).where(
