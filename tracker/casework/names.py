@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import delete, exists, literal, select as sa_select, union_all
+from sqlalchemy import Select, delete, exists, literal, select as sa_select, union_all
 from sqlmodel import Session, select
 
 from ..crypto import get_sealer
@@ -55,10 +55,16 @@ def matching_person_ids(session: Session, query: str, *, limit: int = 200) -> li
         searches.append(([digests(part) for part in parts], pair))
     probes = _probe_all(session, [part for parts, pair in searches for part in (*parts, pair) if part])
     found: dict[int, None] = {}
+    walks = []
     for parts, pair in searches:
-        found.update(dict.fromkeys(_people_with_every_part(session, parts, pair, probes, limit)))
-        if len(found) >= limit:
-            break
+        answer = _people_with_every_part(parts, pair, probes, limit)
+        if isinstance(answer, list):
+            found.update(dict.fromkeys(answer))
+        else:
+            walks.append(sa_select(answer.subquery().c[0]))
+    if walks and len(found) < limit:  # every walk in one statement
+        statement = walks[0] if len(walks) == 1 else union_all(*walks)
+        found.update(dict.fromkeys(session.execute(statement).scalars()))
     return list(found)[:limit]
 
 
@@ -79,9 +85,9 @@ def _probe_all(session: Session, parts: list[tuple[str, ...]]) -> dict[tuple[str
     return probes
 
 
-def _people_with_every_part(session: Session, parts: list[tuple[str, ...]], pair: tuple[str, ...],
-                            probes: dict[tuple[str, ...], list[int]], limit: int) -> list[int]:
-    """People holding a digest of each part, driven from the rarest part so the cost stays bounded.
+def _people_with_every_part(parts: list[tuple[str, ...]], pair: tuple[str, ...],
+                            probes: dict[tuple[str, ...], list[int]], limit: int) -> list[int] | Select:
+    """People holding a digest of each part (or the query walking to them), driven from the rarest part.
 
     A family name can be shared by a large share of all people; intersecting whole posting lists
     would grow with the database. Each part was probed up to ``PROBE`` rows: if every probe saw
@@ -104,7 +110,7 @@ def _people_with_every_part(session: Session, parts: list[tuple[str, ...]], pair
         if part != driving:
             other = token.alias(f"part{i}")
             query = query.where(exists().where(other.c.person_id == driver.c.person_id, other.c.digest.in_(part)))
-    return list(session.execute(query.limit(limit)).scalars())
+    return query.limit(limit)
 
 
 def names_match(person: Person, other: Person) -> NameMatch | None:
