@@ -71,3 +71,10 @@ def test_the_openapi_document_describes_the_stats_endpoints(client):
     document = client.get("/api/v1/openapi.json").get_json()
     assert {"/stats/incidents", "/stats/relatives"} <= set(document["paths"])
     assert document["components"]["schemas"]["StatsTable"] == TABLE_SCHEMA
+
+
+def test_a_table_finer_than_five_dimensions_is_refused_with_a_reason(client, session):
+    response = client.get("/api/v1/stats/incidents?by=month,tactic,host_country&community=uyghur",
+                          headers=bearer(session, "analyst"))
+    assert response.status_code == 400
+    assert response.get_json()["error"] == "too_fine"

@@ -103,3 +103,16 @@ def test_dataset_rows_are_coarsened_and_carry_no_identifier(analyst_client, popu
 @pytest.mark.parametrize("url", ["/analytics/export/stats.pdf?by=year", "/analytics/export/stats.csv?by=narrative"])
 def test_bad_export_requests_are_refused(analyst_client, url):
     assert analyst_client.get(url).status_code in (400, 404)
+
+
+def test_more_than_two_filters_are_refused_with_a_message_and_nothing_filtered(analyst_client, populated):
+    page = analyst_client.get("/analytics/?community=uyghur&host_country=TR&verification=verified&year=2023")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Choose at most 2 filters" in text
+    assert 'value="2023"' in text  # what was chosen is kept in the form
+
+
+def test_a_table_finer_than_five_dimensions_is_a_400(analyst_client, populated):
+    url = "/analytics/export/stats.csv?by=month,tactic,host_country,channel"
+    assert analyst_client.get(url).status_code == 400
