@@ -26,6 +26,8 @@ from tracker.names.readings import chunks, families_for
     ("བསྟན་འཛིན་རྒྱ་མཚོ", "Tenzin Gyatso"),
     ("Tashi Wangchuk", "བཀྲ་ཤིས"),
     ("扎西文色", "Tashi Wangchuk"),
+    ("次仁多吉", "Tsering Dorje"),
+    ("丹增卓玛", "Tenzin Dolma"),
     ("Dhondup Wangchen", "Thondup"),
     # Han: Mandarin joined or split, Cantonese in Hong Kong spellings, traditional or simplified
     ("彭立发", "Peng Lifa"),
