@@ -39,6 +39,7 @@ def test_every_reporter_page_has_no_axe_violation(live_server, page, lang):
     found += axe_violations(page)
     page.click("button[name=add_relative]")  # the full form: a relative's block, every part open
     found += axe_violations(page)
+    assert hints_below_one_rem(page) == []
     page.fill("input[name=relatives-0-dates-released]", "31/31/2020")
     page.click("form button[name=submit]:not([disabled])")  # errors beside their fields
     assert page.locator(".field-error").count() >= 1
@@ -60,6 +61,16 @@ def test_every_reporter_page_has_no_axe_violation(live_server, page, lang):
     page.goto(f"{live_server}/exit")
     found += axe_violations(page)
     assert found == [], "\n".join(found)
+
+
+def hints_below_one_rem(page) -> list[str]:
+    """Help text, definitions and errors set smaller than the root size (issue 14: never)."""
+    return page.evaluate("""() => {
+        const root = parseFloat(getComputedStyle(document.documentElement).fontSize);
+        return [...document.querySelectorAll('.hint, small, .field-error')]
+            .filter(e => parseFloat(getComputedStyle(e).fontSize) < root - 0.01)
+            .map(e => e.textContent.slice(0, 40));
+    }""")
 
 
 def _sign_in(page, base: str, user) -> None:

@@ -101,3 +101,8 @@ def test_the_choices_are_explained_on_their_own_page_linked_from_the_form(client
     assert "Someone acting for the home state hit" not in form  # the definitions are not sent twice
     page = client.get("/report/choices").get_data(as_text=True)
     assert "<dt>Physical attack<dd>Someone acting for the home state hit" in page
+
+
+def test_the_quick_exit_page_has_a_main_landmark_and_no_icon_request(client):
+    html = client.get("/exit").get_data(as_text=True)
+    assert "<main>" in html and '<link rel="icon" href="data:,">' in html
