@@ -117,3 +117,18 @@ def test_seed_scenario_the_published_relatives_table_counts_an_accepted_report_w
     after = relative_table(session, ["status_group"], group="detention", retaliation_only=True)
     assert after.total == 3
     assert {cell.key: cell.count for cell in after.cells} == {("detention",): 3}
+
+
+def test_someone_reporting_for_a_relative_is_proposed_as_the_reporter_and_relatives_can_be_theirs(session):
+    report = make_report(session, submitter_role="relative", reporter_name="Bahram")
+    session.add(ReportedRelative(report_id=report.id, relationship_type="parent", statuses=[
+        {"status": "detained_administrative", "date": "2018-01-01", "precision": "year"}]))
+    session.commit()
+    plan = proposed_family(session, report)
+    assert plan.target.person.names == [] and plan.reporter.person.names[0].name == "Bahram"
+    plan.relatives[0].related_to = "reporter"
+    _incident, family = accept_with_family(session, report, IncidentCreate(primary_tactic="coercion_by_proxy"),
+                                           plan, user_id=None)
+    [link] = relationships_of(session, family.relatives[0].id)
+    assert (link.person_id, link.relationship_type) == (family.reporter.id, "parent")
+    assert family.reporter.id != family.target.id
