@@ -26,6 +26,7 @@ from ..db import get_session
 from ..models import ApiToken, User
 from ..staff import clock
 from ..staff.accounts import ROLES
+from ..staff.scope import set_scope
 from ..staff.sessions import as_utc
 from . import bp
 
@@ -161,6 +162,7 @@ def token_required(*roles: str) -> Callable:
                 row.last_used_at = moment
                 db.commit()
             g.api_user, g.api_token = user, row
+            set_scope(user.id, user.communities)  # need to know (issue 16 §4)
             opened = orgkey.open_for_token(_bearer(request.headers.get("Authorization")), KEY_PURPOSE,
                                            row.org_key_wrapped)
             if opened is not None:

@@ -5,6 +5,8 @@ from typing import TypeVar
 
 from sqlmodel import Session
 
+from .need_to_know import visible
+
 Row = TypeVar("Row")
 
 
@@ -27,6 +29,7 @@ class Conflict(CaseworkError):
 def get_or_not_found(session: Session, model: type[Row], object_id: int, name: str) -> Row:
     """The row of ``model`` with this id; NotFound ("report 42") if there is none."""
     row = session.get(model, object_id)
-    if row is None:
+    # A record outside the asker's communities looks exactly like one that does not exist.
+    if row is None or not visible(session, row):
         raise NotFound(f"{name} {object_id}")
     return row

@@ -15,7 +15,8 @@ from sqlmodel import Session, select
 from ..audit import record
 from ..models import Involvement, Person
 from ..models.inputs import PersonCreate
-from .errors import Conflict, get_or_not_found
+from .errors import Conflict, NotFound, get_or_not_found
+from .need_to_know import visible
 from .names import index_person_names, matching_person_ids
 
 PERSON_FIELDS = ("community", "citizenships", "residence_country", "residence_place", "birth_year",
@@ -73,8 +74,16 @@ def index_names(session: Session, person: Person) -> None:
 def find_people(session: Session, query: str, *, limit: int = 50) -> list[Person]:
     """People whose names contain every part of the query, in any script; merged people resolve."""
     ids = person_ids_matching(session, query, limit=limit)
-    people = [get_person(session, pid) for pid in ids]
-    return _dedupe(survivor(session, person) for person in people)
+    people = [person for pid in ids if visible(session, person := session.get(Person, pid)) and person]
+    return _dedupe(found for found in (_visible_survivor(session, p) for p in people) if found is not None)
+
+
+def _visible_survivor(session: Session, person: Person) -> Person | None:
+    """The survivor of a merge, if the asker may see it."""
+    try:
+        return survivor(session, person)
+    except NotFound:
+        return None
 
 
 def person_ids_matching(session: Session, query: str, *, limit: int = 200) -> list[int]:

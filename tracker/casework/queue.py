@@ -17,6 +17,7 @@ from ..models import Incident, IncidentReport, Involvement, Location, Report, Re
 from .cases import case_by_reference
 from .places import place_ids_named
 from .people import get_person, person_ids_matching, survivor
+from .need_to_know import community_clause
 from .queries import detention_statuses
 
 PAGE_SIZE = 50
@@ -99,6 +100,9 @@ def filtered(session: Session, filters: QueueFilters):
     if filters.query:
         statement = statement.where(or_(Report.id.in_(search_report_ids(session, filters.query)),
                                         at_place(filters.query)))
+    need_to_know = community_clause(Report.community)
+    if need_to_know is not None:
+        statement = statement.where(need_to_know)
     return statement
 
 

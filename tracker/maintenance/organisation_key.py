@@ -46,6 +46,9 @@ def make_organisation_key(db: Session, admin_email: str) -> tuple[str, str | Non
             user, password = create_user(db, admin_email, "admin", granting_key=(kid, private_key))
         except AccountError as exc:
             raise click.ClickException(str(exc)) from exc
+        # The founding admin is a member of every community; everyone after is given access
+        # through approved requests (tracker.staff.approvals).
+        user.communities = ["*"]
     elif user.key_public is None:
         raise click.ClickException(f"{user.email} has no key pair yet: sign in once, then run this again")
     else:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, g
 
+from .scope import clear_scope
+
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 # View modules register their routes on ``bp`` when imported by init_app.
@@ -39,3 +41,4 @@ def forget_previous_request() -> None:
     browser's token, must not linger in ``g``."""
     g.pop("_login_user", None)
     g.pop("csrf_token", None)
+    clear_scope()

@@ -18,6 +18,7 @@ from .. import keyholder, orgkey
 from ..db import get_session
 from ..models import StaffSession, User
 from .accounts import ROLES
+from .scope import set_scope
 from .sessions import SESSION_KEY_PURPOSE, find_live_session
 
 login_manager = LoginManager()
@@ -116,6 +117,7 @@ def role_required(*roles: str) -> Callable:
                 return login_manager.unauthorized()
             if roles and current_user.role not in roles:
                 abort(403)
+            set_scope(current_user.id, current_user.user.communities)  # need to know (issue 16 §4)
             return view(*args, **kwargs)
 
         guarded.allowed_roles = roles or ROLES  # read by the authorization matrix test

@@ -23,6 +23,7 @@ from ..queries import detention_statuses
 from ..groups import MEMBER, people_in_case_by_group
 from ..relatives import current_situation, history_order
 from ..timeline import case_timeline
+from ..need_to_know import case_clause
 from . import audit_view, bp, caseworker_only, done, int_arg, refused, user_id
 from .forms import read_form
 from .reports import caseworkers
@@ -42,6 +43,8 @@ def cases():
         statement = statement.where(Case.assigned_to_id == user_id())
     if (before := int_arg("before")) is not None:
         statement = statement.where(Case.id < before)
+    if (need_to_know := case_clause()) is not None:
+        statement = statement.outerjoin(Person, Person.id == Case.primary_person_id).where(need_to_know)
     rows = list(get_session().exec(statement).all())
     # References, statuses and priorities only: the list shows no personal data.
     return render_template("casework/cases.html", cases=rows[:CASES_PER_PAGE], status=status,
