@@ -109,3 +109,44 @@ def test_a_threshold_below_two_or_not_a_whole_number_stops_the_app_at_start_up(t
 def test_a_threshold_of_two_starts(tmp_path):
     app = make_test_app(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite3'}", SUPPRESSION_THRESHOLD=2)
     assert app.config["SUPPRESSION_THRESHOLD"] == 2
+
+
+def _lattice(rows: list[tuple[str, str, str]]) -> dict:
+    """Counts of every margin of the cube (month, year, host), one person per row."""
+    from collections import Counter
+
+    from tracker.analytics.lattice import closed_subcubes
+
+    cube = ("month", "year", "host")
+    margins = {}
+    for margin in closed_subcubes(cube, {"month": "year"}):
+        positions = [cube.index(name) for name in margin]
+        margins[margin] = dict(Counter(tuple(row[index] for index in positions) for row in rows))
+    return margins
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_a_margin_gets_the_same_pattern_whichever_cube_asks_and_every_line_is_safe(seed):
+    """Issue 16: "by host" alone and as the margin of "month by host" must withhold the same cells."""
+    from tracker.analytics.lattice import protect
+
+    rng = random.Random(seed)
+    rows = [(f"202{year}-0{month}", f"202{year}", rng.choice("ABCDE"))
+            for year, month in ((rng.randint(0, 2), rng.randint(1, 4)) for _ in range(120))]
+    everything = _lattice(rows)
+    whole = protect(everything, {"month": "year"}, K)
+    alone = protect({margin: everything[margin] for margin in (("host",), ())}, {"month": "year"}, K)
+    assert alone[("host",)] == whole[("host",)]
+    cube, hidden = ("month", "year", "host"), whole[("month", "year", "host")]
+    for axis, margin in ((0, ("year", "host")), (2, ("month", "year"))):
+        lines: dict[tuple, list] = {}
+        for key in everything[cube]:
+            lines.setdefault(key[:axis] + key[axis + 1:], []).append(key)
+        for rest, line in lines.items():
+            withheld = [key for key in line if key in hidden]
+            assert all(key in hidden for key in line if everything[cube][key] < K)
+            if rest in whole[margin]:
+                assert len(withheld) != 1 or len(line) == 1
+            elif withheld:
+                assert len([key for key in hidden if key[:axis] + key[axis + 1:] == rest]) >= 2
+                assert sum(everything[cube].get(key, 0) for key in withheld) >= K

@@ -87,18 +87,21 @@ def _protect_cube(cube: Cube, counts: Mapping[Key, int], withheld: set[Key], cub
         for axis in axes:
             lines[axis][_rest(key, axis)].append(key)
     possible = _possible_cells(cube, counts, parents)
-    # A work list in sorted order: the same counts must always give the same pattern.
-    pending = sorted((axis, rest) for axis in axes for rest in lines[axis])
+    # A work list in sorted order: the same counts must always give the same pattern. A line with
+    # nothing withheld under a published margin is safe until one of its cells is withheld, and
+    # then it is queued again below, so only lines with a withheld cell or margin start in it.
+    margins = {axis: hidden[cube[:axis] + cube[axis + 1:]] for axis in axes}
+    pending = sorted((axis, rest) for axis in axes for rest, line in lines[axis].items()
+                     if rest in margins[axis] or any(key in withheld for key in line))
     queued = set(pending)
     heapq.heapify(pending)
     while pending:
         axis, rest = heapq.heappop(pending)
         queued.discard((axis, rest))
-        margin = cube[:axis] + cube[axis + 1:]
         # Lazily: most lines never need an empty complement, and a line can have hundreds of values.
         empties = (key for key in (rest[:axis] + (value,) + rest[axis:] for value in values[axis])
                    if key not in counts and possible(key))
-        for key in _protect_line(lines[axis][rest], empties, counts, withheld, rest in hidden[margin], k):
+        for key in _protect_line(lines[axis][rest], empties, counts, withheld, rest in margins[axis], k):
             for other in axes:
                 if other != axis and (other, _rest(key, other)) not in queued:
                     queued.add((other, _rest(key, other)))
