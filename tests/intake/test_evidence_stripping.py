@@ -161,3 +161,16 @@ def test_webp_and_gif_are_rebuilt_as_png_without_their_metadata(image_format, mi
     (checked,) = check_uploads([Upload("picture", out.getvalue())], **LIMITS)
     assert checked.mime_type == mime and CANARY.encode() not in checked.clean
     assert Image.open(io.BytesIO(checked.clean)).format == "PNG"
+
+
+def test_a_pdf_locked_by_a_password_is_refused_saying_so(client, session):
+    import pikepdf
+
+    out = io.BytesIO()
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page()
+        pdf.save(out, encryption=pikepdf.Encryption(owner="owner", user="secret"))
+    response = send_report(client, {"narrative": "kept"}, files=[(io.BytesIO(out.getvalue()), "locked.pdf")])
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "protected by a password" in html and "locked.pdf" in html
+    assert session.exec(select(Evidence)).first() is None

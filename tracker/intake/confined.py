@@ -19,7 +19,8 @@ from . import sanitise
 SCRIPT = str(Path(sanitise.__file__).resolve())
 # 1 is an uncaught parser error: the file is malformed. A signal (SIGXCPU, SIGKILL) or a
 # MemoryError means the file needs more than the limits allow.
-REASONS = {1: "damaged", sanitise.EXIT_DAMAGED: "damaged", sanitise.EXIT_TOO_LARGE: "too_large"}
+REASONS = {1: "damaged", sanitise.EXIT_DAMAGED: "damaged", sanitise.EXIT_TOO_LARGE: "too_large",
+           sanitise.EXIT_LOCKED: "locked"}
 
 
 @dataclass(frozen=True)

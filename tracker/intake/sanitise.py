@@ -17,6 +17,7 @@ import sys
 # Exit codes the parent (tracker.intake.confined) turns into reasons for the reporter.
 EXIT_DAMAGED = 65
 EXIT_TOO_LARGE = 66
+EXIT_LOCKED = 67
 EXIT_LIMIT = 70
 # Pixels decoded at most: a 48-megapixel phone photo passes; checked from the header first.
 MAX_IMAGE_PIXELS = 50_000_000
@@ -82,7 +83,9 @@ def clean_pdf(data: bytes) -> bytes:
 
     try:
         pdf = pikepdf.open(io.BytesIO(data))
-    except (pikepdf.PdfError, pikepdf.PasswordError, ValueError) as exc:
+    except pikepdf.PasswordError as exc:  # a user password: nobody here could read it either
+        raise Refused(EXIT_LOCKED) from exc
+    except (pikepdf.PdfError, ValueError) as exc:
         raise Refused(EXIT_DAMAGED) from exc
     with pdf:
         _drop_keys(pdf.Root, PDF_CATALOG_KEYS)

@@ -52,6 +52,8 @@ def rejection_message(rejected: EvidenceRejected) -> str:
         "type": gettext("“%(name)s” is not a type we accept. Send photos (JPEG, PNG, WebP, GIF), PDF, "
                         "audio (MP3, OGG, M4A, WAV) or plain text.", name=rejected.filename),
         "damaged": gettext("“%(name)s” could not be read. It may be damaged.", name=rejected.filename),
+        "locked": gettext("“%(name)s” is protected by a password, so we could not open it. Send a copy "
+                          "without the password.", name=rejected.filename),
         "empty": gettext("“%(name)s” is empty (0 bytes), so nothing would arrive. Choose the file again, "
                          "or another copy of it.", name=rejected.filename),
         "too_complex": gettext("“%(name)s” is too large or complex for us to process. Send a smaller copy "
