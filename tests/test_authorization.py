@@ -21,7 +21,7 @@ from tests.conftest import csrf_token, login_as, make_test_app
 from tests.factories import make_case, make_evidence, make_incident, make_person, make_report, make_user
 from tests.conftest import TEST_ORG_KID, TEST_ORG_PRIVATE
 from tracker.api.tokens import issue_token
-from tracker.models import ClaimSource
+from tracker.models import AccessRequest, Notification, ClaimSource
 
 PERMISSIONS = Path(__file__).resolve().parents[1] / "docs" / "permissions.md"
 ROLES = ("anonymous", "caseworker", "analyst", "admin")
@@ -44,7 +44,27 @@ PARAMETERS: dict[str, Callable[[Any, Any], Any]] = {
     "case_id": lambda session, actor: make_case(session).id,
     "evidence_id": lambda session, actor: make_evidence(session, make_report(session)).id,
     "claim_source_id": lambda session, actor: make_claim_source(session).id,
+    "notice_id": lambda session, actor: make_notice(session, actor).id,
+    "request_id": lambda session, actor: make_access_request(session).id,
 }
+
+
+def make_notice(session, actor) -> Notification:
+    """A notice for the acting user (or a new caseworker when nobody is signed in)."""
+    notice = Notification(user_id=actor.id if actor else make_user(session).id, kind="urgent_report",
+                          object_type="report", object_id=make_report(session).id)
+    session.add(notice)
+    session.commit()
+    return notice
+
+
+def make_access_request(session) -> AccessRequest:
+    """A grant asked for by another admin, which the acting admin may apply."""
+    row = AccessRequest(user_id=make_user(session, granted=False).id, kind="grant",
+                        requested_by_id=make_user(session, "admin").id)
+    session.add(row)
+    session.commit()
+    return row
 
 
 def make_claim_source(session) -> ClaimSource:

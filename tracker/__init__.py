@@ -25,7 +25,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, instance_path: str 
     config.load(app, test_config)
 
     from . import analytics, api, audit, cli, crypto, db, health, i18n, intake, limits, maintenance, security, staff
-    from . import casework, errors, geo, key_check, keyholder, orgkey
+    from . import casework, errors, geo, key_check, keyholder, notify, orgkey
 
     crypto.init_app(app)
     keyholder.init_app(app)  # first: every request starts with no private key open
@@ -39,6 +39,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, instance_path: str 
     cli.init_app(app)
     geo.init_app(app)
     maintenance.init_app(app)
+    notify.init_app(app)
     errors.init_app(app)
 
     app.register_blueprint(health.bp)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-VIEW_MODULES = ("queue", "reports", "incidents", "people", "cases", "verification", "evidence")
+VIEW_MODULES = ("queue", "reports", "incidents", "people", "cases", "verification", "evidence", "inbox")
 
 
 def init_app(app: Flask) -> None:
@@ -23,5 +23,5 @@ def init_app(app: Flask) -> None:
         import_module(f"{__name__}.views.{name}")
     app.register_blueprint(bp)
     for endpoint, label in (("casework.queue", "Triage queue"), ("casework.cases", "Cases"),
-                            ("casework.people", "People")):
+                            ("casework.people", "People"), ("casework.inbox", "Inbox")):
         add_nav_item(app, endpoint, label, ("caseworker",))

@@ -13,6 +13,7 @@ from ..models.inputs import ReportedRelativeCreate
 from ..models.base import reporter_time
 from .evidence import CheckedUpload, evidence_files, remove_files
 from .receipts import normalise_receipt
+from ..notify.notices import notify_reporter_reply
 from .reporter_key import seal_for_reporter
 from .submission import EvidenceStore, reported_relative, store_uploads
 
@@ -71,6 +72,7 @@ def reply(session: Session, report: Report, body: str) -> Message:
                       body_for_reporter=seal_for_reporter(report, body))
     message.created_at = report.last_activity_at = reporter_time()
     session.add_all([message, report])
+    notify_reporter_reply(session, report)  # in the same transaction as the reply
     session.commit()
     return message
 

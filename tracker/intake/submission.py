@@ -16,6 +16,7 @@ from .. import audit
 from ..crypto import Sealer
 from ..geo import geocode_location
 from ..models import Location, Report, ReportCode, ReportedRelative
+from ..notify.notices import notify_urgent_report
 from ..limits import counters
 from ..models.base import reporter_time
 from ..models.inputs import ReportCreate
@@ -65,6 +66,8 @@ def submit_report(session: Session, data: ReportCreate, *, idempotency_key: str,
         report.evidence = store_uploads(evidence_files, store, sealer, written)
         session.add(report)
         session.flush()
+        if report.urgent_risk:
+            notify_urgent_report(session, report)  # committed with the report, or not at all
         audit.record(session, "report.submitted", actor="reporter", object_type="report",
                      object_id=report.id, detail={"channel": data.intake_channel}, sealer=sealer)
         session.commit()

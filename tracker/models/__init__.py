@@ -8,6 +8,7 @@ from .base import utcnow
 from .cases import Case, CaseNote, CasePerson, Intervention
 from .incidents import Incident, IncidentCode, IncidentLink, IncidentReport, Involvement
 from .keys import DataKeyCheck, OrganisationKey
+from .notify import FollowUp, Notification
 from .people import Person, PersonNameToken, PersonRelationship, RelativeStatus
 from .places import GeocodeCache, Location
 from .reports import CustodyEvent, Evidence, Message, Report, ReportCode, ReportedRelative
@@ -21,5 +22,5 @@ __all__ = [
     "Involvement", "Location", "Message", "Person", "PersonNameToken", "PersonRelationship",
     "RecoveryCode", "RelativeStatus", "Report", "ReportCode", "ReportedRelative", "StaffSession",
     "StatisticsSnapshot", "User", "utcnow",
-    "ClaimSource", "OrganisationKey", "ReceiptSession", "AccessRequest",
+    "ClaimSource", "OrganisationKey", "ReceiptSession", "AccessRequest", "FollowUp", "Notification",
 ]

@@ -26,6 +26,7 @@ from ..timeline import case_timeline
 from ..need_to_know import case_clause
 from . import audit_view, bp, caseworker_only, done, int_arg, refused, user_id
 from .forms import read_form
+from .inbox import case_follow_ups
 from .reports import caseworkers
 
 CASES_PER_PAGE = 50
@@ -127,6 +128,7 @@ def case(case_id: int):
         notes=session.exec(select(CaseNote).where(CaseNote.case_id == found.id).order_by(CaseNote.id)).all(),
         interventions=session.exec(select(Intervention).where(Intervention.case_id == found.id)
                                    .order_by(Intervention.id)).all(),
+        follow_ups=case_follow_ups(found.id),
     )
 
 

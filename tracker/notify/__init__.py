@@ -1,0 +1,29 @@
+"""Content-free notices to staff: an in-app inbox and, optionally, e-mail saying only that
+something is waiting (issue 12 §5). No name, narrative, place or even a count of what kind
+leaves the server in an e-mail: a mailbox is easier to seize than the server.
+
+``notices`` files notices from anywhere in the app (it imports only the data layer, so reporter
+code may call it); ``mail`` sends the e-mails; ``flask notify due`` (cron) raises due
+follow-ups and sends what waits.
+"""
+from __future__ import annotations
+
+from flask import Flask
+
+DEFAULTS = {
+    "NOTIFY_SMTP_HOST": None,  # None: no e-mail, the in-app inbox only
+    "NOTIFY_SMTP_PORT": 587,
+    "NOTIFY_SMTP_STARTTLS": True,
+    "NOTIFY_SMTP_USERNAME": None,
+    "NOTIFY_SMTP_PASSWORD": None,
+    "NOTIFY_FROM": "tracker@localhost",
+}
+
+
+def init_app(app: Flask) -> None:
+    """Settings and the ``flask notify`` commands."""
+    from .cli import notify_cli
+
+    for name, value in DEFAULTS.items():
+        app.config.setdefault(name, value)
+    app.cli.add_command(notify_cli)
