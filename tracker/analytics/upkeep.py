@@ -35,6 +35,9 @@ from ..models.statistics import StatisticsCell, StatisticsMargin
 from .lattice import Cube, Key
 
 TRACKED = (Incident, IncidentCode, IncidentReport, Involvement, Location, Person, RelativeStatus, Report)
+# Of these, the ones whose mere creation can move a count: a new report, person or place is
+# linked to no incident yet (intake adds reports all day and must not pay for statistics).
+COUNTED_WHEN_NEW = (Incident, IncidentCode, IncidentReport, Involvement, RelativeStatus)
 Memberships = dict[tuple[str, str], dict[int, set[Key]]]  # (margin key, subject kind) -> person -> cells
 _BEFORE = "analytics.upkeep.before"
 
@@ -91,14 +94,18 @@ def init_app(_app) -> None:
 
 
 def _changed(session: Session) -> list:
-    return [obj for obj in (*session.new, *session.dirty, *session.deleted) if isinstance(obj, TRACKED)]
+    new = [obj for obj in session.new if isinstance(obj, COUNTED_WHEN_NEW)]
+    return new + [obj for obj in (*session.dirty, *session.deleted) if isinstance(obj, TRACKED)]
 
 
 def _before_flush(session: Session, _context, _instances) -> None:
+    session.info.pop(_BEFORE, None)  # left over from a flush that failed half way
     changed = _changed(session)
     if not changed:
         return
     connection = session.connection()
+    if not _has_registry(connection):
+        return
     margins = _registered(connection)
     if not margins:
         return
@@ -117,6 +124,21 @@ def _after_flush(session: Session, _context) -> None:
     people = {kind: people_before[kind] | people[kind] for kind in people}
     new = _memberships(connection, margins, people)
     _apply(connection, old, new)
+
+
+_SCHEMA_READY: set[str] = set()
+
+
+def _has_registry(connection: Connection) -> bool:
+    """Whether this database has the kept-count tables yet (a database not yet upgraded has not).
+
+    Asked once per database while the answer is yes; asked again while it is no, so a database
+    upgraded while the app runs is kept from then on.
+    """
+    url = connection.engine.url.render_as_string(hide_password=True)
+    if url not in _SCHEMA_READY and inspect(connection).has_table(StatisticsMargin.__tablename__):
+        _SCHEMA_READY.add(url)
+    return url in _SCHEMA_READY
 
 
 def _registered(connection: Connection) -> dict[str, list[tuple[str, Cube]]]:
