@@ -17,10 +17,11 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Sequence
 from datetime import date
+from functools import lru_cache
 
 from flask import Flask, current_app, request
 from flask_limiter import Limiter
-from limits import parse
+from limits import RateLimitItem, parse
 from limits.storage import Storage, storage_from_string
 from limits.strategies import STRATEGIES, RateLimiter
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -79,10 +80,16 @@ def admit(checks: Sequence[tuple[str, str, str]]) -> bool:
     if not enabled():
         return True
     strategy: RateLimiter = current_app.extensions["tracker.rate_strategy"]
-    items = [(parse(limit), scope, key) for limit, scope, key in checks]
+    items = [(_parsed(limit), scope, key) for limit, scope, key in checks]
     if not all(strategy.test(item, scope, key) for item, scope, key in items):
         return False
     return all([strategy.hit(item, scope, key) for item, scope, key in items])
+
+
+@lru_cache(maxsize=64)
+def _parsed(limit: str) -> RateLimitItem:
+    """A limit string ("10 per hour") parsed once, not on every request."""
+    return parse(limit)
 
 
 def _shared_networks(app: Flask) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
