@@ -37,6 +37,11 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "GEOCODER": "offline",
         "GEOCODER_MIN_DELAY": 1.0,
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Proxies of ours before gunicorn: forwarded headers are believed for this many hops only;
+        # addresses many people share never key a per-address limit (tracker/limits.py).
+        "PROXY_HOPS": 0,
+        "SHARED_CLIENT_NETWORKS": ["127.0.0.0/8", "::1/128"],
+        "ONION_LOCATION": None,  # http://….onion: announced in Onion-Location over HTTPS
         "SUPPRESSION_THRESHOLD": 10,
         "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
         # Staff sessions: short idle timeout, hard cap (DESIGN §2, "short idle sessions").

@@ -29,7 +29,6 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from .crypto import get_sealer
 
 SHARED = "shared"
-DEFAULT_SHARED_NETWORKS = ("127.0.0.0/8", "::1/128")
 
 
 def client_address() -> str | None:
@@ -94,7 +93,7 @@ def _parsed(limit: str) -> RateLimitItem:
 
 def _shared_networks(app: Flask) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
     """SHARED_CLIENT_NETWORKS as networks (a string may list them separated by commas)."""
-    configured = app.config.get("SHARED_CLIENT_NETWORKS", DEFAULT_SHARED_NETWORKS)
+    configured = app.config.get("SHARED_CLIENT_NETWORKS") or ()
     if isinstance(configured, str):
         configured = [part for part in configured.split(",") if part.strip()]
     return tuple(ipaddress.ip_network(str(network).strip(), strict=False) for network in configured)
