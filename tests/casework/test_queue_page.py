@@ -1,8 +1,11 @@
-"""The queue page: filters from the query string, the next-page link, and what the log says."""
+"""The queue page: filters from the query string, the next-page link, and what the log says.
+
+Search and bulk actions: tests/casework/test_queue_bulk.py."""
 from datetime import datetime, timedelta, UTC
 
 from sqlmodel import select
 
+from tests.conftest import post_form
 from tests.factories import make_report
 from tracker.casework import queue
 from tracker.models import AuditEvent
@@ -29,6 +32,7 @@ def test_unknown_filter_values_are_ignored(signed_in, session):
 
 
 def test_the_log_records_a_search_but_not_its_text(signed_in, session):
-    signed_in.get("/casework/?q=Erkin+Yasin&words=Kashgar")
-    event = session.exec(select(AuditEvent).where(AuditEvent.action == "queue.view")).one()
-    assert event.detail == '{"searched": true}'
+    post_form(signed_in, "/casework/search", {"q": "Erkin Yasin", "words": "Kashgar"}, form_url="/casework/",
+              follow_redirects=True)
+    events = session.exec(select(AuditEvent).where(AuditEvent.action == "queue.view").order_by(AuditEvent.id)).all()
+    assert [e.detail for e in events] == ['{"searched": false}', '{"searched": true}']

@@ -12,6 +12,7 @@ from .notify import FollowUp, Notification
 from .people import Person, PersonNameToken, PersonRelationship, RelativeStatus
 from .places import GeocodeCache, Location
 from .reports import CustodyEvent, Evidence, Message, Report, ReportCode, ReportedRelative
+from .searches import SavedSearch
 from .staff import AccessRequest, ApiToken, ReceiptSession, RecoveryCode, StaffSession, User
 from .statistics import StatisticsSnapshot
 from .verification import ClaimSource
@@ -22,5 +23,5 @@ __all__ = [
     "Involvement", "Location", "Message", "Person", "PersonNameToken", "PersonRelationship",
     "RecoveryCode", "RelativeStatus", "Report", "ReportCode", "ReportedRelative", "StaffSession",
     "StatisticsSnapshot", "User", "utcnow",
-    "ClaimSource", "OrganisationKey", "ReceiptSession", "AccessRequest", "FollowUp", "Notification",
+    "ClaimSource", "OrganisationKey", "ReceiptSession", "AccessRequest", "FollowUp", "Notification", "SavedSearch",
 ]
