@@ -71,6 +71,8 @@ def test_a_report_is_filled_and_sent_on_a_phone(app, live_server, page, artifact
     page.press("#relatives-0-residence_place", "Enter")  # neither a new block nor a sent report
     assert page.url.endswith("#relative-1") and page.locator("fieldset.relative").count() == 1
     page.click("#relative-1 summary")
+    block = page.locator("#relative-1").bounding_box()  # the statuses table fits the phone
+    assert block["x"] >= 0 and block["x"] + block["width"] <= PHONE["width"]
     page.check("input[name=relatives-0-statuses][value=questioned]")
     page.fill("#narrative", NARRATIVES.get(lang, "State security questioned my father."))
     page.check("#consent_statistics")
