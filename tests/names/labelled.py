@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tracker.names import compare_names, families_for, name_keys
+from tracker.names import candidate_keys, compare_names, families_for, name_keys
 
 FORMS = Path(__file__).parent / "data" / "name_forms.tsv"
 
@@ -22,6 +22,7 @@ class Scores:
     found: int = 0
     false: list[tuple[str, str]] = field(default_factory=list)
     missed: list[tuple[str, str]] = field(default_factory=list)
+    unreachable: list[tuple[str, str]] = field(default_factory=list)  # matched, but no shared candidate digest
 
     @property
     def recall(self) -> float:
@@ -53,6 +54,9 @@ def score() -> Scores:
             scores.pairs += 1
             if compare_names(a, b, families, families):
                 scores.found += 1
+                if not (candidate_keys(a, families) & name_keys(b, families)
+                        and candidate_keys(b, families) & name_keys(a, families)):
+                    scores.unreachable.append((a, b))
             else:
                 scores.missed.append((a, b))
     for community, members in by_community.items():

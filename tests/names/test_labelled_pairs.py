@@ -18,6 +18,7 @@ def test_the_labelled_set_is_large_enough_and_the_rule_keeps_its_measured_floor(
     assert scores.pairs >= 300 and scores.sharing_a_key >= 300
     assert scores.recall >= RECALL_FLOOR, scores.missed
     assert scores.precision >= PRECISION_FLOOR, scores.false
+    assert scores.unreachable == []  # every pair the rule accepts is also a candidate from the index
 
 
 def test_relatives_sharing_a_family_name_are_never_one_person(scores):

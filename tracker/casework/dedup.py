@@ -23,7 +23,7 @@ from ..audit import record
 from ..models import AuditEvent, Case, CasePerson, Incident, IncidentReport, Involvement, Person, PersonNameToken
 from ..models import PersonRelationship, RelativeStatus
 from .errors import Conflict, InvalidTransition
-from .names import names_match
+from .names import candidate_digests, names_match
 
 CANDIDATES = 50
 INCIDENT_WINDOW = timedelta(days=31)
@@ -42,13 +42,16 @@ def suggest_duplicate_people(session: Session, person: Person, *, limit: int = 1
     """People whose names match this one's (see ``tracker.names.compare``), scored with birth year,
     place and community; people who share only some name words (a family name) are not suggested.
 
-    Candidates come from shared digests; their sealed names are then opened to compare (this runs
-    in a staff request, like the person page that shows the suggestions).
+    Candidates come from shared whole-name and pair digests; their sealed names are then opened to
+    compare (this runs in a staff request, like the person page that shows the suggestions).
     """
-    own = select(PersonNameToken.digest).where(PersonNameToken.person_id == person.id)
+    # Whole-name and pair keys only: a family name alone is held by too many people to walk.
+    wanted = candidate_digests(person)
+    if not wanted:
+        return []
     shared = session.exec(
         select(PersonNameToken.person_id, func.count()).where(
-            PersonNameToken.digest.in_(own), PersonNameToken.person_id != person.id)
+            PersonNameToken.digest.in_(wanted), PersonNameToken.person_id != person.id)
         .group_by(PersonNameToken.person_id).order_by(func.count().desc()).limit(CANDIDATES)
     ).all()
     suggestions = []

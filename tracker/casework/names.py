@@ -17,7 +17,9 @@ from sqlmodel import Session, select
 
 from ..crypto import get_sealer
 from ..models import Person, PersonNameToken
-from ..names import NameMatch, compare_names, families_for, name_keys, pair_part, query_alternatives
+from ..names import (
+    NameMatch, candidate_keys, compare_names, families_for, name_keys, pair_part, query_alternatives,
+)
 
 NAME_PURPOSE = "person.name"
 PROBE = 50
@@ -31,6 +33,14 @@ def name_digests(names: Iterable[dict[str, Any]], community: str | None) -> set[
     for entry in names:
         keys |= name_keys(entry.get("name") or "", families)
     return {sealer.blind_index(NAME_PURPOSE, key) for key in keys}
+
+
+def candidate_digests(person: Person) -> list[str]:
+    """Digests of the keys a likely duplicate shares with this person (see ``candidate_keys``)."""
+    sealer = get_sealer()
+    families = families_for(person.community)
+    keys = {key for entry in person.names or [] for key in candidate_keys(entry.get("name") or "", families)}
+    return sorted({sealer.blind_index(NAME_PURPOSE, key) for key in keys})
 
 
 def index_person_names(session: Session, person: Person) -> None:

@@ -58,6 +58,17 @@ def name_keys(name: str, families: frozenset[str] = ALL_FAMILIES) -> set[str]:
     return {f"{r.family}:{key}" for r in readings(name, families) for key in word_runs(r) | run_pairs(r)}
 
 
+def candidate_keys(name: str, families: frozenset[str] = ALL_FAMILIES) -> set[str]:
+    """The keys another name must share to be worth comparing with this one: its whole forms
+    (every rotation) and its pairs of runs, never a single word such as a shared family name."""
+    keys = set()
+    for reading in readings(name, families):
+        words = reading.words[:MAX_WORDS]
+        wholes = {fold_run(reading.family, words[k:] + words[:k]) for k in range(max(1, len(words)))}
+        keys |= {f"{reading.family}:{key}" for key in wholes | run_pairs(reading) if key}
+    return keys
+
+
 def pair_part(first: set[str], second: set[str]) -> set[str]:
     """The pair keys of two query parts, family by family (see ``run_pairs``)."""
     by_family = dict(key.split(":", 1) for key in second)
