@@ -90,3 +90,42 @@ def test_receipt_digest_is_deterministic_and_keyed():
     other = Sealer({"k1": os.urandom(32)}, "k1", b"j" * 32)
     assert other.receipt_digest("ABCD-EFGH") != s.receipt_digest("ABCD-EFGH")
     assert len(s.receipt_digest("x")) == 64
+
+
+def test_values_sealed_to_the_organisation_key_open_only_with_its_private_key():
+    s = sealer()
+    token = s.seal_text("report.narrative", "my father was detained")
+    assert token[:1] == b"\x02"
+    assert s.open_text("report.narrative", token) == "my father was detained"  # key held open here
+    from tracker.crypto import SealedValueLocked
+
+    tampered = bytearray(token)
+    tampered[-1] ^= 1
+    with pytest.raises(SealError):
+        s.open_bytes("report.narrative", bytes(tampered))
+    with pytest.raises(SealedValueLocked):
+        _open_with_nothing_held(s, token)
+
+
+def _open_with_nothing_held(s: Sealer, token: bytes) -> str:
+    """Open a value in a context where no private key is open (a request with nobody signed in)."""
+    import contextvars
+
+    from tracker import keyholder
+
+    def attempt():
+        keyholder._open_keys.set(keyholder.MappingProxyType({}))  # as close_for_request does
+        return s.open_text("report.narrative", token)
+
+    return contextvars.copy_context().run(attempt)
+
+
+def test_a_sealing_batch_shares_one_ephemeral_key_and_everything_still_opens():
+    s = sealer()
+    with sealed_box.shared_ephemeral_keys():
+        batch = [s.seal_text("person.names", f"name {n}") for n in range(3)]
+    alone = s.seal_text("person.names", "name 0")
+    ephemeral = {token[2 + token[1]: 2 + token[1] + 32] for token in batch}
+    assert len(ephemeral) == 1 and alone[2 + alone[1]: 2 + alone[1] + 32] not in ephemeral
+    assert [s.open_text("person.names", token) for token in batch] == ["name 0", "name 1", "name 2"]
+    assert len(set(batch)) == 3  # fresh nonces

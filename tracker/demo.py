@@ -17,6 +17,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import func
 from sqlmodel import Session, SQLModel, select
 
+from . import sealed_box
 from . import taxonomy
 from .casework.names import name_digests
 from .db import get_session
@@ -269,6 +270,8 @@ def demo_data_command(incidents: int, seed: int) -> None:
 
     require_matching_keyring()  # it seals names and narratives: only under the database's own keys
     session = get_session()
-    with click.progressbar(length=incidents, label="Synthetic incidents", file=sys.stderr) as bar:
+    # One ephemeral sealing key per batch of values instead of per value (tracker.sealed_box).
+    with sealed_box.shared_ephemeral_keys(), \
+            click.progressbar(length=incidents, label="Synthetic incidents", file=sys.stderr) as bar:
         DemoGenerator(session, seed).run(incidents, bar)
     click.echo(f"Added {incidents} synthetic incidents (seed {seed}).")

@@ -13,6 +13,9 @@ ciphertext and tag``; the purpose and key id are bound as associated data, as in
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -61,14 +64,47 @@ def _aad(purpose: str, kid: bytes) -> bytes:
     return b"tracker:" + purpose.encode() + b":" + kid
 
 
-def seal_to(recipient_public: bytes, kid: str, purpose: str, plaintext: bytes) -> bytes:
-    """Seal bytes for one purpose so that only the holder of the matching private key opens them."""
+# Bulk writers (demo data, imports) may share one ephemeral key over a bounded batch of values:
+# the Diffie-Hellman step is ~95% of the cost of sealing, and AES-GCM with random 96-bit nonces
+# stays safe far beyond BATCH_LIMIT values under one key. The batch's box key lives only in
+# memory for the batch, like the plaintext being written; its ephemeral private key is dropped.
+BATCH_LIMIT = 10_000
+_batch: ContextVar[dict | None] = ContextVar("tracker_sealing_batch", default=None)
+
+
+@contextmanager
+def shared_ephemeral_keys() -> Iterator[None]:
+    """Within the block, values sealed to one recipient share an ephemeral key per BATCH_LIMIT."""
+    token = _batch.set({})
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+
+
+def _ephemeral_box(recipient_public: bytes) -> tuple[bytes, AESGCM]:
+    """A fresh ephemeral key (or the batch's) and the box key it makes with the recipient."""
+    batch = _batch.get()
+    if batch is not None:
+        cached = batch.get(recipient_public)
+        if cached is not None and cached[2] < BATCH_LIMIT:
+            batch[recipient_public] = (cached[0], cached[1], cached[2] + 1)
+            return cached[0], cached[1]
     ephemeral = X25519PrivateKey.generate()
     ephemeral_public = public_bytes(ephemeral)
     shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(recipient_public))
+    box = _box_key(shared, ephemeral_public, recipient_public)
+    if batch is not None:
+        batch[recipient_public] = (ephemeral_public, box, 1)
+    return ephemeral_public, box
+
+
+def seal_to(recipient_public: bytes, kid: str, purpose: str, plaintext: bytes) -> bytes:
+    """Seal bytes for one purpose so that only the holder of the matching private key opens them."""
+    ephemeral_public, box = _ephemeral_box(recipient_public)
     nonce = os.urandom(NONCE_SIZE)
     kid_bytes = kid.encode()
-    body = _box_key(shared, ephemeral_public, recipient_public).encrypt(nonce, plaintext, _aad(purpose, kid_bytes))
+    body = box.encrypt(nonce, plaintext, _aad(purpose, kid_bytes))
     return bytes([BOX_FORMAT, len(kid_bytes)]) + kid_bytes + ephemeral_public + nonce + body
 
 
