@@ -15,7 +15,7 @@ DEFAULTS = {
     "NOTIFY_SMTP_PORT": 587,
     "NOTIFY_SMTP_STARTTLS": True,
     "NOTIFY_SMTP_USERNAME": None,
-    "NOTIFY_SMTP_PASSWORD": None,
+    "NOTIFY_SMTP_PASSWORD": None,  # nosec B105 - no default; set in instance/config.py or TRACKER_*
     "NOTIFY_FROM": "tracker@localhost",
 }
 
