@@ -13,7 +13,8 @@ from ..security import csrf
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 # Modules that add routes and OpenAPI fragments; each area appends its own module name here.
-API_MODULES: list[str] = ["openapi", "reports", "tokens", "casework", "verification", "custody", "stats"]
+API_MODULES: list[str] = ["openapi", "reports", "tokens", "casework", "verification", "custody", "stats", "queue",
+                          "followups"]
 
 
 def init_app(app: Flask) -> None:

@@ -6,7 +6,7 @@ from sqlmodel import Session, select
 from ..audit import record
 from ..models import Case, CaseNote, CasePerson, Incident, Intervention, Person, User, utcnow
 from ..models.inputs import CaseCreate, InterventionCreate
-from .errors import Conflict, get_or_not_found
+from .errors import Conflict, NotFound, get_or_not_found
 from .inputs import CaseUpdate
 from .people import get_person
 
@@ -90,6 +90,17 @@ def attach_person(session: Session, case: Case, person: Person, role: str | None
     session.add(link)
     session.flush()
     record(session, "case.attach_person", user_id=user_id, object_type="case", object_id=case.id,
+           detail={"person_id": person.id})
+
+
+def detach_person(session: Session, case: Case, person: Person, *, user_id: int | None) -> None:
+    """Take a person off a case (their record and relationships stay); NotFound if not on it."""
+    link = session.get(CasePerson, (case.id, person.id))
+    if link is None:
+        raise NotFound(f"person {person.id} in case {case.id}")
+    session.delete(link)
+    session.flush()
+    record(session, "case.detach_person", user_id=user_id, object_type="case", object_id=case.id,
            detail={"person_id": person.id})
 
 

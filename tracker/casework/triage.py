@@ -69,6 +69,17 @@ def accept_report_as_incidents(session: Session, report: Report, drafts: list[In
     return incidents
 
 
+def accept_into_incident(session: Session, report: Report, incident: Incident, *, user_id: int | None) -> None:
+    """Accept a report as one more source of an incident already recorded."""
+    _require_open(report)
+    cited = session.get(IncidentReport, (incident.id, report.id))
+    if cited is None:
+        session.add(IncidentReport(incident_id=incident.id, report_id=report.id))
+    _touch(session, report, "accepted")
+    record(session, "report.accept", user_id=user_id, object_type="report", object_id=report.id,
+           detail={"incident_ids": [incident.id]})
+
+
 def mark_duplicate(session: Session, report: Report, original_id: int, *, user_id: int | None) -> Report:
     """Mark a report a duplicate of another; the original's incidents now cite it too."""
     _require_open(report)

@@ -1,7 +1,7 @@
 """What every table shares: the constraint naming convention, UTC time, checked field types."""
 
 from datetime import datetime, UTC
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator
 from sqlmodel import SQLModel
@@ -52,12 +52,28 @@ def _country_check(value: str) -> str:
     return value
 
 
+class _EnumOf:
+    """JSON Schema metadata: the allowed codes as an enum, read when a schema is generated
+    (the OpenAPI document lists every code; taxonomy is imported late as in the checks above)."""
+
+    def __init__(self, vocabulary: str):
+        self.vocabulary = vocabulary
+
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> dict[str, Any]:
+        from .. import taxonomy
+        from ..countries import country_codes
+
+        schema = handler(core_schema)
+        codes = country_codes() if self.vocabulary == "country" else taxonomy.codes(self.vocabulary)
+        return {**schema, "enum": sorted(codes)}
+
+
 def Code(vocabulary: str):  # noqa: N802 - reads as a type in annotations: Code("tactic")
     """A string that must be a code of this taxonomy vocabulary."""
-    return Annotated[str, _vocabulary_check(vocabulary)]
+    return Annotated[str, _vocabulary_check(vocabulary), _EnumOf(vocabulary)]
 
 
-Country = Annotated[str, AfterValidator(_country_check)]
+Country = Annotated[str, AfterValidator(_country_check), _EnumOf("country")]
 
 
 class HasCodes:
