@@ -57,8 +57,9 @@ def budgets(kind: str) -> list[tuple[str, str, str]]:
     """The (limit, scope, key) budgets one request of this kind counts against."""
     config, scope = current_app.config, f"intake-{kind.lower()}"
     address, held = _address_key(), form_pass()
+    # Its own budget: the pass, else (an API call) the address, else the one for shared addresses.
     checks = [(config[f"INTAKE_{kind}_LIMIT"], scope, f"pass:{held}" if held else address or SHARED)]
-    if held and address:
+    if address:  # the form and the API share it: switching endpoints gains nothing
         checks.append((config[f"INTAKE_{kind}_ADDRESS_LIMIT"], f"{scope}-address", address))
     checks.append((config[f"INTAKE_{kind}_GLOBAL_LIMIT"], f"{scope}-all", "everyone"))
     return checks
