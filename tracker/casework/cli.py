@@ -11,10 +11,16 @@ people_cli = AppGroup("people", help="People's records.")
 
 
 @people_cli.command("reindex-names")
-def reindex_names_command() -> None:
+@click.option("--as", "email", required=True,
+              help="A caseworker or admin whose password opens the names (asked for, not echoed).")
+def reindex_names_command(email: str) -> None:
     """Recompute every person's name-search digests (after an upgrade that changed the name keys).
 
-    It opens sealed names, so the organisation key must be unlocked for it (DESIGN §2).
+    It opens sealed names, so a person must open the organisation key with their password, typed
+    now (DESIGN §2); without it the names would read "[sealed]" and index nothing useful.
     """
-    count = reindex_people(get_session())
+    from ..maintenance.organisation_key import unlock_as
+
+    with unlock_as(email):
+        count = reindex_people(get_session())
     click.echo(f"Re-indexed the names of {count} people.")

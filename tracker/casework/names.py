@@ -15,8 +15,9 @@ from typing import Any
 from sqlalchemy import Select, delete, exists, literal, select as sa_select, union_all
 from sqlmodel import Session, select
 
-from ..crypto import get_sealer
+from ..crypto import SealedValueLocked, get_sealer
 from ..models import Person, PersonNameToken
+from ..models.types import Locked
 from ..names import (
     NameMatch, candidate_keys, compare_names, families_for, name_keys, pair_part, query_alternatives,
 )
@@ -147,6 +148,8 @@ def reindex_people(session: Session, *, batch: int = 500) -> int:
         if not people:
             return count
         for person in people:
+            if isinstance(person.names, Locked):  # never index "[sealed]" in place of a name
+                raise SealedValueLocked("the organisation key is not open: names cannot be re-indexed")
             index_person_names(session, person)
         count += len(people)
         last_id = people[-1].id
