@@ -64,8 +64,10 @@ def test_a_relative_can_be_linked_to_a_recorded_person_and_a_bad_date_keeps_what
     assert 'value="Typed title"' in refused.get_data(as_text=True)
     assert 'value="2999-01-01"' in refused.get_data(as_text=True)
     fields["relatives-0-statuses-0-status_date"] = "2018-09-11"
+    fields["relatives-0-statuses-1-health_concern"] = "untreated_illness"
     assert signed_in.post(f"/casework/reports/{report.id}/accept", data=fields).status_code == 303
     assert session.exec(select(PersonRelationship)).one().related_person_id == recorded.id
+    assert [s.health_concern for s in status_history(session, recorded.id)] == [None, "untreated_illness"]
 
 
 def test_checking_for_recorded_people_saves_nothing_and_suggests_by_name(signed_in, session):
