@@ -35,6 +35,7 @@ def axe_violations(page, *, open_details: bool = True) -> list[str]:
 
     Folded <details> are opened first so that what they hold is checked too.
     """
+    page.wait_for_load_state("load")  # a click's navigation may still be under way
     if open_details:
         page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
     page.evaluate(axe_script())

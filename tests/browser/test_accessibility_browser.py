@@ -38,6 +38,7 @@ def test_every_reporter_page_has_no_axe_violation(live_server, page, lang):
     page.goto(f"{live_server}/report")
     found += axe_violations(page)
     page.click("button[name=add_relative]")  # the full form: a relative's block, every part open
+    page.wait_for_url("**/report/relative#relative-1")
     found += axe_violations(page)
     assert hints_below_one_rem(page) == []
     page.fill("input[name=relatives-0-dates-released]", "31/31/2020")
