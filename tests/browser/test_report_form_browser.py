@@ -62,7 +62,8 @@ def test_a_report_is_filled_and_sent_on_a_phone(app, live_server, page, artifact
     page.check("input[name=tactics][value=coercion_by_proxy]")
     open_part(page, "relatives")
     page.click("button[name=add_relative]")
-    assert page.url.endswith("/report/relative#relative-1") and starts_in_view(page, "#relative-1")
+    page.wait_for_url("**/report/relative#relative-1")
+    assert starts_in_view(page, "#relative-1")
     assert page.get_attribute("#part-what", "open") is not None  # still open, still ticked
     assert page.is_checked("input[name=tactics][value=coercion_by_proxy]")
 
