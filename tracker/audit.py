@@ -39,8 +39,15 @@ def record(
     sealer: Sealer | None = None,
 ) -> AuditEvent:
     """Append one event in the caller's transaction. ``detail`` must hold no personal data."""
-    sealer = sealer or get_sealer()
-    event = AuditEvent(
+    event = new_event(action, user_id=user_id, actor=actor, object_type=object_type, object_id=object_id,
+                      outcome=outcome, detail=detail)
+    return record_many(session, [event], sealer=sealer)[0]
+
+
+def new_event(action: str, *, user_id: int | None = None, actor: str = "staff", object_type: str | None = None,
+              object_id: Any = None, outcome: str = "success", detail: dict[str, Any] | None = None) -> AuditEvent:
+    """An event not yet in the chain, for ``record_many``. ``detail`` must hold no personal data."""
+    return AuditEvent(
         at=reporter_time() if actor == "reporter" else utcnow(),  # issue 16, item 7
         user_id=user_id,
         actor=actor,
@@ -53,18 +60,29 @@ def record(
         prev_hash=PENDING + secrets.token_hex(16),
         hash=PENDING + secrets.token_hex(16),
     )
+
+
+def record_many(session: Session, events: list[AuditEvent], *, sealer: Sealer | None = None) -> list[AuditEvent]:
+    """Append events in order in the caller's transaction: one insert and one update for all of
+    them, so a bulk action on 500 reports is 500 events without 1,500 round trips."""
+    if not events:
+        return events
+    sealer = sealer or get_sealer()
     _serialise_appends(session)
-    session.add(event)
+    session.add_all(events)
     # Inserting first takes SQLite's write lock, so reading the previous hash below cannot race
-    # another writer; PostgreSQL is serialised by the advisory lock instead.
+    # another writer; PostgreSQL is serialised by the advisory lock instead. No other event can
+    # fall between these, so they are chained in id order.
     session.flush()
+    events = sorted(events, key=lambda event: event.id)
     previous = session.exec(
-        select(AuditEvent.hash).where(AuditEvent.id < event.id).order_by(AuditEvent.id.desc()).limit(1)
+        select(AuditEvent.hash).where(AuditEvent.id < events[0].id).order_by(AuditEvent.id.desc()).limit(1)
     ).first()
-    event.prev_hash = previous or GENESIS
-    event.hash = event_hash(sealer, event)
+    for event in events:
+        event.prev_hash = previous or GENESIS
+        event.hash = previous = event_hash(sealer, event)
     session.flush()
-    return event
+    return events
 
 
 def _serialise_appends(session: Session) -> None:

@@ -8,14 +8,14 @@ name never appears in a URL or an access log.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from flask import g, jsonify, request
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, RootModel, StringConstraints, ValidationError, model_validator
 
 from .. import taxonomy
 from ..audit import record
-from ..casework.bulk import ACTIONS, apply_bulk
+from ..casework.bulk import MAX_REPORTS, apply_bulk
 from ..casework.errors import CaseworkError, NotFound
 from ..casework.incidents import get_incident
 from ..casework.inputs import Rejection, TriageUpdate
@@ -24,7 +24,7 @@ from ..casework.searches import TERM_LENGTH, save_search, saved_search
 from ..casework.triage import accept_into_incident, get_report, reject_report, reopen_report, update_triage
 from ..db import get_session
 from ..models import Report
-from ..models.base import Code, Country
+from ..models.base import SHORT_TEXT, Code, Country
 from . import bp
 from .casework import body_of, caseworker_token, fail, json_of, operation, path_id, schemas_of, viewed
 
@@ -68,15 +68,51 @@ class SearchTerms(BaseModel):
         return self
 
 
-class BulkAction(BaseModel):
-    """One action on many reports; assign takes assigned_to_id (null unassigns), reject and spam a reason."""
+# The reason as the JSON Schema can state it: some character that is not a space (the domain
+# strips it, so "   " would pass a bare minLength and then be refused).
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=SHORT_TEXT, pattern=r"\S")]
+
+
+class BulkAssign(BaseModel):
+    """Assign many reports to a caseworker (null unassigns); new ones enter triage."""
 
     model_config = ConfigDict(extra="forbid")
 
-    action: Literal[ACTIONS]  # type: ignore[valid-type]
-    report_ids: list[int] = Field(min_length=1, max_length=1000)
+    action: Literal["assign"]
+    report_ids: list[int] = Field(min_length=1, max_length=MAX_REPORTS)
     assigned_to_id: int | None = None
-    reason: str | None = Field(default=None, max_length=200)
+
+
+class BulkClose(BaseModel):
+    """Reject many reports, or mark them spam, with one reason."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    action: Literal["reject", "spam"]
+    report_ids: list[int] = Field(min_length=1, max_length=MAX_REPORTS)
+    reason: Reason
+
+
+class BulkMove(BaseModel):
+    """Move many new reports into triage, or reopen closed ones."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    action: Literal["triage", "reopen"]
+    report_ids: list[int] = Field(min_length=1, max_length=MAX_REPORTS)
+
+
+class BulkAction(RootModel[Annotated[BulkAssign | BulkClose | BulkMove, Field(discriminator="action")]]):
+    """One action on many reports; each report is checked and audited as if done alone."""
+
+
+class ApiRejection(BaseModel):
+    """Why a report is rejected, or marked spam; shown to staff only."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Reason
+    spam: bool = False
 
 
 class IncidentCitation(BaseModel):
@@ -111,7 +147,7 @@ def triage_operation(summary: str, operation_id: str, *, body: str | None = None
 
 REPORT_ID = (path_id("report_id"),)
 OPENAPI_SCHEMAS: dict[str, Any] = schemas_of(SearchTerms=SearchTerms, BulkAction=BulkAction,
-                                             IncidentCitation=IncidentCitation, Rejection=Rejection,
+                                             IncidentCitation=IncidentCitation, Rejection=ApiRejection,
                                              TriageUpdate=TriageUpdate)
 OPENAPI_PATHS: dict[str, Any] = {
     "/queue": {"get": triage_operation("Reports waiting for triage, filtered and paged by cursor", "getQueue",
@@ -234,7 +270,7 @@ def api_triage_report(report_id: int):
 def api_reject_report(report_id: int):
     """Reject the report, or mark it spam (``spam: true``), with a reason."""
     return _decide(report_id, lambda session, report: reject_report(
-        session, report, body_of(Rejection), user_id=g.api_user.id))
+        session, report, Rejection.model_validate(body_of(ApiRejection).model_dump()), user_id=g.api_user.id))
 
 
 @bp.post("/reports/<int:report_id>/reopen")
@@ -260,9 +296,9 @@ def api_bulk():
     """Apply one action to many reports; each is checked and audited like the single action."""
     session = get_session()
     try:
-        data = body_of(BulkAction)
+        data = body_of(BulkAction).root
         result = apply_bulk(session, data.action, data.report_ids, user_id=g.api_user.id,
-                            assigned_to_id=data.assigned_to_id, reason=data.reason)
+                            assigned_to_id=getattr(data, "assigned_to_id", None), reason=getattr(data, "reason", None))
         session.commit()
     except (ValidationError, CaseworkError) as error:
         return fail(error)

@@ -15,6 +15,7 @@ from .incidents import create_incident
 from .inputs import Rejection, TriageUpdate
 
 OPEN_STATUSES = ("new", "in_triage")
+REOPENABLE_STATUSES = ("rejected", "spam", "duplicate")
 
 
 def get_report(session: Session, report_id: int) -> Report:
@@ -108,10 +109,15 @@ def reject_report(session: Session, report: Report, rejection: Rejection, *, use
            detail={"status": report.status})
 
 
+def _require_reopenable(report: Report) -> None:
+    """Only a rejected, spam or duplicate report can be put back in triage."""
+    if report.status not in REOPENABLE_STATUSES:
+        raise InvalidTransition(f"a report that is {report.status} cannot be reopened")
+
+
 def reopen_report(session: Session, report: Report, *, user_id: int | None) -> None:
     """Put a rejected, spam or duplicate report back in triage (a mistaken decision)."""
-    if report.status not in ("rejected", "spam", "duplicate"):
-        raise InvalidTransition(f"a report that is {report.status} cannot be reopened")
+    _require_reopenable(report)
     report.duplicate_of_id = None
     report.status_reason = None
     _touch(session, report, "in_triage")
