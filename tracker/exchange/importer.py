@@ -1,0 +1,205 @@
+"""Importing planned rows: fingerprints, links to known people, writing through the domain functions.
+
+Everything is written through the casework functions, so names are sealed by the column types
+with the organisation's public key only and indexed for search (DESIGN §2): an import needs no
+private key. Linking to a known person compares blind-index digests of the imported name (held
+in the clear because it is being imported), never a sealed name read back.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from ..audit import record
+from ..crypto import get_sealer
+from ..models import ImportedRow, Person
+from ..models.inputs import PersonCreate, RelationshipCreate, RelativeStatusCreate
+from ..casework.errors import Conflict, NotFound
+from ..casework.incidents import create_incident
+from ..casework.names import matching_person_ids
+from ..casework.people import create_person, involve_person, survivor
+from ..casework.relatives import add_relationship, record_relative_status
+from ..models import PersonRelationship
+from .profiles import ImportProfile
+from .rows import RelativePlan, RowPlan, RowRefused, plan_row
+
+FINGERPRINT_PURPOSE = "import.row"
+COMMIT_EVERY = 200
+
+
+@dataclass
+class RowOutcome:
+    """What happened (or, in a dry run, would happen) to one row."""
+
+    row_number: int
+    outcome: str  # created, linked, duplicate, refused
+    reason: str = ""
+    linked: list[str] = field(default_factory=list)  # pseudonyms of known people the row links to
+
+
+@dataclass
+class ImportResult:
+    """The outcome of every row and the counts by outcome."""
+
+    source_sha256: str
+    dry_run: bool
+    rows: list[RowOutcome] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Rows per outcome."""
+        return dict(Counter(row.outcome for row in self.rows))
+
+
+def file_digest(content: bytes) -> str:
+    """The SHA-256 of the source file, which the audit log keeps for every import."""
+    return hashlib.sha256(content).hexdigest()
+
+
+def row_fingerprint(row: dict[str, object]) -> str:
+    """A keyed digest of the row's cells: equal rows match, the row cannot be read back from it."""
+    cells = json.dumps(sorted((str(k), str(v if v is not None else "")) for k, v in row.items()), ensure_ascii=False)
+    return get_sealer().blind_index(FINGERPRINT_PURPOSE, cells)
+
+
+def known_person(session: Session, person: PersonCreate) -> Person | None:
+    """The one existing person of the same community whose name keys meet an imported name, if only one."""
+    found: dict[int, Person] = {}
+    for entry in person.names:
+        for person_id in matching_person_ids(session, entry.name, limit=5):
+            candidate = survivor(session, session.get(Person, person_id))
+            if candidate.community == person.community and not candidate.is_group:
+                found[candidate.id] = candidate
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
+def import_rows(session: Session, rows: Sequence[dict[str, object]], profile: ImportProfile, *,
+                source_sha256: str, user_id: int | None, dry_run: bool = False, all_or_nothing: bool = False,
+                progress: Callable[[Iterable], Iterable] = iter) -> ImportResult:
+    """Plan every row, then (unless a dry run) write the good ones, each row on its own or all as one."""
+    result = ImportResult(source_sha256, dry_run)
+    seen: set[str] = set()
+    plans: list[tuple[int, str, RowPlan]] = []
+    for number, row in progress(enumerate(rows, start=2)):  # row 1 is the header
+        outcome, plan, fingerprint = _check(session, row, number, profile, seen)
+        result.rows.append(outcome)
+        if plan is not None:
+            plans.append((number, fingerprint, plan))
+    if dry_run or (all_or_nothing and result.counts.get("refused")):
+        session.rollback()
+        return result
+    outcomes = {outcome.row_number: outcome for outcome in result.rows}
+    run = _Run(profile, source_sha256, user_id)
+    for done, (number, fingerprint, plan) in enumerate(plans, start=1):
+        _write_or_refuse(session, run, plan, number, fingerprint, outcomes[number], all_or_nothing)
+        if not all_or_nothing and done % COMMIT_EVERY == 0:
+            session.commit()  # the identity map holds rows weakly: memory stays flat on large sheets
+    counts = result.counts
+    record(session, "import.spreadsheet", user_id=user_id, object_type="import", object_id=source_sha256[:16],
+           detail={"source_sha256": source_sha256, "profile": profile.name, "counts": counts})
+    session.commit()
+    result.written = True
+    return result
+
+
+def _check(session: Session, row: dict[str, object], number: int, profile: ImportProfile,
+           seen: set[str]) -> tuple[RowOutcome, RowPlan | None, str]:
+    """The row's planned outcome: refused, duplicate (imported before or repeated), linked or created."""
+    fingerprint = row_fingerprint(row)
+    if fingerprint in seen or session.get(ImportedRow, fingerprint) is not None:
+        return RowOutcome(number, "duplicate", "this row was imported before"), None, fingerprint
+    seen.add(fingerprint)
+    try:
+        plan = plan_row(row, profile)
+    except RowRefused as error:
+        return RowOutcome(number, "refused", str(error)), None, fingerprint
+    linked = [p.pseudonym for p in (known_person(session, person) for person in _people(plan)) if p]
+    return RowOutcome(number, "linked" if linked else "created", linked=linked), plan, fingerprint
+
+
+def _people(plan: RowPlan) -> list[PersonCreate]:
+    """The victim and every relative of a planned row."""
+    return [plan.victim, *(relative.person for relative in plan.relatives)]
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What every written row of one import shares."""
+
+    profile: ImportProfile
+    source_sha256: str
+    user_id: int | None
+
+
+def _write_or_refuse(session: Session, run: _Run, plan: RowPlan, number: int, fingerprint: str,
+                     outcome: RowOutcome, all_or_nothing: bool) -> None:
+    """Write one row in a savepoint; a failure refuses that row only (or, all-or-nothing, everything)."""
+    try:
+        with session.begin_nested():
+            linked = _write_row(session, run, plan, number, fingerprint)
+    except (Conflict, NotFound, ValidationError, IntegrityError) as error:
+        if all_or_nothing:
+            session.rollback()
+            raise
+        outcome.outcome, outcome.reason = "refused", str(error).splitlines()[0][:200]
+        return
+    # Earlier rows of this file may have created people this row now links to.
+    outcome.outcome, outcome.linked = ("linked" if linked else "created"), linked
+
+
+def _write_row(session: Session, run: _Run, plan: RowPlan, number: int, fingerprint: str) -> list[str]:
+    """Incident, victim, relatives, relationships and statuses of one row, and its fingerprint.
+
+    Returns the pseudonyms of the known people the row was linked to.
+    """
+    user_id, linked = run.user_id, []
+    incident = create_incident(session, plan.incident, user_id=user_id) if plan.incident else None
+    victim = _known_or_new(session, plan.victim, user_id, linked)
+    if incident is not None:
+        involve_person(session, incident.id, victim, "target", user_id=user_id)
+    for relative in plan.relatives:
+        _write_relative(session, victim, relative, incident.id if incident else None, user_id, linked)
+    session.add(ImportedRow(fingerprint=fingerprint, source_sha256=run.source_sha256, row_number=number,
+                            incident_id=incident.id if incident else None, person_id=victim.id,
+                            community=plan.victim.community))
+    record(session, "import.row", user_id=user_id, object_type="incident" if incident else "person",
+           object_id=incident.id if incident else victim.id,
+           detail={"source_sha256": run.source_sha256, "row": number, "profile": run.profile.name})
+    return linked
+
+
+def _known_or_new(session: Session, data: PersonCreate, user_id: int | None, linked: list[str]) -> Person:
+    """The known person these names lead to (noted in ``linked``), or a new person."""
+    known = known_person(session, data)
+    if known is not None:
+        linked.append(known.pseudonym)
+        return known
+    return create_person(session, data, user_id=user_id)
+
+
+def _write_relative(session: Session, victim: Person, relative: RelativePlan, incident_id: int | None,
+                    user_id: int | None, linked: list[str]) -> None:
+    """A relative (known or new), their relationship to the victim and their dated statuses."""
+    person = _known_or_new(session, relative.person, user_id, linked)
+    link = session.exec(select(PersonRelationship).where(
+        PersonRelationship.person_id == victim.id, PersonRelationship.related_person_id == person.id,
+        PersonRelationship.relationship_type == relative.relationship_type)).first()
+    if link is None:
+        link = add_relationship(session, RelationshipCreate(
+            person_id=victim.id, related_person_id=person.id, relationship_type=relative.relationship_type),
+            user_id=user_id)
+    if incident_id is not None and relative.statuses:
+        involve_person(session, incident_id, person, "relative_targeted", user_id=user_id)
+    for status in relative.statuses:
+        record_relative_status(session, RelativeStatusCreate(
+            person_id=person.id, relationship_id=link.id, status=status.status, status_date=status.status_date,
+            date_precision=status.date_precision, in_retaliation=status.in_retaliation,
+            incident_id=incident_id), user_id=user_id)
