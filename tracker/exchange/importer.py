@@ -66,7 +66,9 @@ def file_digest(content: bytes) -> str:
 
 def row_fingerprint(row: dict[str, object]) -> str:
     """A keyed digest of the row's cells: equal rows match, the row cannot be read back from it."""
-    cells = json.dumps(sorted((str(k), str(v if v is not None else "")) for k, v in row.items()), ensure_ascii=False)
+    # Empty cells are left out, so the same sheet saved as CSV, XLSX or ODS has the same fingerprints.
+    cells = json.dumps(sorted((str(k), str(v).strip()) for k, v in row.items() if v is not None and str(v).strip()),
+                       ensure_ascii=False)
     return get_sealer().blind_index(FINGERPRINT_PURPOSE, cells)
 
 
