@@ -24,6 +24,7 @@ def test_dry_run_reports_each_row_and_writes_nothing(runner, session, profile):
     result = run_import(runner, "--dry-run")
     assert result.exit_code == 0, result.output
     assert "row 2: created" in result.output
+    assert "row 6: linked (row 2, row 2)" in result.output  # the same person and father as row 2
     assert "row 7: refused (date not understood: sometime)" in result.output
     assert "row 8: refused (unknown relationship type: 'Godmother')" in result.output
     assert "Abdukerim Testjan [Latn] / ئابدۇكېرىم تېستجان [Arab]" in result.output  # the preview

@@ -23,7 +23,7 @@ from ..models import ImportedRow, Person
 from ..models.inputs import PersonCreate, RelationshipCreate, RelativeStatusCreate
 from ..casework.errors import Conflict, NotFound
 from ..casework.incidents import create_incident
-from ..casework.names import matching_person_ids
+from ..casework.names import matching_person_ids, name_digests
 from ..casework.people import create_person, involve_person, survivor
 from ..casework.relatives import add_relationship, record_relative_status
 from ..models import PersonRelationship
@@ -89,9 +89,10 @@ def import_rows(session: Session, rows: Sequence[dict[str, object]], profile: Im
     """Plan every row, then (unless a dry run) write the good ones, each row on its own or all as one."""
     result = ImportResult(source_sha256, dry_run)
     seen: set[str] = set()
+    planned: dict[tuple, int] = {}  # (community, name digests) of people planned so far -> their row
     plans: list[tuple[int, str, RowPlan]] = []
     for number, row in progress(enumerate(rows, start=2)):  # row 1 is the header
-        outcome, plan, fingerprint = _check(session, row, number, profile, seen)
+        outcome, plan, fingerprint = _check(session, row, number, profile, seen, planned)
         result.rows.append(outcome)
         if plan is not None:
             plans.append((number, fingerprint, plan))
@@ -113,7 +114,7 @@ def import_rows(session: Session, rows: Sequence[dict[str, object]], profile: Im
 
 
 def _check(session: Session, row: dict[str, object], number: int, profile: ImportProfile,
-           seen: set[str]) -> tuple[RowOutcome, RowPlan | None, str]:
+           seen: set[str], planned: dict[tuple, int]) -> tuple[RowOutcome, RowPlan | None, str]:
     """The row's planned outcome: refused, duplicate (imported before or repeated), linked or created."""
     fingerprint = row_fingerprint(row)
     if fingerprint in seen or session.get(ImportedRow, fingerprint) is not None:
@@ -123,7 +124,16 @@ def _check(session: Session, row: dict[str, object], number: int, profile: Impor
         plan = plan_row(row, profile)
     except RowRefused as error:
         return RowOutcome(number, "refused", str(error)), None, fingerprint
-    linked = [p.pseudonym for p in (known_person(session, person) for person in _people(plan)) if p]
+    linked = []
+    for person in _people(plan):
+        known = known_person(session, person)
+        # A person named in an earlier row of this file is linked too when written; say so now.
+        earlier = (person.community, frozenset(name_digests([n.model_dump() for n in person.names], person.community)))
+        if known is not None:
+            linked.append(known.pseudonym)
+        elif earlier in planned:
+            linked.append(f"row {planned[earlier]}")
+        planned.setdefault(earlier, number)
     return RowOutcome(number, "linked" if linked else "created", linked=linked), plan, fingerprint
 
 
