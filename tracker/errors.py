@@ -43,8 +43,22 @@ OUT_OF_RANGE_SQLSTATES = frozenset({"22003"})
 BAD_TEXT_SQLSTATES = frozenset({"22021", "22001", "22P05"})
 
 
+def _digits_up_to(limit: str) -> str:
+    """A regular expression for the decimal numbers 0..``limit`` (no leading zeros needed)."""
+    shorter = f"[0-9]{{1,{len(limit) - 1}}}" if len(limit) > 1 else ""
+    same_length = [f"{limit[:i]}[0-{int(d) - 1}][0-9]{{{len(limit) - i - 1}}}"
+                   for i, d in enumerate(limit) if d != "0"] + [limit]
+    return "(?:" + "|".join(filter(None, [shorter, *same_length])) + ")"
+
+
 class IdConverter(IntegerConverter):
-    """``<int:...>`` in every route: digits within the id columns' range, else no match (404)."""
+    """``<int:...>`` in every route: digits within the id columns' range, else no match (404).
+
+    The range is in the pattern, not only in ``to_python``: werkzeug answers 405 instead of 404
+    when a path matches one method's rule pattern and only fails the other method's conversion.
+    """
+
+    regex = _digits_up_to(str(MAX_ID))
 
     def __init__(self, map: Map, fixed_digits: int = 0, min: int | None = None,  # noqa: A002 - werkzeug's names
                  max: int | None = None, signed: bool = False) -> None:

@@ -121,6 +121,12 @@ OPENAPI_PATHS: dict[str, Any] = {
 }
 
 
+# A search answers a list, not one object; without ``q`` the list is empty.
+OPENAPI_PATHS["/people"]["get"]["responses"]["200"]["content"] = {"application/json": {"schema": {
+    "type": "array", "items": {"type": "object", "required": ["id", "pseudonym"]}}}}
+OPENAPI_PATHS["/people"]["get"]["parameters"][0]["required"] = False
+
+
 def fail(error: Exception):
     """A domain or validation error as a JSON Error body."""
     get_session().rollback()

@@ -52,13 +52,19 @@ class QueueQuery(BaseModel):
     limit: int = Field(default=50, ge=1, le=200)
 
 
+Term = Annotated[str, StringConstraints(max_length=TERM_LENGTH, pattern=r"\S")]
+
+
 class SearchTerms(BaseModel):
     """Free-text terms: a case reference, a name or place (query), words in the narrative."""
 
-    model_config = ConfigDict(extra="forbid")
+    # The schema says what the validator below requires: at least one term, not only spaces.
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"anyOf": [
+        {"required": ["query"], "properties": {"query": {"type": "string"}}},
+        {"required": ["words"], "properties": {"words": {"type": "string"}}}]})
 
-    query: str | None = Field(default=None, max_length=TERM_LENGTH)
-    words: str | None = Field(default=None, max_length=TERM_LENGTH)
+    query: Term | None = None
+    words: Term | None = None
 
     @model_validator(mode="after")
     def something_to_search(self) -> SearchTerms:
