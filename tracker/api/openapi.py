@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import jsonify
 
+from .. import taxonomy
 from . import API_MODULES, bp
 
 OPENAPI_PATHS: dict[str, Any] = {
@@ -32,10 +33,18 @@ OPENAPI_SCHEMAS: dict[str, Any] = {
 }
 
 
+def vocabulary_schemas() -> dict[str, Any]:
+    """Every taxonomy vocabulary as a named enum, including those only ever seen in answers
+    (report status, intake channel...), so a client can check every code it may meet."""
+    return {f"Vocabulary_{name}": {"type": "string", "enum": sorted(taxonomy.codes(name)),
+                                   "description": f"A code of the {name} vocabulary (tracker.taxonomy)"}
+            for name in taxonomy.VOCABULARIES}
+
+
 def openapi_document() -> dict[str, Any]:
     """Merge the fragments of every API module into one document."""
     paths: dict[str, Any] = {}
-    schemas: dict[str, Any] = {}
+    schemas: dict[str, Any] = vocabulary_schemas()
     security_schemes: dict[str, Any] = {}
     for name in API_MODULES:
         module = sys.modules[f"{__package__}.{name}"]
