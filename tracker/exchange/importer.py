@@ -90,10 +90,11 @@ def import_rows(session: Session, rows: Sequence[dict[str, object]], profile: Im
     """Plan every row, then (unless a dry run) write the good ones, each row on its own or all as one."""
     result = ImportResult(source_sha256, dry_run)
     seen: set[str] = set()
+    run = _Run(profile, source_sha256, user_id, _People())
     planned: dict[tuple, int] = {}  # (community, name digests) of people planned so far -> their row
     plans: list[tuple[int, str, RowPlan]] = []
     for number, row in progress(enumerate(rows, start=2)):  # row 1 is the header
-        outcome, plan, fingerprint = _check(session, row, number, profile, seen, planned)
+        outcome, plan, fingerprint = _check(session, row, number, profile, seen, planned, run.people)
         result.rows.append(outcome)
         if plan is not None:
             plans.append((number, fingerprint, plan))
@@ -101,7 +102,6 @@ def import_rows(session: Session, rows: Sequence[dict[str, object]], profile: Im
         session.rollback()
         return result
     outcomes = {outcome.row_number: outcome for outcome in result.rows}
-    run = _Run(profile, source_sha256, user_id)
     with sealed_box.shared_ephemeral_keys():  # one ephemeral key per batch of sealed values, as demo-data
         for done, (number, fingerprint, plan) in enumerate(plans, start=1):
             _write_or_refuse(session, run, plan, number, fingerprint, outcomes[number], all_or_nothing)
@@ -116,7 +116,7 @@ def import_rows(session: Session, rows: Sequence[dict[str, object]], profile: Im
 
 
 def _check(session: Session, row: dict[str, object], number: int, profile: ImportProfile,
-           seen: set[str], planned: dict[tuple, int]) -> tuple[RowOutcome, RowPlan | None, str]:
+           seen: set[str], planned: dict[tuple, int], people: _People) -> tuple[RowOutcome, RowPlan | None, str]:
     """The row's planned outcome: refused, duplicate (imported before or repeated), linked or created."""
     fingerprint = row_fingerprint(row)
     if fingerprint in seen or session.get(ImportedRow, fingerprint) is not None:
@@ -128,20 +128,47 @@ def _check(session: Session, row: dict[str, object], number: int, profile: Impor
         return RowOutcome(number, "refused", str(error)), None, fingerprint
     linked = []
     for person in _people(plan):
-        known = known_person(session, person)
-        # A person named in an earlier row of this file is linked too when written; say so now.
-        earlier = (person.community, frozenset(name_digests([n.model_dump() for n in person.names], person.community)))
-        if known is not None:
+        key = people.key_of(person)
+        if key in people.ids:  # known before, or found for an earlier row
+            linked.append(people.pseudonyms[key])
+        elif (known := known_person(session, person)) is not None:
+            people.ids[key], people.pseudonyms[key] = known.id, known.pseudonym
             linked.append(known.pseudonym)
-        elif earlier in planned:
-            linked.append(f"row {planned[earlier]}")
-        planned.setdefault(earlier, number)
+        elif key in planned:  # named in an earlier row of this file: linked too when written
+            linked.append(f"row {planned[key]}")
+        planned.setdefault(key, number)
     return RowOutcome(number, "linked" if linked else "created", linked=linked), plan, fingerprint
 
 
 def _people(plan: RowPlan) -> list[PersonCreate]:
     """The victim and every relative of a planned row."""
     return [plan.victim, *(relative.person for relative in plan.relatives)]
+
+
+@dataclass
+class _People:
+    """People of this import by (community, name digests): found once, then reused by id.
+
+    A person is searched for once, while rows are checked; writing reuses the answer, and a
+    person created by one row is linked (not created again) when a later row names them.
+    """
+
+    ids: dict[tuple, int] = field(default_factory=dict)
+    pseudonyms: dict[tuple, str] = field(default_factory=dict)
+    _keys: dict[int, tuple] = field(default_factory=dict)
+
+    def key_of(self, person: PersonCreate) -> tuple:
+        """The person's community and the set of their name digests (computed once per input)."""
+        if id(person) not in self._keys:
+            names = [name.model_dump() for name in person.names]
+            self._keys[id(person)] = (person.community, frozenset(name_digests(names, person.community)))
+        return self._keys[id(person)]
+
+    def forget(self, keys: list[tuple]) -> None:
+        """Drop people created by a row that was rolled back."""
+        for key in keys:
+            self.ids.pop(key, None)
+            self.pseudonyms.pop(key, None)
 
 
 @dataclass(frozen=True)
@@ -151,36 +178,41 @@ class _Run:
     profile: ImportProfile
     source_sha256: str
     user_id: int | None
+    people: _People
 
 
 def _write_or_refuse(session: Session, run: _Run, plan: RowPlan, number: int, fingerprint: str,
                      outcome: RowOutcome, all_or_nothing: bool) -> None:
     """Write one row in a savepoint; a failure refuses that row only (or, all-or-nothing, everything)."""
+    created: list[tuple] = []
     try:
         with session.begin_nested():
-            linked = _write_row(session, run, plan, number, fingerprint)
+            linked = _write_row(session, run, plan, number, fingerprint, created)
     except (Conflict, NotFound, ValidationError, IntegrityError) as error:
         if all_or_nothing:
             session.rollback()
             raise
+        run.people.forget(created)
         outcome.outcome, outcome.reason = "refused", str(error).splitlines()[0][:200]
         return
     # Earlier rows of this file may have created people this row now links to.
     outcome.outcome, outcome.linked = ("linked" if linked else "created"), linked
 
 
-def _write_row(session: Session, run: _Run, plan: RowPlan, number: int, fingerprint: str) -> list[str]:
+def _write_row(session: Session, run: _Run, plan: RowPlan, number: int, fingerprint: str,
+               created: list[tuple]) -> list[str]:
     """Incident, victim, relatives, relationships and statuses of one row, and its fingerprint.
 
     Returns the pseudonyms of the known people the row was linked to.
     """
     user_id, linked = run.user_id, []
     incident = create_incident(session, plan.incident, user_id=user_id) if plan.incident else None
-    victim = _known_or_new(session, plan.victim, user_id, linked)
+    victim = _known_or_new(session, run, plan.victim, linked, created)
     if incident is not None:
         involve_person(session, incident.id, victim, "target", user_id=user_id)
     for relative in plan.relatives:
-        _write_relative(session, victim, relative, incident.id if incident else None, user_id, linked)
+        person = _known_or_new(session, run, relative.person, linked, created)
+        _write_relative(session, victim, person, relative, incident.id if incident else None, user_id)
     session.add(ImportedRow(fingerprint=fingerprint, source_sha256=run.source_sha256, row_number=number,
                             incident_id=incident.id if incident else None, person_id=victim.id,
                             community=plan.victim.community))
@@ -190,19 +222,22 @@ def _write_row(session: Session, run: _Run, plan: RowPlan, number: int, fingerpr
     return linked
 
 
-def _known_or_new(session: Session, data: PersonCreate, user_id: int | None, linked: list[str]) -> Person:
-    """The known person these names lead to (noted in ``linked``), or a new person."""
-    known = known_person(session, data)
-    if known is not None:
-        linked.append(known.pseudonym)
-        return known
-    return create_person(session, data, user_id=user_id)
+def _known_or_new(session: Session, run: _Run, data: PersonCreate, linked: list[str],
+                  created: list[tuple]) -> Person:
+    """The person found for these names while checking (noted in ``linked``), or a new person."""
+    key = run.people.key_of(data)
+    if key in run.people.ids:
+        linked.append(run.people.pseudonyms[key])
+        return survivor(session, session.get(Person, run.people.ids[key]))
+    person = create_person(session, data, user_id=run.user_id)
+    run.people.ids[key], run.people.pseudonyms[key] = person.id, person.pseudonym
+    created.append(key)
+    return person
 
 
-def _write_relative(session: Session, victim: Person, relative: RelativePlan, incident_id: int | None,
-                    user_id: int | None, linked: list[str]) -> None:
-    """A relative (known or new), their relationship to the victim and their dated statuses."""
-    person = _known_or_new(session, relative.person, user_id, linked)
+def _write_relative(session: Session, victim: Person, person: Person, relative: RelativePlan,
+                    incident_id: int | None, user_id: int | None) -> None:
+    """A relative's relationship to the victim and their dated statuses."""
     link = session.exec(select(PersonRelationship).where(
         PersonRelationship.person_id == victim.id, PersonRelationship.related_person_id == person.id,
         PersonRelationship.relationship_type == relative.relationship_type)).first()
