@@ -25,7 +25,9 @@ from ..models.inputs import PersonCreate, RelationshipCreate, RelativeStatusCrea
 from ..casework.errors import Conflict, NotFound
 from ..casework.incidents import create_incident
 from ..casework.names import matching_person_ids, name_digests
+from ..casework.need_to_know import visible
 from ..casework.people import create_person, involve_person, survivor
+from ..staff.scope import current_scope
 from ..casework.relatives import add_relationship, record_relative_status
 from ..models import PersonRelationship
 from .profiles import ImportProfile
@@ -79,7 +81,8 @@ def known_person(session: Session, person: PersonCreate) -> Person | None:
     for entry in person.names:
         for person_id in matching_person_ids(session, entry.name, limit=5):
             candidate = survivor(session, session.get(Person, person_id))
-            if candidate.community == person.community and not candidate.is_group:
+            # Only people the asker may see (need to know): a hidden person is neither linked nor named.
+            if candidate.community == person.community and not candidate.is_group and visible(session, candidate):
                 found[candidate.id] = candidate
     return next(iter(found.values())) if len(found) == 1 else None
 
@@ -126,6 +129,9 @@ def _check(session: Session, row: dict[str, object], number: int, profile: Impor
         plan = plan_row(row, profile)
     except RowRefused as error:
         return RowOutcome(number, "refused", str(error)), None, fingerprint
+    scope = current_scope()
+    if scope is not None and not scope.allows(plan.victim.community):  # need to know, as typed records
+        return RowOutcome(number, "refused", "a community outside your access"), None, fingerprint
     linked = []
     for person in _people(plan):
         key = people.key_of(person)
