@@ -47,3 +47,12 @@ def test_a_post_without_csrf_token_is_refused(client, session):
                            content_type="multipart/form-data")
     assert response.status_code == 400
     assert session.exec(select(func.count()).select_from(Person)).one() == 0
+
+
+def test_a_caseworker_imports_only_rows_of_their_own_communities(client, session):
+    login_as(client, make_user(session, "caseworker", communities=["tibetan"]))
+    page = post_sheet(client, "import", profile_json=SAMPLE_PROFILE.read_text(encoding="utf-8")).get_data(as_text=True)
+    assert page.count("a community outside your access") == 4  # three Uyghur rows and the Chinese one
+    session.expire_all()
+    communities = set(session.exec(select(Person.community)).all())
+    assert communities == {"tibetan"}
