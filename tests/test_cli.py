@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 
-import pyotp
 from sqlalchemy import func
 from sqlmodel import select
 
