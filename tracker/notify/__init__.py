@@ -15,7 +15,8 @@ DEFAULTS = {
     "NOTIFY_SMTP_PORT": 587,
     "NOTIFY_SMTP_STARTTLS": True,
     "NOTIFY_SMTP_USERNAME": None,
-    "NOTIFY_SMTP_PASSWORD": None,  # nosec B105 - no default; set in instance/config.py or TRACKER_*
+    # No default password; set it in instance/config.py or the environment.
+    "NOTIFY_SMTP_PASSWORD": None,  # nosec B105
     "NOTIFY_FROM": "tracker@localhost",
 }
 
