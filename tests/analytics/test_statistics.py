@@ -129,6 +129,18 @@ def test_relatives_detained_in_retaliation_by_year_and_origin(session):
     assert everyone.total == 8
 
 
+def test_relatives_by_what_the_retaliation_was_for(session):
+    """Issue 12 §2: the retaliation reason is a coded field analysts can break counts down by."""
+    for n in range(8):
+        reporter = make_person(session)
+        incident = targeted(session, person=reporter, report=make_report(session), origin_country="CN")
+        relative, _link = make_relative(session, reporter)
+        add_status(session, relative, "imprisoned", date(2021, 5, 1), incident_id=incident.id, in_retaliation="yes",
+                   retaliation_reason="journalism" if n % 2 else "relative_activism")
+    table = relative_table(session, ["retaliation_reason"])
+    assert counts(table) == {("journalism",): 4, ("relative_activism",): 4}
+
+
 def test_incidents_without_a_code_of_the_breakdown_count_in_the_total_only(session):
     for _ in range(3):
         incident = targeted(session)

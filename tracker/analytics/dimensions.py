@@ -154,6 +154,9 @@ RELATIVE_DIMENSIONS: dict[str, Dimension] = {
                              lambda j: year_of(RelativeStatus.status_date, RelativeStatus.date_precision)),
     "retaliated": Dimension(_l("In retaliation (yes or likely)"), "yes_no", lambda j: case(
         (RelativeStatus.in_retaliation.in_(RETALIATED), literal("yes")), else_=literal("no"))),
+    # What the retaliation was for (issue 12 §2): journalism, advocacy abroad, a relative's activism...
+    "retaliation_reason": Dimension(_l("What the retaliation was for"), "retaliation_reason",
+                                    _known(RelativeStatus.retaliation_reason)),
     "origin_country": INCIDENT_DIMENSIONS["origin_country"],
     "host_country": INCIDENT_DIMENSIONS["host_country"],
     "community": INCIDENT_DIMENSIONS["community"],
@@ -170,6 +173,7 @@ PARENTS = {"month": "year", "tactic": "tactic_category", "primary_tactic": "phys
 
 STATUS_GROUP_LABELS = {"pressure": _l("Pressure"), "detention": _l("Detention"),
                        "deprivation": _l("Rights or livelihood taken"), "release": _l("Released"),
+                       "death": _l("Killed or died"), "contact": _l("Contact and proof of life"),
                        "unknown": _l("Not known")}
 YES_NO = {"yes": _l("Yes"), "no": _l("No")}
 
