@@ -27,14 +27,15 @@ sys.path.insert(0, str(ROOT))
 import pyotp  # noqa: E402 - after the path set-up above
 from sqlmodel import select  # noqa: E402
 
-from tracker import create_app  # noqa: E402
+from tracker import create_app, orgkey, sealed_box  # noqa: E402
+from tracker.crypto import get_sealer  # noqa: E402
 from tracker.db import get_session  # noqa: E402
 from tracker.models import (  # noqa: E402
     Case, CasePerson, Incident, IncidentCode, Location, Person, PersonRelationship, RelativeStatus, Report, ReportCode,
     User,
 )
 from tracker.staff.accounts import new_totp_secret  # noqa: E402
-from tracker.staff.passwords import hash_password  # noqa: E402
+from tracker.staff.passwords import current_parameters, hash_password  # noqa: E402
 from tracker.staff.second_factor import time_step  # noqa: E402
 from tracker.staff import clock  # noqa: E402
 
@@ -61,6 +62,9 @@ def prepare(size: int):
     # A reused database is brought to the current schema first (newer migrations may exist).
     steps = [["db", "upgrade"]] + ([["demo-data", "--incidents", str(size), "--seed", "1"]] if fresh else [])
     for args in steps:
+        if args[0] == "demo-data":  # personal data is sealed to the organisation key: make it first
+            with app.app_context():
+                add_key_holder(get_session())
         result = runner.invoke(args=args)
         if result.exit_code:
             raise SystemExit(result.output)
@@ -69,12 +73,23 @@ def prepare(size: int):
     return app
 
 
+def add_key_holder(session) -> None:
+    """The organisation key and the benchmark caseworker, who holds it and sees every community."""
+    kid, private_key, _recovery = orgkey.create_organisation_key(session)
+    user = User(email=EMAIL, role="caseworker", password_hash=hash_password(PASSWORD), must_change_password=False,
+                totp_secret=new_totp_secret(), totp_confirmed=True, communities=["*"])
+    orgkey.provision_personal_key(user, PASSWORD, current_parameters())
+    orgkey.grant(user, kid, private_key)
+    session.add(user)
+    session.commit()
+    get_sealer().set_organisation_key(kid, sealed_box.public_bytes(private_key))
+
+
 def add_fixture(session) -> None:
-    """A caseworker, 200 new reports and one mid-sized case, added once per database."""
-    if session.exec(select(User).where(User.email == EMAIL)).first() is not None:
+    """200 new reports and one mid-sized case, added once per database (the caseworker comes
+    with the organisation key: add_key_holder)."""
+    if session.exec(select(Case).where(Case.reference == BENCH_REFERENCE)).first() is not None:
         return
-    session.add(User(email=EMAIL, role="caseworker", password_hash=hash_password(PASSWORD),
-                     must_change_password=False, totp_secret=new_totp_secret(), totp_confirmed=True))
     kashgar = Location(name="Kashgar", gazetteer_id="geonames:1280849", country="CN", precision="city",
                        status="geocoded", geocoder="synthetic")
     session.add(kashgar)
