@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import func
+from sqlalchemy import func, text
 from sqlmodel import Session, SQLModel, select
 
 from . import sealed_box
@@ -131,6 +131,21 @@ class DemoGenerator:
             self._write(batch)
             done += size
             progress.update(size)
+        self._advance_sequences()
+
+    def _advance_sequences(self) -> None:
+        """PostgreSQL: the rows were written with explicit ids, which do not move the id
+        sequences; move them past the new ids so the next report or person gets a free id."""
+        connection = self.session.connection()
+        if connection.dialect.name != "postgresql":
+            return  # SQLite takes the next id from the table itself
+        for model in INSERT_ORDER:
+            if "id" in model.__table__.c:
+                table = model.__tablename__
+                connection.execute(text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608 - table names from the models
+                    f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)"))  # nosec B608
+        self.session.commit()
 
     def _write(self, batch: _Batch) -> None:
         # Core executemany on the tables, not the ORM's bulk path: the rows are already complete
