@@ -27,15 +27,12 @@ sys.path.insert(0, str(ROOT))
 import pyotp  # noqa: E402 - after the path set-up above
 from sqlmodel import select  # noqa: E402
 
-from tracker import create_app, orgkey, sealed_box  # noqa: E402
-from tracker.crypto import get_sealer  # noqa: E402
+from tracker import create_app  # noqa: E402
 from tracker.db import get_session  # noqa: E402
 from tracker.models import (  # noqa: E402
     Case, CasePerson, Incident, IncidentCode, Location, Person, PersonRelationship, RelativeStatus, Report, ReportCode,
     User,
 )
-from tracker.staff.accounts import new_totp_secret  # noqa: E402
-from tracker.staff.passwords import current_parameters, hash_password  # noqa: E402
 from tracker.staff.second_factor import time_step  # noqa: E402
 from tracker.staff import clock  # noqa: E402
 
@@ -74,15 +71,10 @@ def prepare(size: int):
 
 
 def add_key_holder(session) -> None:
-    """The organisation key and the benchmark caseworker, who holds it and sees every community."""
-    kid, private_key, _recovery = orgkey.create_organisation_key(session)
-    user = User(email=EMAIL, role="caseworker", password_hash=hash_password(PASSWORD), must_change_password=False,
-                totp_secret=new_totp_secret(), totp_confirmed=True, communities=["*"])
-    orgkey.provision_personal_key(user, PASSWORD, current_parameters())
-    orgkey.grant(user, kid, private_key)
-    session.add(user)
-    session.commit()
-    get_sealer().set_organisation_key(kid, sealed_box.public_bytes(private_key))
+    """The organisation key and the benchmark caseworker who holds it (as bench_family makes them)."""
+    from bench_family import add_key_holder as make_key_holder
+
+    make_key_holder(session, EMAIL, PASSWORD)
 
 
 def add_fixture(session) -> None:

@@ -59,12 +59,12 @@ def prepare(size: int):
     return app
 
 
-def add_key_holder(session) -> None:
+def add_key_holder(session, email: str = EMAIL, password: str = PASSWORD) -> None:
     """The organisation key and the benchmark caseworker, who holds it and sees every community."""
     kid, private_key, _recovery = orgkey.create_organisation_key(session)
-    user = User(email=EMAIL, role="caseworker", password_hash=hash_password(PASSWORD), must_change_password=False,
+    user = User(email=email, role="caseworker", password_hash=hash_password(password), must_change_password=False,
                 totp_secret=new_totp_secret(), totp_confirmed=True, communities=["*"])
-    orgkey.provision_personal_key(user, PASSWORD, current_parameters())
+    orgkey.provision_personal_key(user, password, current_parameters())
     orgkey.grant(user, kid, private_key)
     session.add(user)
     session.commit()
