@@ -167,3 +167,23 @@ def request_communities(user_id: int):
     db.commit()
     flash(_("The change waits for another admin's approval (or the delay, if you are the only admin)."), "info")
     return redirect(url_for("staff.list_users"))
+
+
+@bp.post("/admin/users/<int:user_id>/grant-access")
+@role_required("admin")
+def grant_access(user_id: int):
+    """Ask to give an account access to personal data (the organisation key sealed to its key
+    pair); another admin applies it (tracker.staff.approvals)."""
+    db = get_session()
+    user = db.get(User, user_id)
+    held = held_organisation_key()
+    if user is None or not user.active or user.key_public is None:
+        flash(_("This account cannot be given access yet: it must exist, be active and have signed in once."),
+              "error")
+    elif held is None:
+        flash(_("Your own session has no access to case data, so you cannot grant it."), "error")
+    else:
+        file_request(db, user, "grant", requester_id=current_user.id)
+        db.commit()
+        flash(_("The grant waits for another admin's approval (or the delay, if you are the only admin)."), "info")
+    return redirect(url_for("staff.list_users"))
