@@ -127,8 +127,14 @@ OPENAPI_PATHS["/people"]["get"]["responses"]["200"]["content"] = {"application/j
 OPENAPI_PATHS["/people"]["get"]["parameters"][0]["required"] = False
 
 
+@bp.errorhandler(ValidationError)
+@bp.errorhandler(CaseworkError)
 def fail(error: Exception):
-    """A domain or validation error as a JSON Error body."""
+    """A domain or validation error as a JSON Error body.
+
+    Registered on the API blueprint, so a view just lets the error rise: whatever the view had
+    written is rolled back and the client gets 404, 409 or 422, never a 500.
+    """
     get_session().rollback()
     if isinstance(error, ValidationError):
         fields = {".".join(str(p) for p in e["loc"]) or "body": e["msg"] for e in error.errors()}
@@ -202,13 +208,10 @@ def case_json(case: Case) -> dict[str, Any]:
 def api_create_incident():
     """Record an incident, citing the reports it draws on."""
     session = get_session()
-    try:
-        data = body_of(IncidentWithSources)
-        incident = create_incident(session, data, user_id=g.api_user.id, report_ids=data.report_ids,
-                                   perpetrator_types=data.perpetrator_types)
-        session.commit()
-    except (ValidationError, CaseworkError) as error:
-        return fail(error)
+    data = body_of(IncidentWithSources)
+    incident = create_incident(session, data, user_id=g.api_user.id, report_ids=data.report_ids,
+                               perpetrator_types=data.perpetrator_types)
+    session.commit()
     return jsonify(incident_json(incident)), 201
 
 
@@ -216,10 +219,7 @@ def api_create_incident():
 @caseworker_token
 def api_get_incident(incident_id: int):
     """One incident."""
-    try:
-        incident = get_incident(get_session(), incident_id)
-    except CaseworkError as error:
-        return fail(error)
+    incident = get_incident(get_session(), incident_id)
     viewed("incident", incident.id)
     return jsonify(incident_json(incident))
 
@@ -229,13 +229,10 @@ def api_get_incident(incident_id: int):
 def api_update_incident(incident_id: int):
     """Replace an incident's fields and codes."""
     session = get_session()
-    try:
-        data = body_of(IncidentWithSources)
-        incident = update_incident(session, get_incident(session, incident_id), data, user_id=g.api_user.id,
-                                   perpetrator_types=data.perpetrator_types)
-        session.commit()
-    except (ValidationError, CaseworkError) as error:
-        return fail(error)
+    data = body_of(IncidentWithSources)
+    incident = update_incident(session, get_incident(session, incident_id), data, user_id=g.api_user.id,
+                               perpetrator_types=data.perpetrator_types)
+    session.commit()
     return jsonify(incident_json(incident))
 
 
@@ -244,15 +241,12 @@ def api_update_incident(incident_id: int):
 def api_involve(incident_id: int):
     """Link a person to an incident with a role."""
     session = get_session()
-    try:
-        get_incident(session, incident_id)
-        data = body_of(InvolvementCreate)
-        involvement = involve_person(session, incident_id, get_person(session, data.person_id), data.role,
-                                     user_id=g.api_user.id, tactic=data.tactic,
-                                     perpetrator_type=data.perpetrator_type, attribution=data.attribution)
-        session.commit()
-    except (ValidationError, CaseworkError) as error:
-        return fail(error)
+    get_incident(session, incident_id)
+    data = body_of(InvolvementCreate)
+    involvement = involve_person(session, incident_id, get_person(session, data.person_id), data.role,
+                                 user_id=g.api_user.id, tactic=data.tactic,
+                                 perpetrator_type=data.perpetrator_type, attribution=data.attribution)
+    session.commit()
     return jsonify({"id": involvement.id, "incident_id": incident_id, "person_id": involvement.person_id,
                     "role": involvement.role}), 201
 
@@ -262,14 +256,11 @@ def api_involve(incident_id: int):
 def api_open_case():
     """Open a case; ``incident_ids`` are put in it."""
     session = get_session()
-    try:
-        case = case_domain.open_case(session, body_of(CaseCreate), user_id=g.api_user.id)
-        for incident_id in (request.get_json(silent=True) or {}).get("incident_ids", []):
-            case_domain.link_incident_to_case(session, case, get_incident(session, int(incident_id)),
-                                              user_id=g.api_user.id)
-        session.commit()
-    except (ValidationError, CaseworkError) as error:
-        return fail(error)
+    case = case_domain.open_case(session, body_of(CaseCreate), user_id=g.api_user.id)
+    for incident_id in (request.get_json(silent=True) or {}).get("incident_ids", []):
+        case_domain.link_incident_to_case(session, case, get_incident(session, int(incident_id)),
+                                          user_id=g.api_user.id)
+    session.commit()
     return jsonify(case_json(case)), 201
 
 
@@ -277,10 +268,7 @@ def api_open_case():
 @caseworker_token
 def api_get_case(case_id: int):
     """A case with its people, incidents and timeline."""
-    try:
-        case = case_domain.get_case(get_session(), case_id)
-    except CaseworkError as error:
-        return fail(error)
+    case = case_domain.get_case(get_session(), case_id)
     viewed("case", case.id)
     return jsonify(case_json(case))
 
@@ -290,11 +278,8 @@ def api_get_case(case_id: int):
 def api_create_person():
     """Record a person; names are sealed and indexed for search."""
     session = get_session()
-    try:
-        person = create_person(session, body_of(PersonCreate), user_id=g.api_user.id)
-        session.commit()
-    except (ValidationError, CaseworkError) as error:
-        return fail(error)
+    person = create_person(session, body_of(PersonCreate), user_id=g.api_user.id)
+    session.commit()
     return jsonify(person_json(person)), 201
 
 
@@ -315,10 +300,7 @@ def api_find_people():
 def api_get_person(person_id: int):
     """A person with names, relationships and status history."""
     session = get_session()
-    try:
-        person = get_person(session, person_id)
-    except CaseworkError as error:
-        return fail(error)
+    person = get_person(session, person_id)
     viewed("person", person.id)
     return jsonify({**person_json(person),
                     "relationships": [relationship_json(link) for link in relationships_of(session, person.id)],
@@ -330,11 +312,8 @@ def api_get_person(person_id: int):
 def api_add_relationship():
     """Record that ``related_person_id`` is the ``relationship_type`` of ``person_id``."""
     session = get_session()
-    try:
-        link = add_relationship(session, body_of(RelationshipCreate), user_id=g.api_user.id)
-        session.commit()
-    except (ValidationError, CaseworkError) as error:
-        return fail(error)
+    link = add_relationship(session, body_of(RelationshipCreate), user_id=g.api_user.id)
+    session.commit()
     return jsonify(relationship_json(link)), 201
 
 
@@ -343,11 +322,8 @@ def api_add_relationship():
 def api_record_status():
     """Add a dated status to a person's history."""
     session = get_session()
-    try:
-        status = record_relative_status(session, body_of(RelativeStatusCreate), user_id=g.api_user.id)
-        session.commit()
-    except (ValidationError, CaseworkError) as error:
-        return fail(error)
+    status = record_relative_status(session, body_of(RelativeStatusCreate), user_id=g.api_user.id)
+    session.commit()
     return jsonify(status_json(status)), 201
 
 
@@ -356,10 +332,7 @@ def api_record_status():
 def api_propose_family(report_id: int):
     """What accepting the report would record: the incident draft and each proposed person."""
     session = get_session()
-    try:
-        report = get_report(session, report_id)
-    except CaseworkError as error:
-        return fail(error)
+    report = get_report(session, report_id)
     viewed("report", report.id)
     draft = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in incident_draft(report).items()}
     return jsonify({"report_id": report.id, "status": report.status, "incident": draft,
@@ -371,17 +344,14 @@ def api_propose_family(report_id: int):
 def api_accept_with_family(report_id: int):
     """Accept the report as one incident and import the people in ``family`` (as proposed, if left out)."""
     session = get_session()
-    try:
-        report = get_report(session, report_id)
-        payload = request.get_json(silent=True)
-        data = body_of(AcceptWithFamily)
-        if not (isinstance(payload, dict) and "family" in payload):  # left out: the proposal as it stands
-            data.family = proposed_family(session, report)
-        incident, family = accept_with_family(session, report, data, data.family, user_id=g.api_user.id,
-                                              perpetrator_types=data.perpetrator_types)
-        session.commit()
-    except (ValidationError, CaseworkError) as error:
-        return fail(error)
+    report = get_report(session, report_id)
+    payload = request.get_json(silent=True)
+    data = body_of(AcceptWithFamily)
+    if not (isinstance(payload, dict) and "family" in payload):  # left out: the proposal as it stands
+        data.family = proposed_family(session, report)
+    incident, family = accept_with_family(session, report, data, data.family, user_id=g.api_user.id,
+                                          perpetrator_types=data.perpetrator_types)
+    session.commit()
     return jsonify({"incident": incident_json(incident), "case_id": family.case.id if family.case else None,
                     "target_id": family.target.id, "reporter_id": family.reporter.id if family.reporter else None,
                     "relative_ids": [person.id for person in family.relatives]}), 201
@@ -392,10 +362,7 @@ def api_accept_with_family(report_id: int):
 def api_proposed_updates(report_id: int):
     """Relatives of the reporter's later additions matched to people already imported, new statuses only."""
     session = get_session()
-    try:
-        report = get_report(session, report_id)
-    except CaseworkError as error:
-        return fail(error)
+    report = get_report(session, report_id)
     viewed("report", report.id)
     return jsonify([{"reported_relative_id": u.reported.id, "person_id": u.person.id,
                      "proposal": u.proposal.model_dump(mode="json")} for u in proposed_updates(session, report)])
@@ -406,15 +373,12 @@ def api_proposed_updates(report_id: int):
 def api_apply_updates(report_id: int):
     """Add every proposed update's statuses to its person (optionally citing ``incident_id``)."""
     session = get_session()
-    try:
-        report = get_report(session, report_id)
-        incident_id = body_of(FamilyUpdateApply).incident_id
-        if incident_id is not None:
-            get_incident(session, incident_id)
-        updates = proposed_updates(session, report)
-        for update in updates:
-            apply_update(session, update, incident_id, user_id=g.api_user.id)
-        session.commit()
-    except (ValidationError, CaseworkError) as error:
-        return fail(error)
+    report = get_report(session, report_id)
+    incident_id = body_of(FamilyUpdateApply).incident_id
+    if incident_id is not None:
+        get_incident(session, incident_id)
+    updates = proposed_updates(session, report)
+    for update in updates:
+        apply_update(session, update, incident_id, user_id=g.api_user.id)
+    session.commit()
     return jsonify({"applied": [u.reported.id for u in updates]})

@@ -8,20 +8,20 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from flask import current_app, g, jsonify, request
-from pydantic import StringConstraints, ValidationError
+from flask import g, jsonify, request
+from pydantic import StringConstraints
 from sqlmodel import SQLModel
 
 from ..casework.custody import (
     check_integrity, custody_history, download_name, get_evidence, open_for_download, record_custody,
 )
-from ..casework.errors import CaseworkError
 from ..casework.views.evidence import attachment
 from ..crypto import get_sealer
 from ..db import get_session
+from ..evidence_store import current_store
 from ..models import Evidence
 from . import bp
-from .casework import body_of, caseworker_token, fail, operation, path_id, schemas_of, viewed
+from .casework import body_of, caseworker_token, operation, path_id, schemas_of, viewed
 
 
 class CustodyInput(SQLModel):
@@ -63,10 +63,7 @@ def evidence_json(evidence: Evidence) -> dict[str, Any]:
 @caseworker_token
 def api_get_evidence(evidence_id: int):
     """A file's facts and chain of custody."""
-    try:
-        evidence = get_evidence(get_session(), evidence_id)
-    except CaseworkError as error:
-        return fail(error)
+    evidence = get_evidence(get_session(), evidence_id)
     viewed("evidence", evidence.id)
     return jsonify(evidence_json(evidence))
 
@@ -77,13 +74,10 @@ def api_download_evidence(evidence_id: int):
     """The decrypted file as an attachment; ``?copy=original`` for the original as sent."""
     session = get_session()
     original = request.args.get("copy") == "original"
-    try:
-        evidence = get_evidence(session, evidence_id)
-        data = open_for_download(session, evidence, original=original, folder=current_app.config["EVIDENCE_FOLDER"],
-                                 sealer=get_sealer(), user_id=g.api_user.id, actor="api")
-        session.commit()
-    except CaseworkError as error:
-        return fail(error)
+    evidence = get_evidence(session, evidence_id)
+    data = open_for_download(session, evidence, original=original, store=current_store(),
+                             sealer=get_sealer(), user_id=g.api_user.id, actor="api")
+    session.commit()
     return attachment(data, evidence.mime_type, download_name(evidence, original))
 
 
@@ -92,12 +86,9 @@ def api_download_evidence(evidence_id: int):
 def api_record_custody(evidence_id: int):
     """Record what was done with the file outside the tracker."""
     session = get_session()
-    try:
-        event = record_custody(session, get_evidence(session, evidence_id), body_of(CustodyInput).action,
-                               user_id=g.api_user.id, actor="api")
-        session.commit()
-    except (ValidationError, CaseworkError) as error:
-        return fail(error)
+    event = record_custody(session, get_evidence(session, evidence_id), body_of(CustodyInput).action,
+                           user_id=g.api_user.id, actor="api")
+    session.commit()
     return jsonify({"id": event.id, "evidence_id": evidence_id, "action": event.action,
                     "at": event.at.isoformat()}), 201
 
@@ -107,11 +98,8 @@ def api_record_custody(evidence_id: int):
 def api_check_evidence(evidence_id: int):
     """Compare the kept file with its intake fingerprint."""
     session = get_session()
-    try:
-        intact = check_integrity(session, get_evidence(session, evidence_id),
-                                 folder=current_app.config["EVIDENCE_FOLDER"], sealer=get_sealer(),
-                                 user_id=g.api_user.id, actor="api")
-        session.commit()
-    except CaseworkError as error:
-        return fail(error)
+    intact = check_integrity(session, get_evidence(session, evidence_id),
+                             store=current_store(), sealer=get_sealer(),
+                             user_id=g.api_user.id, actor="api")
+    session.commit()
     return jsonify({"evidence_id": evidence_id, "intact": intact})

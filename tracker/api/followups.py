@@ -9,11 +9,11 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from flask import g, jsonify
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlmodel import select
 
 from ..casework.cases import attach_person, detach_person, get_case
-from ..casework.errors import CaseworkError, NotFound
+from ..casework.errors import NotFound
 from ..casework.people import get_person
 from ..db import get_session
 from ..models import FollowUp, Notification
@@ -96,10 +96,7 @@ def notice_json(notice: Notification) -> dict[str, Any]:
 def api_follow_ups(case_id: int):
     """The active follow-ups of a case."""
     session = get_session()
-    try:
-        case = get_case(session, case_id)
-    except CaseworkError as error:
-        return fail(error)
+    case = get_case(session, case_id)
     rows = session.exec(select(FollowUp).where(FollowUp.case_id == case.id, FollowUp.active.is_(True))
                         .order_by(FollowUp.next_due_at)).all()
     return jsonify({"case_id": case.id, "follow_ups": [follow_up_json(row) for row in rows]})
@@ -110,14 +107,11 @@ def api_follow_ups(case_id: int):
 def api_schedule_follow_up(case_id: int):
     """Schedule a follow-up; the case's caseworker is notified when it falls due."""
     session = get_session()
-    try:
-        case = get_case(session, case_id)
-        data = body_of(FollowUpCreate)
-        row = schedule_follow_up(session, case, data.what, first_due=datetime.combine(data.first_due, time.min, UTC),
-                                 every_days=data.every_days, user_id=g.api_user.id)
-        session.commit()
-    except (ValidationError, CaseworkError) as error:
-        return fail(error)
+    case = get_case(session, case_id)
+    data = body_of(FollowUpCreate)
+    row = schedule_follow_up(session, case, data.what, first_due=datetime.combine(data.first_due, time.min, UTC),
+                             every_days=data.every_days, user_id=g.api_user.id)
+    session.commit()
     return jsonify(follow_up_json(row)), 201
 
 
@@ -126,13 +120,10 @@ def api_schedule_follow_up(case_id: int):
 def api_attach_case_person(case_id: int):
     """Put a person on the case with their role in it."""
     session = get_session()
-    try:
-        case = get_case(session, case_id)
-        data = body_of(CasePersonAdd)
-        attach_person(session, case, get_person(session, data.person_id), data.role, user_id=g.api_user.id)
-        session.commit()
-    except (ValidationError, CaseworkError) as error:
-        return fail(error)
+    case = get_case(session, case_id)
+    data = body_of(CasePersonAdd)
+    attach_person(session, case, get_person(session, data.person_id), data.role, user_id=g.api_user.id)
+    session.commit()
     return jsonify({"case_id": case.id, "person_id": data.person_id, "role": data.role})
 
 
@@ -141,12 +132,9 @@ def api_attach_case_person(case_id: int):
 def api_detach_case_person(case_id: int, person_id: int):
     """Take a person off the case."""
     session = get_session()
-    try:
-        case = get_case(session, case_id)
-        detach_person(session, case, get_person(session, person_id), user_id=g.api_user.id)
-        session.commit()
-    except CaseworkError as error:
-        return fail(error)
+    case = get_case(session, case_id)
+    detach_person(session, case, get_person(session, person_id), user_id=g.api_user.id)
+    session.commit()
     return jsonify({"case_id": case.id, "person_id": person_id, "removed": True})
 
 

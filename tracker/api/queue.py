@@ -11,12 +11,12 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from flask import g, jsonify, request
-from pydantic import BaseModel, ConfigDict, Field, RootModel, StringConstraints, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, RootModel, StringConstraints, model_validator
 
 from .. import taxonomy
 from ..audit import record
 from ..casework.bulk import MAX_REPORTS, apply_bulk
-from ..casework.errors import CaseworkError, NotFound
+from ..casework.errors import NotFound
 from ..casework.incidents import get_incident
 from ..casework.inputs import Rejection, TriageUpdate
 from ..casework.queue import OPEN, SORTS, QueueFilters, queue_page
@@ -26,7 +26,7 @@ from ..db import get_session
 from ..models import Report
 from ..models.base import SHORT_TEXT, Code, Country
 from . import bp
-from .casework import body_of, caseworker_token, fail, json_of, operation, path_id, schemas_of, viewed
+from .casework import body_of, caseworker_token, json_of, operation, path_id, schemas_of, viewed
 
 ReportStatus = Literal["open", *sorted(taxonomy.codes("report_status"))]  # type: ignore[valid-type]
 
@@ -204,13 +204,10 @@ def query_of(model: type[BaseModel]) -> Any:
 def api_queue():
     """One page of the queue; ``search`` is the id of one of your saved searches."""
     session = get_session()
-    try:
-        query = query_of(QueueQuery)
-        terms = saved_search(session, g.api_user.id, query.search)
-        if query.search is not None and terms is None:
-            raise NotFound(f"search {query.search}")
-    except (ValidationError, CaseworkError) as error:
-        return fail(error)
+    query = query_of(QueueQuery)
+    terms = saved_search(session, g.api_user.id, query.search)
+    if query.search is not None and terms is None:
+        raise NotFound(f"search {query.search}")
     filters = QueueFilters(
         status=query.status, community=query.community, tactic=query.tactic, origin_country=query.origin_country,
         host_country=query.host_country, submitted_from=query.submitted_from, submitted_to=query.submitted_to,
@@ -230,12 +227,9 @@ def api_queue():
 def api_save_search():
     """Keep search terms for the token's owner; the queue takes the returned id."""
     session = get_session()
-    try:
-        terms = body_of(SearchTerms)
-        search = save_search(session, g.api_user.id, terms.query, terms.words)
-        session.commit()
-    except (ValidationError, CaseworkError) as error:
-        return fail(error)
+    terms = body_of(SearchTerms)
+    search = save_search(session, g.api_user.id, terms.query, terms.words)
+    session.commit()
     return jsonify({"id": search.id}), 201
 
 
@@ -243,10 +237,7 @@ def api_save_search():
 @caseworker_token
 def api_get_report(report_id: int):
     """A report as sent, with its workflow fields (the read is audited)."""
-    try:
-        report = get_report(get_session(), report_id)
-    except CaseworkError as error:
-        return fail(error)
+    report = get_report(get_session(), report_id)
     viewed("report", report.id)
     return jsonify(report_json(report, full=True))
 
@@ -254,12 +245,9 @@ def api_get_report(report_id: int):
 def _decide(report_id: int, decide) -> Any:
     """Run one triage decision on a report and answer with the report, or the error."""
     session = get_session()
-    try:
-        report = get_report(session, report_id)
-        decide(session, report)
-        session.commit()
-    except (ValidationError, CaseworkError) as error:
-        return fail(error)
+    report = get_report(session, report_id)
+    decide(session, report)
+    session.commit()
     return jsonify(report_json(report))
 
 
@@ -301,11 +289,8 @@ def api_accept_into_incident(report_id: int):
 def api_bulk():
     """Apply one action to many reports; each is checked and audited like the single action."""
     session = get_session()
-    try:
-        data = body_of(BulkAction).root
-        result = apply_bulk(session, data.action, data.report_ids, user_id=g.api_user.id,
-                            assigned_to_id=getattr(data, "assigned_to_id", None), reason=getattr(data, "reason", None))
-        session.commit()
-    except (ValidationError, CaseworkError) as error:
-        return fail(error)
+    data = body_of(BulkAction).root
+    result = apply_bulk(session, data.action, data.report_ids, user_id=g.api_user.id,
+                        assigned_to_id=getattr(data, "assigned_to_id", None), reason=getattr(data, "reason", None))
+    session.commit()
     return jsonify({"applied": result.applied, "refused": {str(k): v for k, v in result.refused.items()}})

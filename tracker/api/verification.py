@@ -9,9 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import g, jsonify
-from pydantic import ValidationError
 
-from ..casework.errors import CaseworkError
 from ..casework.incidents import get_incident
 from ..casework.triage import get_report
 from ..casework.verification import (
@@ -21,7 +19,7 @@ from ..casework.verification import (
 from ..db import get_session
 from ..models import ClaimSource, Incident, Report
 from . import bp
-from .casework import body_of, caseworker_token, fail, operation, path_id, schemas_of, viewed
+from .casework import body_of, caseworker_token, operation, path_id, schemas_of, viewed
 
 OPENAPI_SCHEMAS: dict[str, Any] = schemas_of(ClaimSourceInput=ClaimSourceCreate, VerificationInput=VerificationUpdate)
 
@@ -66,10 +64,7 @@ def verification_json(subject: Report | Incident) -> dict[str, Any]:
 
 def _read(load: Callable[[Any, int], Report | Incident], kind: str, subject_id: int):
     """The verification of one subject, audited as a view of it."""
-    try:
-        subject = load(get_session(), subject_id)
-    except CaseworkError as error:
-        return fail(error)
+    subject = load(get_session(), subject_id)
     viewed(kind, subject.id)
     return jsonify(verification_json(subject))
 
@@ -77,24 +72,18 @@ def _read(load: Callable[[Any, int], Report | Incident], kind: str, subject_id: 
 def _set_level(load: Callable[[Any, int], Report | Incident], subject_id: int):
     """Set the level of one subject."""
     session = get_session()
-    try:
-        subject = load(session, subject_id)
-        set_verification(session, subject, body_of(VerificationUpdate).verification, user_id=g.api_user.id)
-        session.commit()
-    except (ValidationError, CaseworkError) as error:
-        return fail(error)
+    subject = load(session, subject_id)
+    set_verification(session, subject, body_of(VerificationUpdate).verification, user_id=g.api_user.id)
+    session.commit()
     return jsonify(verification_json(subject))
 
 
 def _add(load: Callable[[Any, int], Report | Incident], subject_id: int):
     """Record a claim source on one subject."""
     session = get_session()
-    try:
-        source = add_claim_source(session, load(session, subject_id), body_of(ClaimSourceCreate),
-                                  user_id=g.api_user.id)
-        session.commit()
-    except (ValidationError, CaseworkError) as error:
-        return fail(error)
+    source = add_claim_source(session, load(session, subject_id), body_of(ClaimSourceCreate),
+                              user_id=g.api_user.id)
+    session.commit()
     return jsonify(claim_source_json(source)), 201
 
 
@@ -145,9 +134,6 @@ def api_add_incident_claim_source(incident_id: int):
 def api_remove_claim_source(claim_source_id: int):
     """Withdraw a claim source recorded in error."""
     session = get_session()
-    try:
-        remove_claim_source(session, get_claim_source(session, claim_source_id), user_id=g.api_user.id)
-        session.commit()
-    except CaseworkError as error:
-        return fail(error)
+    remove_claim_source(session, get_claim_source(session, claim_source_id), user_id=g.api_user.id)
+    session.commit()
     return jsonify({"id": claim_source_id, "removed": True})
