@@ -42,6 +42,7 @@ import tracker.models  # noqa: E402,F401 - registers every table
 from tracker.config import generate_keys  # noqa: E402
 from tracker.crypto import SealError, Sealer  # noqa: E402
 from tracker.db import make_engine  # noqa: E402
+from tracker.evidence_store import FolderStore  # noqa: E402
 from tracker.intake.evidence import evidence_files, read_evidence  # noqa: E402
 from tracker.models import Evidence, Report  # noqa: E402
 
@@ -212,7 +213,7 @@ def check_database(url: str, keys: dict, acknowledged: list[str], evidence_folde
 def stored_file(item: Evidence, folder: Path, sealer: Sealer) -> bytes | None:
     """The file as stored, opened; None if it is missing or does not open."""
     try:
-        return read_evidence(item.stored_name, folder=str(folder), sealer=sealer)
+        return read_evidence(item.stored_name, store=FolderStore(None, folder), sealer=sealer)
     except (OSError, SealError):
         return None
 

@@ -120,14 +120,13 @@ def add_status(session: Session, relative: Person, status: str, when: date, **fi
 
 def make_evidence(session: Session, report: Report, data: bytes = b"A plain text note from the reporter.\n",
                   filename: str = "note.txt", *, keep_original: bool = False) -> Evidence:
-    """A file checked and sealed to the app's evidence folder the way intake stores it (needs an app context)."""
-    from flask import current_app
-
+    """A file checked and sealed into the app's evidence store the way intake stores it (needs an app context)."""
     from tracker.crypto import get_sealer
+    from tracker.evidence_store import current_store
     from tracker.intake.evidence import Upload, check_upload, store_evidence
 
-    evidence = store_evidence(check_upload(Upload(filename, data)), folder=current_app.config["EVIDENCE_FOLDER"],
-                              sealer=get_sealer(), keep_original=keep_original)
+    evidence = store_evidence(check_upload(Upload(filename, data)), store=current_store(), sealer=get_sealer(),
+                              keep_original=keep_original)
     evidence.report_id = report.id
     session.add(evidence)
     session.commit()

@@ -34,6 +34,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
     return {
         "DATABASE_URL": "sqlite:///" + os.path.join(instance_path, "tracker.sqlite3"),
         "EVIDENCE_FOLDER": os.path.join(instance_path, "evidence"),
+        # "folder" (EVIDENCE_FOLDER, one host) or "database" (shared by several hosts): evidence_store.py
+        "EVIDENCE_STORE": "folder",
         "GEOCODER": "offline",
         "GEOCODER_MIN_DELAY": 1.0,
         "RATELIMIT_STORAGE_URI": "memory://",

@@ -9,6 +9,7 @@ import pytest
 from PIL import Image
 from sqlmodel import select
 
+from tracker.evidence_store import current_store
 from tracker.intake.evidence import (
     EvidenceRejected, Upload, check_uploads, read_evidence, strip_metadata,
 )
@@ -40,7 +41,7 @@ def test_a_jpeg_with_gps_is_stored_without_any_metadata(app, client, session):
     with app.app_context():
         from tracker.crypto import get_sealer
 
-        clean = read_evidence(row.clean_stored_name, folder=app.config["EVIDENCE_FOLDER"], sealer=get_sealer())
+        clean = read_evidence(row.clean_stored_name, store=current_store(), sealer=get_sealer())
     image = Image.open(io.BytesIO(clean))
     assert image.format == "JPEG" and image.size == (40, 30)
     assert dict(image.getexif()) == {} and image.getexif().get_ifd(0x8825) == {}

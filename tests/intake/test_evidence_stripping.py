@@ -14,6 +14,7 @@ from sqlmodel import select
 
 from tracker.crypto import get_sealer
 from tracker.intake.confined import ConfinedFailure, DecodeLimits, run_confined
+from tracker.evidence_store import current_store
 from tracker.intake.evidence import EvidenceRejected, Upload, check_uploads, read_evidence
 from tracker.models import Evidence, Report
 
@@ -28,7 +29,7 @@ LIMITS = {"max_file": 1_000_000, "max_total": 2_000_000, "max_count": 3}
 
 def stored_copy(app, row: Evidence) -> bytes:
     with app.app_context():
-        return read_evidence(row.stored_name, folder=app.config["EVIDENCE_FOLDER"], sealer=get_sealer())
+        return read_evidence(row.stored_name, store=current_store(), sealer=get_sealer())
 
 
 def test_a_pdf_is_kept_without_info_xmp_attachments_scripts_or_actions(app, client, session):

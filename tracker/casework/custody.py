@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from ..audit import record
 from ..crypto import Sealer
+from ..evidence_store import EvidenceStore, MissingEvidence
 from ..intake.evidence import read_evidence
 from ..models import CustodyEvent, Evidence, utcnow
 from .errors import Conflict, NotFound, get_or_not_found
@@ -61,7 +62,7 @@ def download_name(evidence: Evidence, original: bool = False) -> str:
     return f"evidence-{evidence.id}{suffix}.{EXTENSIONS.get(evidence.mime_type, 'bin')}"
 
 
-def open_for_download(session: Session, evidence: Evidence, *, original: bool, folder: str, sealer: Sealer,
+def open_for_download(session: Session, evidence: Evidence, *, original: bool, store: EvidenceStore, sealer: Sealer,
                       user_id: int | None, actor: str = "staff", viewed: bool = False) -> bytes:
     """The decrypted bytes of the file, logged as a view and as a custody event.
 
@@ -73,8 +74,8 @@ def open_for_download(session: Session, evidence: Evidence, *, original: bool, f
         raise NotFound("no separate original is kept for this file")
     stored = evidence.stored_name if original or evidence.clean_stored_name is None else evidence.clean_stored_name
     try:
-        data = read_evidence(stored, folder=folder, sealer=sealer)
-    except FileNotFoundError as error:
+        data = read_evidence(stored, store=store, sealer=sealer)
+    except MissingEvidence as error:
         raise NotFound("the file is missing from the evidence store") from error
     action = "downloaded_original" if original else "viewed" if viewed else "downloaded"
     _custody(session, evidence, action, user_id)
@@ -84,14 +85,14 @@ def open_for_download(session: Session, evidence: Evidence, *, original: bool, f
     return data
 
 
-def check_integrity(session: Session, evidence: Evidence, *, folder: str, sealer: Sealer,
+def check_integrity(session: Session, evidence: Evidence, *, store: EvidenceStore, sealer: Sealer,
                     user_id: int | None, actor: str = "staff") -> bool:
     """Compare the kept original with the SHA-256 taken at intake; the result joins the custody chain."""
     if evidence.clean_stored_name is not None and not has_separate_original(evidence):
         raise Conflict("only the copy without metadata is kept, so the intake fingerprint cannot be checked")
     try:
-        data = read_evidence(evidence.stored_name, folder=folder, sealer=sealer)
-    except FileNotFoundError:
+        data = read_evidence(evidence.stored_name, store=store, sealer=sealer)
+    except MissingEvidence:
         data = b""
     intact = hashlib.sha256(data).hexdigest() == evidence.sha256
     action = "integrity_confirmed" if intact else "integrity_failed"

@@ -1,37 +1,33 @@
-"""Evidence uploads: checked by content, stripped of hidden identity, sealed on disk.
+"""Evidence uploads: checked by content, stripped of hidden identity, sealed into the store.
 
-Files are stored under server-made random names in EVIDENCE_FOLDER (outside any served folder),
-sealed with the data key, so a copy of the disk alone reveals nothing. What a file says about its
-maker is removed before it is kept (DESIGN §2): images are rebuilt from their pixels alone (no
-EXIF with GPS, XMP, IPTC or comments), PDFs lose their document information, XMP, attached files,
-scripts and actions, recordings lose their tags. That parsing happens in a confined child process
-(tracker.intake.confined). The original is kept only when the deployment opts in
-(INTAKE_KEEP_IMAGE_ORIGINALS), since it carries that metadata; its SHA-256 is recorded either way.
+Files are sealed with the data key and kept under server-made random names by the evidence
+store (tracker.evidence_store: EVIDENCE_FOLDER, or the database), so a copy of either alone
+reveals nothing. What a file says about its maker is removed before it is kept (DESIGN §2):
+images are rebuilt from their pixels alone (no EXIF with GPS, XMP, IPTC or comments), PDFs lose
+their document information, XMP, attached files, scripts and actions, recordings lose their
+tags. That parsing happens in a confined child process (tracker.intake.confined). The original
+is kept only when the deployment opts in (INTAKE_KEEP_IMAGE_ORIGINALS), since it carries that
+metadata; its SHA-256 is recorded either way.
 """
 from __future__ import annotations
 
 import hashlib
-import os
-import secrets
 from dataclasses import dataclass
-from pathlib import Path
 
 import filetype
 
 from ..crypto import Sealer
+from ..evidence_store import SEAL_PURPOSE, EvidenceStore
 from ..models import CustodyEvent, Evidence
 from ..models.base import reporter_time
 from .confined import ConfinedFailure, DecodeLimits, run_confined
 
-SEAL_PURPOSE = "evidence.file"
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif"})
 AUDIO_TYPES = frozenset({
     "audio/mpeg", "audio/ogg", "audio/mp4", "audio/x-m4a", "audio/m4a", "audio/x-wav", "audio/wav",
 })
 PDF_TYPE = "application/pdf"
 TEXT_TYPE = "text/plain"
-# A file being written; never a stored name (those are hex), so maintenance can tell them apart.
-PARTIAL_SUFFIX = ".partial"
 
 
 class EvidenceRejected(ValueError):
@@ -116,20 +112,20 @@ def _is_plain_text(data: bytes) -> bool:
     return not any(ord(ch) < 32 and ch not in "\t\r\n" for ch in text)
 
 
-def store_evidence(checked: CheckedUpload, *, folder: str, sealer: Sealer, keep_original: bool) -> Evidence:
-    """Seal the file(s) into the evidence folder; return the (unsaved) Evidence row.
+def store_evidence(checked: CheckedUpload, *, store: EvidenceStore, sealer: Sealer, keep_original: bool) -> Evidence:
+    """Seal the file(s) into the evidence store; return the (unsaved) Evidence row.
 
-    If the second file cannot be written (a full disk), the first is removed before the error
+    If the second file cannot be stored (a full disk), the first is discarded before the error
     goes on: the caller only learns the names of complete sets of files.
     """
-    clean_name = _write_sealed(checked.clean, folder, sealer) if checked.clean is not None else None
+    clean_name = store.put(sealer.seal_bytes(SEAL_PURPOSE, checked.clean)) if checked.clean is not None else None
     try:
         if clean_name is None or keep_original:
-            stored_name = _write_sealed(checked.original, folder, sealer)
+            stored_name = store.put(sealer.seal_bytes(SEAL_PURPOSE, checked.original))
         else:
             stored_name = clean_name  # the original image, with its metadata, is not kept
     except BaseException:
-        remove_files({clean_name} if clean_name else set(), folder)
+        store.discard({clean_name} if clean_name else set())
         raise
     return Evidence(
         sha256=hashlib.sha256(checked.original).hexdigest(),
@@ -143,50 +139,11 @@ def store_evidence(checked: CheckedUpload, *, folder: str, sealer: Sealer, keep_
     )
 
 
-def _write_sealed(data: bytes, folder: str, sealer: Sealer) -> str:
-    """Write sealed bytes under a new random name (never derived from the upload's name).
-
-    The bytes go to a hidden temporary name, reach the disk (fsync) and are then renamed, so a
-    file under a stored name is always whole and survives a power cut once its report is
-    acknowledged. On any failure (ENOSPC...) the temporary file is removed; after a crash,
-    ``flask retention run`` sweeps what is left (tracker.maintenance.evidence_files).
-    """
-    target = Path(folder)
-    target.mkdir(parents=True, exist_ok=True, mode=0o700)
-    name = secrets.token_hex(16) + ".sealed"
-    partial = target / f".{name}{PARTIAL_SUFFIX}"
-    try:
-        with open(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as handle:
-            handle.write(sealer.seal_bytes(SEAL_PURPOSE, data))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.rename(partial, target / name)
-    finally:
-        partial.unlink(missing_ok=True)
-    _sync_folder(target)
-    return name
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make a rename in ``folder`` durable (POSIX keeps names in the directory's own blocks)."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def read_evidence(stored_name: str, *, folder: str, sealer: Sealer) -> bytes:
-    """Open a sealed evidence file."""
-    return sealer.open_bytes(SEAL_PURPOSE, (Path(folder) / stored_name).read_bytes())
+def read_evidence(stored_name: str, *, store: EvidenceStore, sealer: Sealer) -> bytes:
+    """Open a sealed evidence file (MissingEvidence if the store has none by that name)."""
+    return sealer.open_bytes(SEAL_PURPOSE, store.get(stored_name))
 
 
 def evidence_files(evidence: Evidence) -> set[str]:
-    """The stored names on disk for one evidence row."""
+    """The stored names of one evidence row's files."""
     return {name for name in (evidence.stored_name, evidence.clean_stored_name) if name}
-
-
-def remove_files(names: set[str], folder: str) -> None:
-    """Delete evidence files; a missing file is already gone."""
-    for name in names:
-        (Path(folder) / name).unlink(missing_ok=True)

@@ -11,11 +11,12 @@ from ..crypto import RECEIPT_VERSION, Sealer
 from ..models import Location, Message, Report
 from ..models.inputs import ReportedRelativeCreate
 from ..models.base import reporter_time
-from .evidence import CheckedUpload, evidence_files, remove_files
+from ..evidence_store import EvidenceStore
+from .evidence import CheckedUpload, evidence_files
 from .receipts import normalise_receipt
 from ..notify.notices import notify_reporter_reply
 from .reporter_key import seal_for_reporter
-from .submission import EvidenceStore, reported_relative, store_uploads
+from .submission import reported_relative, store_uploads
 
 # What a reporter is told about each report status; spam and rejected both read "closed",
 # since telling a sender their report was judged spam helps nobody and may help an adversary.
@@ -105,7 +106,7 @@ def add_information(session: Session, report: Report, narrative: str | None,
         session.commit()
     except BaseException:
         session.rollback()
-        remove_files(written, store.folder)
+        store.discard(written)
         raise
     return addition
 
@@ -127,4 +128,4 @@ def delete_report(session: Session, report: Report, *, store: EvidenceStore, sea
                  object_id=report_id, sealer=sealer)
     session.commit()
     # Files go after the commit: a failed commit must not leave rows pointing at nothing.
-    remove_files(files, store.folder)
+    store.erase(files)

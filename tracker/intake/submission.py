@@ -20,7 +20,8 @@ from ..notify.notices import notify_urgent_report
 from ..limits import counters
 from ..models.base import reporter_time
 from ..models.inputs import ReportCreate
-from .evidence import CheckedUpload, evidence_files, remove_files, store_evidence
+from ..evidence_store import EvidenceStore
+from .evidence import CheckedUpload, evidence_files, store_evidence
 from .receipts import idempotency_digest, receipt_from_token
 from .reporter_key import reporter_public_key
 
@@ -36,14 +37,6 @@ PLAIN_FIELDS = ("language", "intake_channel", "submitter_role", "targets", "comm
                 "perpetrator_affiliation", "event_date", "event_date_precision", "place_text",
                 "place_country", "origin_country", "host_country", "narrative", "reporter_name",
                 "contact", "consent_contact", "consent_statistics", "consent_partners", "urgent_risk")
-
-
-class EvidenceStore:
-    """Where and how evidence files are kept (from the app's configuration)."""
-
-    def __init__(self, folder: str, keep_image_originals: bool = False):
-        self.folder = folder
-        self.keep_image_originals = keep_image_originals
 
 
 def submit_report(session: Session, data: ReportCreate, *, idempotency_key: str,
@@ -76,25 +69,24 @@ def submit_report(session: Session, data: ReportCreate, *, idempotency_key: str,
         # A retry: an earlier POST with the same token (possibly still running) made the report.
         # Keep that one and drop ours.
         session.rollback()
-        remove_files(written, store.folder)
+        store.discard(written)
         existing = _by_idempotency(session, key_digest)
         if existing is None:
             raise
         return existing, _replayable(key_digest, receipt)
     except BaseException:
         session.rollback()
-        remove_files(written, store.folder)
+        store.discard(written)
         raise
     return report, receipt
 
 
 def store_uploads(uploads: list[CheckedUpload], store: EvidenceStore, sealer: Sealer,
             written: set[str]) -> list:
-    """Seal each checked upload to disk; note the files written so a failure can remove them."""
+    """Seal each checked upload into the store; note the files written so a failure can discard them."""
     rows = []
     for checked in uploads:
-        row = store_evidence(checked, folder=store.folder, sealer=sealer,
-                             keep_original=store.keep_image_originals)
+        row = store_evidence(checked, store=store, sealer=sealer, keep_original=store.keep_image_originals)
         written |= evidence_files(row)
         rows.append(row)
     return rows

@@ -8,13 +8,12 @@ from werkzeug.datastructures import FileStorage
 
 from .confined import DecodeLimits
 from .evidence import CheckedUpload, EvidenceRejected, Upload, check_uploads
-from .submission import EvidenceStore
+from ..evidence_store import EvidenceStore, current_store
 
 
 def evidence_store() -> EvidenceStore:
-    """The evidence folder and policy of the current app."""
-    config = current_app.config
-    return EvidenceStore(config["EVIDENCE_FOLDER"], bool(config["INTAKE_KEEP_IMAGE_ORIGINALS"]))
+    """The current app's evidence store (EVIDENCE_STORE: folder or database) and intake policy."""
+    return current_store()
 
 
 def decode_limits() -> DecodeLimits:

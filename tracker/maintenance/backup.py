@@ -27,7 +27,7 @@ from sqlalchemy.engine import URL, make_url
 from ..db import get_engine
 from ..key_check import KeyringMismatch, keyring_of, verify_keyring
 from . import archive, sqlite_image
-from .evidence_files import evidence_path, replace_file, stored_files
+from ..evidence_store import current_store
 from .sealed_stream import BackupFormatError, EncryptingWriter, decrypt_chunks
 
 BLOCK_SIZE = 1024 * 1024
@@ -70,10 +70,13 @@ def create_backup(path: Path) -> dict:
 
 
 def _write_evidence(writer: EncryptingWriter) -> int:
-    """Copy the (already sealed) evidence files into the archive."""
+    """Copy the (already sealed) evidence files into the archive; a database store's files are
+    in the database dump already (the manifest then counts them, with no part of their own)."""
+    store = current_store()
     count = 0
-    for file in stored_files():
-        archive.write_part(writer, "evidence/" + file.name, [file.read_bytes()])
+    for name in store.names():
+        if not store.in_database:
+            archive.write_part(writer, "evidence/" + name, [store.get(name)])
         count += 1
     return count
 
@@ -127,7 +130,8 @@ def restore_backup(path: Path) -> dict:
                 engine.dispose()  # no pooled connection may outlive the replaced database
                 _restore_database(engine.url, blocks)
             elif name.startswith("evidence/"):
-                replace_file(evidence_path(name.removeprefix("evidence/")), b"".join(blocks))
+                # Into whichever store is configured now: a folder backup restores into the database too.
+                current_store().replace(name.removeprefix("evidence/"), b"".join(blocks))
     engine.dispose()
     return manifest
 

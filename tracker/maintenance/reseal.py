@@ -16,12 +16,8 @@ from sqlalchemy import Column, Engine, LargeBinary, Table, select, type_coerce, 
 from sqlmodel import SQLModel
 
 from ..crypto import SealError, Sealer
-from ..models import Evidence
+from ..evidence_store import SEAL_PURPOSE, EvidenceStore, MissingEvidence, current_store, evidence_names
 from ..models.types import SealedJSON, SealedText
-from .evidence_files import evidence_path, replace_file
-
-# The purpose intake seals evidence files for (see tracker/intake).
-EVIDENCE_PURPOSE = "evidence.file"
 DEFAULT_BATCH_SIZE = 500
 
 
@@ -96,27 +92,20 @@ def reseal_table(engine: Engine, sealer: Sealer, table: Table, size: int = DEFAU
     return changed
 
 
-def evidence_names(engine: Engine) -> Iterator[str]:
-    """Every stored evidence file name the database knows, originals and clean copies."""
-    with engine.connect() as connection:
-        for stored, clean in connection.execute(select(Evidence.stored_name, Evidence.clean_stored_name)):
-            yield stored
-            if clean:
-                yield clean
-
-
-def reseal_evidence(engine: Engine, sealer: Sealer) -> int:
+def reseal_evidence(store: EvidenceStore, sealer: Sealer) -> int:
     """Re-seal evidence files that are not under the active key; return how many."""
     changed = 0
-    for name in list(evidence_names(engine)):
-        path = evidence_path(name)
-        if not path.exists():
+    names = sorted(set(evidence_names(store.session)))
+    store.session.rollback()  # no read transaction held open while files are rewritten
+    for name in names:
+        try:
+            sealed = store.get(name)
+        except MissingEvidence:
             continue
-        sealed = path.read_bytes()
-        if sealer.is_current(EVIDENCE_PURPOSE, sealed):
-            continue
-        replace_file(path, sealer.seal_bytes(EVIDENCE_PURPOSE, sealer.open_bytes(EVIDENCE_PURPOSE, sealed)))
-        changed += 1
+        if not sealer.is_current(SEAL_PURPOSE, sealed):
+            store.replace(name, sealer.seal_bytes(SEAL_PURPOSE, sealer.open_bytes(SEAL_PURPOSE, sealed)))
+            changed += 1
+        store.session.rollback()
     return changed
 
 
@@ -127,7 +116,7 @@ def reseal_everything(engine: Engine, sealer: Sealer, size: int = DEFAULT_BATCH_
     for table in sorted({c.table for c in sealed_columns()}, key=lambda t: t.name):
         counts[table.name] = reseal_table(engine, sealer, table, size)
         progress(table.name)
-    counts["evidence files"] = reseal_evidence(engine, sealer)
+    counts["evidence files"] = reseal_evidence(current_store(), sealer)
     progress("evidence files")
     return counts
 
@@ -138,10 +127,13 @@ def _key_ids_by_table(engine: Engine) -> Iterator[tuple[str, str]]:
         columns = [c.column for c in sealed_columns() if c.table is table]
         for rows in _batches(engine, table, columns, 5000):
             yield from ((table.name, key_id_of(raw)) for row in rows for raw in row[1:] if raw is not None)
-    for name in evidence_names(engine):
-        path = evidence_path(name)
-        if path.exists():
-            yield "evidence files", key_id_of(path.read_bytes()[:64])
+    store = current_store()
+    for name in sorted(set(evidence_names(store.session))):
+        try:
+            yield "evidence files", key_id_of(store.head(name))
+        except MissingEvidence:
+            continue
+    store.session.rollback()
 
 
 def values_by_key(engine: Engine) -> Counter:

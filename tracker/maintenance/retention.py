@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import aliased
@@ -27,7 +26,7 @@ from ..models import (
     Case, CaseNote, CasePerson, Evidence, Incident, IncidentReport, Intervention, Location, Message,
     Person, PersonNameToken, PersonRelationship, RelativeStatus, Report, ReportedRelative, utcnow,
 )
-from .evidence_files import evidence_path
+from ..evidence_store import EvidenceStore
 from .reseal import sealed_columns
 
 DISCARDED_STATUSES = ("rejected", "spam")
@@ -75,7 +74,7 @@ class Purge:
     def __init__(self, session: Session):
         self.session = session
         self.counts: Counter = Counter()
-        self.files: list[Path] = []
+        self.files: list[str] = []
 
     def delete_report(self, report: Report) -> None:
         """Delete a report, its follow-ups, codes, relatives, messages, evidence and its place."""
@@ -92,8 +91,8 @@ class Purge:
     def forget_evidence(self, evidence: Evidence) -> None:
         """Queue an evidence row's files for erasure; the row goes with its report or case."""
         for name in (evidence.stored_name, evidence.clean_stored_name):
-            if name:
-                self.files.append(evidence_path(name))
+            if name and name not in self.files:
+                self.files.append(name)
         self.counts["evidence files"] += 1
 
     def _delete_orphan_location(self, location_id: int, report_id: int) -> None:
@@ -123,11 +122,9 @@ class Purge:
             self.session.delete(row)
             self.counts["notes and messages deleted"] += 1
 
-    def erase_files(self) -> int:
-        """After commit: overwrite and unlink the queued evidence files."""
-        from .evidence_files import erase_file
-
-        return sum(erase_file(path) for path in self.files)
+    def erase_files(self, store: EvidenceStore) -> int:
+        """After commit: erase the queued evidence files from the store."""
+        return store.erase(self.files)
 
 
 def purge_case(purge: Purge, case: Case, protected_people: set[int]) -> None:

@@ -14,10 +14,9 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from .. import audit
-from ..db import get_engine, get_session
+from ..db import get_session
+from ..evidence_store import current_store
 from ..models import Case, User
-from .evidence_files import erase_file, orphan_files
-from .reseal import evidence_names
 from .retention import apply_rules, extend_case_retention
 
 # pg_try_advisory_xact_lock key: one retention run at a time across every host.
@@ -60,8 +59,10 @@ def run_command(dry_run: bool) -> None:
             if session.get_bind().dialect.name == "postgresql" and not session.execute(
                     text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": RETENTION_LOCK}).scalar():
                 raise RunInProgress
+            # Orphans first: the rules' deletions, still uncommitted, must not make their files look orphaned.
+            store = current_store()
+            orphans = store.orphans(ORPHAN_GRACE_SECONDS)
             purge = apply_rules(session, current_app.config)
-            orphans = orphan_files(set(evidence_names(get_engine())), ORPHAN_GRACE_SECONDS)
             if orphans:
                 purge.counts["orphan evidence files"] = len(orphans)
             summary = dict(sorted(purge.counts.items()))
@@ -70,9 +71,8 @@ def run_command(dry_run: bool) -> None:
             else:
                 audit.record(session, "retention.run", actor="system", detail=summary or {"changed": 0})
                 session.commit()
-                purge.erase_files()
-                for path in orphans:
-                    erase_file(path)
+                purge.erase_files(store)
+                store.erase(orphans)
     except RunInProgress:
         click.echo("Another retention run is in progress; nothing done.")
         return

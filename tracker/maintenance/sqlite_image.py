@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .evidence_files import erase_file
+from ..evidence_store import erase_file
 
 BLOCK_SIZE = 1024 * 1024
 # What SQLite may create beside a database file while it is open.

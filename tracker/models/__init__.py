@@ -6,6 +6,7 @@ relationships at class creation and cannot resolve postponed ones.
 from .audit import AuditEvent
 from .base import utcnow
 from .cases import Case, CaseNote, CasePerson, Intervention
+from .evidence_blobs import EvidenceBlob
 from .imports import ImportedRow
 from .incidents import Incident, IncidentCode, IncidentLink, IncidentReport, Involvement
 from .keys import DataKeyCheck, OrganisationKey
@@ -25,5 +26,5 @@ __all__ = [
     "RecoveryCode", "RelativeStatus", "Report", "ReportCode", "ReportedRelative", "StaffSession",
     "StatisticsSnapshot", "User", "utcnow",
     "ClaimSource", "OrganisationKey", "ReceiptSession", "AccessRequest", "FollowUp", "Notification", "SavedSearch",
-    "ImportedRow",
+    "ImportedRow", "EvidenceBlob",
 ]

@@ -1,11 +1,12 @@
 """Evidence files on a report's page: download, a sandboxed safe view, hash check, custody events."""
 from __future__ import annotations
 
-from flask import Response, current_app, render_template, request
+from flask import Response, render_template, request
 from flask_babel import gettext as _
 
 from ...crypto import get_sealer
 from ...db import get_session
+from ...evidence_store import current_store
 from ..custody import (
     RECORDED_ACTIONS, action_label, check_integrity, custody_history, download_name, get_evidence,
     open_for_download, record_custody,
@@ -57,7 +58,7 @@ def evidence_file(evidence_id: int):
     session = get_session()
     evidence = get_evidence(session, evidence_id)
     original = request.args.get("copy") == "original"
-    data = open_for_download(session, evidence, original=original, folder=current_app.config["EVIDENCE_FOLDER"],
+    data = open_for_download(session, evidence, original=original, store=current_store(),
                              sealer=get_sealer(), user_id=user_id())
     session.commit()
     return attachment(data, evidence.mime_type, download_name(evidence, original))
@@ -69,7 +70,7 @@ def view_evidence(evidence_id: int):
     """The file made inert (PDF pages as pictures, text escaped) in a page that may run nothing."""
     session = get_session()
     evidence = get_evidence(session, evidence_id)
-    data = open_for_download(session, evidence, original=False, folder=current_app.config["EVIDENCE_FOLDER"],
+    data = open_for_download(session, evidence, original=False, store=current_store(),
                              sealer=get_sealer(), user_id=user_id(), viewed=True)
     session.commit()
     endpoint, back = _page_of(evidence)
@@ -104,7 +105,7 @@ def check_evidence(evidence_id: int):
     evidence = get_evidence(session, evidence_id)
     endpoint, back = _page_of(evidence)
     try:
-        intact = check_integrity(session, evidence, folder=current_app.config["EVIDENCE_FOLDER"],
+        intact = check_integrity(session, evidence, store=current_store(),
                                  sealer=get_sealer(), user_id=user_id())
     except CaseworkError as error:
         return refused(error, endpoint, **back)
