@@ -56,7 +56,7 @@ SPEC_CODES = {
         "organisation", "other",
     },
     "intervention_type": {
-        "referral_host_police", "referral_host_government", "un_urgent_appeal",
+        "referral_host_police", "referral_host_government", "un_urgent_appeal", "un_wgeid",
         "un_special_procedures", "media", "legal_aid", "safety_planning",
         "psychosocial_support", "digital_security_support", "advocacy_letter", "other",
     },

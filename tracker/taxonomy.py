@@ -604,6 +604,11 @@ INTERVENTION_TYPES = (
             "official of the host state.")),
     Term("un_urgent_appeal", _l("UN urgent appeal"),
          _l("An urgent appeal was sent to United Nations human rights experts.")),
+    # Issue 15 item 4: a referral dossier to the Working Group is followed apart from other UN
+    # submissions, because it transmits the case to the government and reports the reply.
+    Term("un_wgeid", _l("UN Working Group on Enforced Disappearances"),
+         _l("The case of a disappeared person was sent to the UN Working Group on Enforced or "
+            "Involuntary Disappearances.")),
     Term("un_special_procedures", _l("Other UN submission"),
          _l("Information was sent to a UN special rapporteur, working group or treaty "
             "body.")),

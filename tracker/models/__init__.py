@@ -13,6 +13,7 @@ from .keys import DataKeyCheck, OrganisationKey
 from .notify import FollowUp, Notification
 from .people import Person, PersonNameToken, PersonRelationship, RelativeStatus
 from .places import GeocodeCache, Location
+from .referrals import ReferralConsent
 from .reports import CustodyEvent, Evidence, Message, Report, ReportCode, ReportedRelative
 from .searches import SavedSearch
 from .staff import AccessRequest, ApiToken, ReceiptSession, RecoveryCode, StaffSession, User
@@ -26,5 +27,5 @@ __all__ = [
     "RecoveryCode", "RelativeStatus", "Report", "ReportCode", "ReportedRelative", "StaffSession",
     "StatisticsSnapshot", "User", "utcnow",
     "ClaimSource", "OrganisationKey", "ReceiptSession", "AccessRequest", "FollowUp", "Notification", "SavedSearch",
-    "ImportedRow", "EvidenceBlob",
+    "ImportedRow", "EvidenceBlob", "ReferralConsent",
 ]
