@@ -10,9 +10,10 @@ confirm guessed names, as before.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, delete, exists, literal, select as sa_select, union_all
+from sqlalchemy import Select, bindparam, delete, exists, literal, select as sa_select, union_all
 from sqlmodel import Session, select
 
 from ..crypto import SealedValueLocked, get_sealer
@@ -66,17 +67,58 @@ def matching_person_ids(session: Session, query: str, *, limit: int = 200) -> li
         searches.append(([digests(part) for part in parts], pair))
     probes = _probe_all(session, [part for parts, pair in searches for part in (*parts, pair) if part])
     found: dict[int, None] = {}
-    walks = []
+    walks: list[Walk] = []
     for parts, pair in searches:
         answer = _people_with_every_part(parts, pair, probes, limit)
         if isinstance(answer, list):
             found.update(dict.fromkeys(answer))
         else:
-            walks.append(sa_select(answer.subquery().c[0]))
+            walks.append(answer)
     if walks and len(found) < limit:  # every walk in one statement
-        statement = walks[0] if len(walks) == 1 else union_all(*walks)
-        found.update(dict.fromkeys(session.execute(statement).scalars()))
+        statement = _walk_statement(tuple(len(others) for _, others in walks))
+        params: dict[str, Any] = {"limit": limit}
+        for number, (driving, others) in enumerate(walks):
+            params[f"w{number}"] = list(driving)
+            params.update({f"w{number}_{i}": list(part) for i, part in enumerate(others)})
+        found.update(dict.fromkeys(session.execute(statement, params).scalars().all()))
     return list(found)[:limit]
+
+
+# A walk: the digests of the part it starts from, and those of each part checked per person.
+Walk = tuple[tuple[str, ...], list[tuple[str, ...]]]
+
+# The statements below are built once per shape (how many parts, how many walks) and cached:
+# building SQLAlchemy aliases and subqueries costs more CPU than running the statement, and it
+# is the same work at any size of database. Digests go in as expanding bound parameters.
+_TOKEN = PersonNameToken.__table__
+
+
+@lru_cache(maxsize=64)
+def _probe_statement(count: int) -> Select:
+    """Up to ``PROBE`` person ids for each of ``count`` parts (parameters ``p0``...), tagged by part."""
+    selects = []
+    for number in range(count):
+        limited = (sa_select(_TOKEN.c.person_id).where(_TOKEN.c.digest.in_(bindparam(f"p{number}", expanding=True)))
+                   .limit(PROBE).subquery(f"probe{number}"))
+        selects.append(sa_select(literal(number).label("part"), limited.c.person_id))
+    return selects[0] if count == 1 else union_all(*selects)
+
+
+@lru_cache(maxsize=256)
+def _walk_statement(shape: tuple[int, ...]) -> Select:
+    """People reached by each walk: from its driving part (``w0``...), checking each other part
+    (``w0_0``...) through the primary key; ``shape`` gives the number of other parts per walk."""
+    selects = []
+    for number, others in enumerate(shape):
+        driver = _TOKEN.alias(f"driver{number}")
+        query = sa_select(driver.c.person_id).where(driver.c.digest.in_(bindparam(f"w{number}", expanding=True)))
+        for i in range(others):
+            other = _TOKEN.alias(f"part{number}_{i}")
+            query = query.where(exists().where(other.c.person_id == driver.c.person_id,
+                                               other.c.digest.in_(bindparam(f"w{number}_{i}", expanding=True))))
+        walk = query.distinct().limit(bindparam("limit")).subquery(f"walk{number}")
+        selects.append(sa_select(walk.c.person_id))
+    return selects[0] if len(selects) == 1 else union_all(*selects)
 
 
 def _probe_all(session: Session, parts: list[tuple[str, ...]]) -> dict[tuple[str, ...], list[int]]:
@@ -85,20 +127,15 @@ def _probe_all(session: Session, parts: list[tuple[str, ...]]) -> dict[tuple[str
     probes: dict[tuple[str, ...], list[int]] = {part: [] for part in unique}
     if not unique:
         return probes
-    token = PersonNameToken.__table__
-    selects = []
-    for number, part in enumerate(unique):
-        limited = sa_select(token.c.person_id).where(token.c.digest.in_(part)).limit(PROBE).subquery()
-        selects.append(sa_select(literal(number).label("part"), limited.c.person_id))
-    statement = selects[0] if len(selects) == 1 else union_all(*selects)
-    for number, person_id in session.execute(statement):
+    params = {f"p{number}": list(part) for number, part in enumerate(unique)}
+    for number, person_id in session.execute(_probe_statement(len(unique)), params).all():
         probes[unique[number]].append(person_id)
     return probes
 
 
 def _people_with_every_part(parts: list[tuple[str, ...]], pair: tuple[str, ...],
-                            probes: dict[tuple[str, ...], list[int]], limit: int) -> list[int] | Select:
-    """People holding a digest of each part (or the query walking to them), driven from the rarest part.
+                            probes: dict[tuple[str, ...], list[int]], limit: int) -> list[int] | Walk:
+    """People holding a digest of each part (or the walk that reaches them), driven from the rarest part.
 
     A family name can be shared by a large share of all people; intersecting whole posting lists
     would grow with the database. Each part was probed up to ``PROBE`` rows: if every probe saw
@@ -114,14 +151,7 @@ def _people_with_every_part(parts: list[tuple[str, ...]], pair: tuple[str, ...],
     driving = parts[rarest]
     if pair and len(seen[rarest]) >= PROBE and len(probes[pair]) < PROBE:
         driving = pair  # two common words: start from the people who have both
-    token = PersonNameToken.__table__
-    driver = token.alias("driver")
-    query = sa_select(driver.c.person_id).where(driver.c.digest.in_(driving)).distinct()
-    for i, part in enumerate(parts):
-        if part != driving:
-            other = token.alias(f"part{i}")
-            query = query.where(exists().where(other.c.person_id == driver.c.person_id, other.c.digest.in_(part)))
-    return query.limit(limit)
+    return driving, [part for part in parts if part != driving]
 
 
 def names_match(person: Person, other: Person) -> NameMatch | None:
