@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+from datetime import date
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -46,6 +47,8 @@ PARAMETERS: dict[str, Callable[[Any, Any], Any]] = {
     "claim_source_id": lambda session, actor: make_claim_source(session).id,
     "notice_id": lambda session, actor: make_notice(session, actor).id,
     "request_id": lambda session, actor: make_access_request(session).id,
+    "consent_id": lambda session, actor: make_referral_consent(session).id,
+    "intervention_id": lambda session, actor: make_intervention(session).id,
 }
 
 
@@ -62,6 +65,29 @@ def make_access_request(session) -> AccessRequest:
     """A grant asked for by another admin, which the acting admin may apply."""
     row = AccessRequest(user_id=make_user(session, granted=False).id, kind="grant",
                         requested_by_id=make_user(session, "admin").id)
+    session.add(row)
+    session.commit()
+    return row
+
+
+def make_referral_consent(session):
+    """A referral consent in a fresh case (so another case's consent routes answer 404)."""
+    from tracker.models import CasePerson, ReferralConsent
+
+    case, person = make_case(session), make_person(session)
+    session.add(CasePerson(case_id=case.id, person_id=person.id))
+    row = ReferralConsent(case_id=case.id, person_id=person.id, mechanism="un_wgeid", given_on=date(2026, 1, 5),
+                          method="written")
+    session.add(row)
+    session.commit()
+    return row
+
+
+def make_intervention(session):
+    """A pending intervention in a fresh case."""
+    from tracker.models import Intervention
+
+    row = Intervention(case_id=make_case(session).id, intervention_type="un_wgeid")
     session.add(row)
     session.commit()
     return row

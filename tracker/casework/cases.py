@@ -7,7 +7,7 @@ from ..audit import record
 from ..models import Case, CaseNote, CasePerson, Incident, Intervention, Person, User, utcnow
 from ..models.inputs import CaseCreate, InterventionCreate
 from .errors import Conflict, NotFound, get_or_not_found
-from .inputs import CaseUpdate
+from .inputs import CaseUpdate, InterventionOutcome
 from .people import get_person
 
 REFERENCE_PREFIX = "TNR"
@@ -121,6 +121,20 @@ def add_intervention(session: Session, case: Case, data: InterventionCreate, *, 
     session.flush()
     record(session, "case.intervention", user_id=user_id, object_type="case", object_id=case.id,
            detail={"intervention_id": intervention.id, "type": intervention.intervention_type})
+    return intervention
+
+
+def record_outcome(session: Session, case: Case, intervention_id: int, data: InterventionOutcome, *,
+                   user_id: int | None) -> Intervention:
+    """Record how an intervention went (the reply of a UN mechanism, the police's decision)."""
+    intervention = session.get(Intervention, intervention_id)
+    if intervention is None or intervention.case_id != case.id:
+        raise NotFound(f"intervention {intervention_id}")
+    intervention.outcome, intervention.outcome_note = data.outcome, data.outcome_note
+    session.add(intervention)
+    session.flush()
+    record(session, "case.intervention_outcome", user_id=user_id, object_type="case", object_id=case.id,
+           detail={"intervention_id": intervention.id, "outcome": data.outcome})
     return intervention
 
 

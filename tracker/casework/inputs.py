@@ -54,6 +54,13 @@ class CaseUpdate(SQLModel):
     risk_level: Code("risk_level") | None = None
 
 
+class InterventionOutcome(SQLModel):
+    """How an intervention went, recorded when the answer comes (a UN reply, a police decision)."""
+
+    outcome: Code("intervention_outcome")
+    outcome_note: LongText | None = None
+
+
 class IncidentWithSources(IncidentCreate):
     """An incident with the perpetrator types seen in it and the reports it draws on."""
 

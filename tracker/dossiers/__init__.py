@@ -3,5 +3,18 @@ Involuntary Disappearances, a UN urgent appeal, or the host country's police.
 
 ``consent`` records who agreed to which referral; ``content`` and ``gather`` assemble and redact
 what the dossier shows; ``render`` and ``pdf`` typeset it with local fonts and no fetching;
-``make`` ties them together with the intervention and the audit log.
+``make`` ties them together with the intervention and the audit log; ``views`` is the staff page
+and ``cli`` the ``flask dossier`` command.
 """
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Mount the dossier page (reached from the case page) and register ``flask dossier``."""
+    from .cli import dossier_command
+    from .views import bp
+
+    app.register_blueprint(bp)
+    app.cli.add_command(dossier_command)

@@ -12,12 +12,12 @@ from ...models import Case, CaseNote, Intervention, Person, PersonRelationship, 
 from ...models.inputs import CaseCreate, InterventionCreate, MessageCreate
 from ..cases import (
     add_intervention, add_note, attach_person, case_incidents, case_people, get_case, link_incident_to_case,
-    open_case, update_case,
+    open_case, record_outcome, update_case,
 )
 from ..diagram import Edge, Node, render_diagram
 from ..errors import CaseworkError
 from ..incidents import get_incident
-from ..inputs import CaseUpdate
+from ..inputs import CaseUpdate, InterventionOutcome
 from ..people import get_person
 from ..queries import detention_statuses
 from ..groups import MEMBER, people_in_case_by_group
@@ -176,6 +176,19 @@ def intervention(case_id: int):
     except (ValidationError, CaseworkError) as error:
         return refused(error, "casework.case", case_id=case_id)
     return done(_("Intervention recorded."), "casework.case", case_id=case_id)
+
+
+@bp.post("/cases/<int:case_id>/interventions/<int:intervention_id>")
+@caseworker_only
+def intervention_outcome(case_id: int, intervention_id: int):
+    """Record how an intervention went, e.g. the reply to a referral dossier."""
+    session = get_session()
+    try:
+        record_outcome(session, get_case(session, case_id), intervention_id,
+                       read_form(InterventionOutcome, request.form), user_id=user_id())
+    except ValidationError as error:
+        return refused(error, "casework.case", case_id=case_id)
+    return done(_("Outcome recorded."), "casework.case", case_id=case_id)
 
 
 @bp.post("/cases/<int:case_id>/incidents")
