@@ -15,6 +15,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import text
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
 from .crypto import Sealer, get_sealer
@@ -24,6 +25,8 @@ from .models.base import reporter_time
 from .models.audit import PENDING
 
 GENESIS = "0" * 64
+# pg_advisory_xact_lock key of serialise_writes (the retention run's own lock is 727275).
+WRITE_LOCK = 727274
 
 
 def record(
@@ -88,7 +91,21 @@ def record_many(session: Session, events: list[AuditEvent], *, sealer: Sealer | 
 def _serialise_appends(session: Session) -> None:
     """On PostgreSQL, one audit append at a time until commit, so the chain stays a line."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(727274)"))
+        serialise_writes(session.connection())
+
+
+def serialise_writes(connection: Connection) -> None:
+    """On PostgreSQL, hold the one write lock until this transaction ends.
+
+    Every app host and worker takes it before appending to the audit chain, so the chain stays
+    one line, and before adjusting the kept statistics (tracker.analytics.upkeep), whose
+    read-before/read-after deltas would otherwise count one person twice, or insert one new
+    cell twice, when two hosts change the same person at once (issue 17 item 3). One lock for
+    both: two locks taken in opposite orders by two transactions could deadlock. Re-entrant
+    within a transaction; intake's new reports touch no kept count and pay only for the append.
+    """
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK})
 
 
 def event_hash(sealer: Sealer, event: AuditEvent) -> str:

@@ -29,6 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
+from ..audit import serialise_writes
 from ..models import Incident, IncidentCode, IncidentReport, Involvement, Location, Person, RelativeStatus, Report
 from ..models.base import utcnow
 from ..models.statistics import StatisticsCell, StatisticsMargin
@@ -109,6 +110,7 @@ def _before_flush(session: Session, _context, _instances) -> None:
     margins = _registered(connection)
     if not margins:
         return
+    serialise_writes(connection)  # before the "before" read: another host may be counting the same people
     people = _people(connection, changed)
     session.info[_BEFORE] = (people, _memberships(connection, margins, people))
 
