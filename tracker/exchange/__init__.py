@@ -5,9 +5,12 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Mount the import page and add it to the caseworkers' navigation."""
+    """Mount the import and partner exchange pages and add them to the staff navigation."""
     from ..staff.navigation import add_nav_item
+    from .partner_views import bp as partners_bp
     from .views import bp
 
     app.register_blueprint(bp)
     add_nav_item(app, "exchange.import_page", "Import", ("caseworker",))
+    app.register_blueprint(partners_bp)
+    add_nav_item(app, "partners.exchange_page", "Partners", ("caseworker", "admin"))

@@ -42,6 +42,8 @@ class Incident(HasCodes, SQLModel, table=True):
     is_synthetic: bool = False
     # Set when deduplication merged this incident into another; kept so the merge can be undone.
     merged_into_id: int | None = Field(default=None, foreign_key="incident.id", ondelete="SET NULL")
+    # The partner organisation whose package brought this incident (tracker.exchange.package).
+    source_partner_id: int | None = Field(default=None, foreign_key="partner.id", ondelete="SET NULL")
 
     codes: list["IncidentCode"] = Relationship(
         back_populates="incident", cascade_delete=True, sa_relationship_kwargs={"lazy": "selectin"}
