@@ -6,7 +6,6 @@ relationships at class creation and cannot resolve postponed ones.
 from .audit import AuditEvent
 from .base import utcnow
 from .cases import Case, CaseNote, CasePerson, Intervention
-from .devices import DeviceCredential
 from .evidence_blobs import EvidenceBlob
 from .exchange import ExchangeIdentity, ExchangePackage, ExchangeRecord, Partner
 from .imports import ImportedRow
@@ -29,6 +28,6 @@ __all__ = [
     "RecoveryCode", "RelativeStatus", "Report", "ReportCode", "ReportedRelative", "StaffSession",
     "StatisticsSnapshot", "User", "utcnow",
     "ClaimSource", "OrganisationKey", "ReceiptSession", "AccessRequest", "FollowUp", "Notification", "SavedSearch",
-    "ImportedRow", "EvidenceBlob", "ReferralConsent", "DeviceCredential",
+    "ImportedRow", "EvidenceBlob", "ReferralConsent",
     "ExchangeIdentity", "ExchangePackage", "ExchangeRecord", "Partner",
 ]
