@@ -13,7 +13,9 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, exists, literal, select as sa_select, union_all
+from sqlalchemy import (
+    Integer, Select, bindparam, cast, delete, exists, func, literal, null, select as sa_select, union_all,
+)
 from sqlmodel import Session, select
 
 from ..crypto import SealedValueLocked, get_sealer
@@ -54,104 +56,108 @@ def index_person_names(session: Session, person: Person) -> None:
 
 
 def matching_person_ids(session: Session, query: str, *, limit: int = 200) -> list[int]:
-    """Ids of people having a digest for every part of the query, under some grouping of its words."""
+    """Ids of people having a digest for every part of the query, under some grouping of its words.
+
+    One statement answers almost every query, whatever the size of the database: for each way of
+    grouping the query's words it probes every part (and the pair key of the first two parts) for
+    at most ``PROBE`` people, and where a probe saw all of a part's people it checks each of them
+    for the other parts through the primary key (person_id, digest). A part seen whole gives the
+    complete answer; so does the pair key for short names. Only a query made of common words alone
+    (a frequent family name and a frequent given name, both in many short names) needs a second
+    statement, walking from its first part up to ``limit`` people.
+    """
     sealer = get_sealer()
     digest_of: dict[str, str] = {}
 
     def digests(part: set[str]) -> tuple[str, ...]:
         return tuple(sorted(digest_of.setdefault(key, sealer.blind_index(NAME_PURPOSE, key)) for key in part))
 
-    searches = []
+    searches: list[tuple[list[tuple[str, ...]], tuple[str, ...]]] = []
     for parts in query_alternatives(query):
         pair = digests(pair_part(parts[0], parts[1])) if len(parts) > 1 else ()
         searches.append(([digests(part) for part in parts], pair))
-    probes = _probe_all(session, [part for parts, pair in searches for part in (*parts, pair) if part])
-    found: dict[int, None] = {}
-    walks: list[Walk] = []
-    for parts, pair in searches:
-        answer = _people_with_every_part(parts, pair, probes, limit)
-        if isinstance(answer, list):
-            found.update(dict.fromkeys(answer))
+    if not searches:
+        return []
+    shape = tuple((len(parts), bool(pair)) for parts, pair in searches)
+    params: dict[str, Any] = {"probe": PROBE, "limit": limit}
+    for number, (parts, pair) in enumerate(searches):
+        params.update({f"a{number}_{i}": list(part) for i, part in enumerate((*parts, pair)) if part})
+    counts: dict[tuple[int, int], int] = {}
+    people: dict[tuple[int, int], list[int]] = {}
+    for number, start, person_id, count in session.execute(_search_statement(shape), params).all():
+        if person_id is None:
+            counts[number, start] = count
         else:
-            walks.append(answer)
+            people.setdefault((number, start), []).append(person_id)
+    found: dict[int, None] = {}
+    walks: list[tuple[int, int]] = []  # (search, parts) of the searches every probe of which was cut off
+    for number, (parts, pair) in enumerate(searches):
+        whole = [start for start in range(len(parts) + bool(pair))
+                 if len(parts) == 1 or counts.get((number, start), 0) < PROBE]
+        if whole:
+            found.update(dict.fromkeys(people.get((number, whole[0]), [])))
+        else:
+            walks.append((number, len(parts)))
     if walks and len(found) < limit:  # every walk in one statement
-        statement = _walk_statement(tuple(len(others) for _, others in walks))
-        params: dict[str, Any] = {"limit": limit}
-        for number, (driving, others) in enumerate(walks):
-            params[f"w{number}"] = list(driving)
-            params.update({f"w{number}_{i}": list(part) for i, part in enumerate(others)})
-        found.update(dict.fromkeys(session.execute(statement, params).scalars().all()))
+        found.update(dict.fromkeys(session.execute(_walk_statement(tuple(walks)), params).scalars().all()))
     return list(found)[:limit]
 
 
-# A walk: the digests of the part it starts from, and those of each part checked per person.
-Walk = tuple[tuple[str, ...], list[tuple[str, ...]]]
-
-# The statements below are built once per shape (how many parts, how many walks) and cached:
-# building SQLAlchemy aliases and subqueries costs more CPU than running the statement, and it
-# is the same work at any size of database. Digests go in as expanding bound parameters.
+# The statements below are built once per shape (how many groupings, how many parts each) and
+# cached: building SQLAlchemy aliases and subqueries costs more CPU than running the statement,
+# and it is the same work at any size of database. Digests go in as expanding bound parameters
+# named ``a{search}_{part}`` (the pair key of a search is its part number len(parts)).
 _TOKEN = PersonNameToken.__table__
+_NONE = cast(null(), Integer)  # typed, so PostgreSQL can match the columns of the UNION
 
 
-@lru_cache(maxsize=64)
-def _probe_statement(count: int) -> Select:
-    """Up to ``PROBE`` person ids for each of ``count`` parts (parameters ``p0``...), tagged by part."""
-    selects = []
-    for number in range(count):
-        limited = (sa_select(_TOKEN.c.person_id).where(_TOKEN.c.digest.in_(bindparam(f"p{number}", expanding=True)))
-                   .limit(PROBE).subquery(f"probe{number}"))
-        selects.append(sa_select(literal(number).label("part"), limited.c.person_id))
-    return selects[0] if count == 1 else union_all(*selects)
+def _has_part(person_id, name: str):
+    """Whether this person holds a digest of the part bound to parameter ``name``."""
+    other = _TOKEN.alias()
+    return exists().where(other.c.person_id == person_id, other.c.digest.in_(bindparam(name, expanding=True)))
+
+
+def _probe(name: str, limit: str):
+    """At most ``limit`` people holding a digest of the part bound to ``name``."""
+    return (sa_select(_TOKEN.c.person_id).where(_TOKEN.c.digest.in_(bindparam(name, expanding=True)))
+            .limit(bindparam(limit)).subquery())
 
 
 @lru_cache(maxsize=256)
-def _walk_statement(shape: tuple[int, ...]) -> Select:
-    """People reached by each walk: from its driving part (``w0``...), checking each other part
-    (``w0_0``...) through the primary key; ``shape`` gives the number of other parts per walk."""
+def _search_statement(shape: tuple[tuple[int, bool], ...]) -> Select:
+    """Rows (search, start, person_id, NULL) of the people each part's probe reaches who hold every
+    other part, when that probe saw all of the part's people; and (search, start, NULL, count) of
+    each probe. ``shape`` gives, per search, its number of parts and whether it has a pair key."""
     selects = []
-    for number, others in enumerate(shape):
-        driver = _TOKEN.alias(f"driver{number}")
-        query = sa_select(driver.c.person_id).where(driver.c.digest.in_(bindparam(f"w{number}", expanding=True)))
-        for i in range(others):
-            other = _TOKEN.alias(f"part{number}_{i}")
-            query = query.where(exists().where(other.c.person_id == driver.c.person_id,
-                                               other.c.digest.in_(bindparam(f"w{number}_{i}", expanding=True))))
-        walk = query.distinct().limit(bindparam("limit")).subquery(f"walk{number}")
-        selects.append(sa_select(walk.c.person_id))
+    for number, (count, has_pair) in enumerate(shape):
+        starts = list(range(count)) + ([count] if has_pair else [])
+        for start in starts:
+            if count == 1:  # one part: its people are the answer, up to the limit
+                probe = _probe(f"a{number}_0", "limit")
+                selects.append(sa_select(literal(number), literal(start), probe.c.person_id, _NONE))
+                continue
+            checked = range(2, count) if start == count else (i for i in range(count) if i != start)
+            probe = _probe(f"a{number}_{start}", "probe")
+            seen = sa_select(func.count()).select_from(_probe(f"a{number}_{start}", "probe")).scalar_subquery()
+            selects.append(sa_select(literal(number), literal(start), probe.c.person_id, _NONE)
+                           .where(seen < bindparam("probe"), *(_has_part(probe.c.person_id, f"a{number}_{i}")
+                                                                for i in checked)))
+            selects.append(sa_select(literal(number), literal(start), _NONE, seen))
     return selects[0] if len(selects) == 1 else union_all(*selects)
 
 
-def _probe_all(session: Session, parts: list[tuple[str, ...]]) -> dict[tuple[str, ...], list[int]]:
-    """Up to ``PROBE`` ids of people holding a digest of each part, all parts in one statement."""
-    unique = list(dict.fromkeys(parts))
-    probes: dict[tuple[str, ...], list[int]] = {part: [] for part in unique}
-    if not unique:
-        return probes
-    params = {f"p{number}": list(part) for number, part in enumerate(unique)}
-    for number, person_id in session.execute(_probe_statement(len(unique)), params).all():
-        probes[unique[number]].append(person_id)
-    return probes
-
-
-def _people_with_every_part(parts: list[tuple[str, ...]], pair: tuple[str, ...],
-                            probes: dict[tuple[str, ...], list[int]], limit: int) -> list[int] | Walk:
-    """People holding a digest of each part (or the walk that reaches them), driven from the rarest part.
-
-    A family name can be shared by a large share of all people; intersecting whole posting lists
-    would grow with the database. Each part was probed up to ``PROBE`` rows: if every probe saw
-    all its people, the answer is their intersection; otherwise the rarest part drives (or, when
-    every part is common, the pair key of the first two) and the other parts are checked per
-    candidate through the primary key (person_id, digest).
-    """
-    seen = [probes[part] for part in parts]
-    if all(len(ids) < PROBE for ids in seen):
-        common = set.intersection(*(set(ids) for ids in seen))
-        return [pid for pid in dict.fromkeys(seen[0]) if pid in common][:limit]
-    rarest = min(range(len(parts)), key=lambda i: len(seen[i]))
-    driving = parts[rarest]
-    if pair and len(seen[rarest]) >= PROBE and len(probes[pair]) < PROBE:
-        driving = pair  # two common words: start from the people who have both
-    return driving, [part for part in parts if part != driving]
+@lru_cache(maxsize=256)
+def _walk_statement(walks: tuple[tuple[int, int], ...]) -> Select:
+    """Up to ``limit`` people per search who hold every part, walking from its first part."""
+    selects = []
+    for number, count in walks:
+        driver = _TOKEN.alias()
+        walk = (sa_select(driver.c.person_id)
+                .where(driver.c.digest.in_(bindparam(f"a{number}_0", expanding=True)),
+                       *(_has_part(driver.c.person_id, f"a{number}_{i}") for i in range(1, count)))
+                .distinct().limit(bindparam("limit")).subquery())
+        selects.append(sa_select(walk.c.person_id))
+    return selects[0] if len(selects) == 1 else union_all(*selects)
 
 
 def names_match(person: Person, other: Person) -> NameMatch | None:
