@@ -1,6 +1,7 @@
 """``flask import spreadsheet``: import a spreadsheet of cases through a saved column profile."""
 from __future__ import annotations
 
+from itertools import islice
 from pathlib import Path
 
 import click
@@ -11,7 +12,7 @@ from ..db import get_session
 from .importer import file_digest, import_rows
 from .preview import preview_rows
 from .profiles import ProfileError, load_profile, parse_profile, save_profile
-from .sheets import SheetNotReadable, read_rows
+from .sheets import SheetNotReadable, read_rows, sheet_format
 
 import_cli = AppGroup("import", help="Import data from spreadsheets.")
 
@@ -27,29 +28,37 @@ def import_spreadsheet_command(file: Path, profile_name: str, dry_run: bool, all
     """Import FILE (CSV, XLSX or ODS): incidents, people, relatives and statuses, sealed and audited.
 
     Writing needs only the organisation's public key (DESIGN §2); people already known are
-    linked by blind-index name digests, so no sealed name is read here.
+    linked by blind-index name digests, so no sealed name is read here. The sheet is read as a
+    stream and written in batches, each outcome printed as its batch is done.
     """
     try:
         profile = load_profile(current_app.instance_path, profile_name)
         content = file.read_bytes()
-        rows = list(read_rows(content, file.name))
+        first = list(islice(read_rows(content, file.name), preview))
     except (ProfileError, SheetNotReadable) as error:
         raise click.ClickException(str(error)) from error
-    for shown in preview_rows(rows, profile, preview):
+    for shown in preview_rows(first, profile, preview):
         click.echo("  ".join(f"{key}: {value}" for key, value in shown.items() if value))
-    with click.progressbar(length=len(rows), label="Checking rows", file=click.get_text_stream("stderr")) as bar:
-        def progress(numbered):
-            for item in numbered:
-                bar.update(1)
-                yield item
-        result = import_rows(get_session(), rows, profile, source_sha256=file_digest(content), user_id=None,
-                             dry_run=dry_run, all_or_nothing=all_or_nothing, progress=progress)
-    for outcome in result.rows:
+    def show(outcome):
         extra = outcome.reason or ", ".join(outcome.linked)
         click.echo(f"row {outcome.row_number}: {outcome.outcome}" + (f" ({extra})" if extra else ""))
+    try:
+        with click.progressbar(read_rows(content, file.name), length=_row_count(content, file.name),
+                               label="Importing rows", file=click.get_text_stream("stderr")) as rows:
+            result = import_rows(get_session(), rows, profile, source_sha256=file_digest(content), user_id=None,
+                                 dry_run=dry_run, all_or_nothing=all_or_nothing, on_row=show)
+    except SheetNotReadable as error:  # a damaged row far into the file
+        raise click.ClickException(str(error)) from error
     counts = ", ".join(f"{count} {name}" for name, count in sorted(result.counts.items()))
     verb = "Would import" if dry_run else ("Imported" if result.written else "Imported nothing (a row was refused)")
     click.echo(f"{verb}: {counts or 'no rows'}. Source SHA-256 {result.source_sha256}.")
+
+
+def _row_count(content: bytes, filename: str) -> int | None:
+    """Rows of a CSV file, for the progress bar (a quick pass); None for workbooks, which only count as read."""
+    if sheet_format(filename) != "csv":
+        return None
+    return sum(1 for _row in read_rows(content, filename))
 
 
 @import_cli.command("save-profile")

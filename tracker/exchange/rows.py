@@ -7,7 +7,7 @@ from datetime import date
 from pydantic import ValidationError
 
 from .. import taxonomy
-from ..models.inputs import IncidentCreate, PersonCreate
+from ..models.inputs import IncidentCreate, PersonCreate, RelativeStatusInput
 from ..names.readings import script_of
 from .messy_dates import DateNotUnderstood, parse_messy_date
 from .profiles import ImportProfile, RelativeColumns
@@ -142,7 +142,10 @@ def _relative(row: dict[str, object], profile: ImportProfile, columns: RelativeC
     if status_text:
         when, precision = parse_messy_date(row.get(columns.status_date) if columns.status_date else None)
         retaliation = cell(row, columns.in_retaliation)
-        plan.statuses.append(StatusPlan(
-            code_for(profile, "relative_status", status_text), when, precision,
-            code_for(profile, "retaliation", retaliation) if retaliation else "unknown"))
+        # Checked as typed statuses are (no date in the future, cut to its precision), so a dry
+        # run refuses what writing would.
+        status = RelativeStatusInput.model_validate({"status": code_for(profile, "relative_status", status_text),
+                                                     "status_date": when, "date_precision": precision})
+        plan.statuses.append(StatusPlan(status.status, status.status_date, status.date_precision,
+                                        code_for(profile, "retaliation", retaliation) if retaliation else "unknown"))
     return plan
