@@ -84,3 +84,22 @@ def test_orphans_are_files_no_row_names(app, session):
     session.commit()
     # A folder counts only files older than the grace period (-1: every file is old enough).
     assert store.orphans(-1) == [lost]
+
+
+def test_a_backup_carries_the_files_and_restores_them_into_the_store(app, session, runner, tmp_path, postgres_database):
+    from tests.conftest import make_test_app
+    from tests.reliability.helpers import second_database
+
+    receipt_of(send_report(app.test_client(), {"narrative": "n"}, files=[(io.BytesIO(b"kept in a backup\n"), "a.txt")]))
+    row = session.exec(select(Evidence)).one()
+    backup = tmp_path / "tracker.backup"
+    made = runner.invoke(args=["backup", "create", str(backup)])
+    assert made.exit_code == 0 and "1 evidence files" in made.output, made.output
+    with second_database(tmp_path, postgres_database) as url:
+        fresh = make_test_app(tmp_path / "fresh", url, EVIDENCE_STORE=app.config["EVIDENCE_STORE"],
+                              EVIDENCE_FOLDER=str(tmp_path / "fresh-evidence"))
+        with fresh.app_context():
+            restored = fresh.test_cli_runner().invoke(args=["backup", "restore", str(backup), "--yes"])
+            assert restored.exit_code == 0, restored.output
+            assert read_evidence(row.stored_name, store=current_store(), sealer=get_sealer()) == b"kept in a backup\n"
+        fresh.extensions["tracker.engine"].dispose()
