@@ -76,6 +76,17 @@ def partner_user(application: Flask, role: str, **fields):
         return user.email
 
 
+def register_each_other(app: Flask, session, partner_app: Flask) -> dict:
+    """Org A (``app``) and Org B (``partner_app``) made, and each registered as the other's partner:
+    the caseworkers' and B's admin's emails and both cards."""
+    admin_a, worker_a = make_user(session, "admin"), make_user(session, "caseworker")
+    admin_b, worker_b = partner_user(partner_app, "admin"), partner_user(partner_app, "caseworker")
+    card_a, card_b = identity_of(app, "Org A"), identity_of(partner_app, "Org B")
+    register(app, admin_a.email, "Org B", card_b)
+    register(partner_app, admin_b, "Org A", card_a)
+    return {"a": worker_a.email, "b": worker_b, "admin_b": admin_b, "card_a": card_a, "card_b": card_b}
+
+
 def _install_partner_key(engine) -> None:
     with engine.begin() as connection:
         connection.execute(OrganisationKey.__table__.insert().values(

@@ -6,10 +6,8 @@ import pyrage
 import pytest
 from sqlmodel import func, select
 
-from tests.exchange.partner_instances import (
-    identity_of, partner_instance, partner_session, partner_user, register, run,
-)
-from tests.factories import make_report, make_user
+from tests.exchange.partner_instances import partner_instance, partner_session, register_each_other, run
+from tests.factories import make_report
 from tracker.casework.cases import attach_person, link_incident_to_case, open_case
 from tracker.casework.incidents import create_incident
 from tracker.casework.people import create_person, involve_person
@@ -77,12 +75,7 @@ def count(session, model) -> int:
 @pytest.fixture
 def instances(app, session, partner_app):
     """Org A (``app``) and Org B (``partner_app``), each registered as the other's partner."""
-    admin_a, worker_a = make_user(session, "admin"), make_user(session, "caseworker")
-    admin_b, worker_b = partner_user(partner_app, "admin"), partner_user(partner_app, "caseworker")
-    card_a, card_b = identity_of(app, "Org A"), identity_of(partner_app, "Org B")
-    register(app, admin_a.email, "Org B", card_b)
-    register(partner_app, admin_b, "Org A", card_a)
-    return {"a": worker_a.email, "b": worker_b, "admin_b": admin_b, "card_a": card_a, "card_b": card_b}
+    return register_each_other(app, session, partner_app)
 
 
 def test_a_case_goes_to_the_partner_and_back_without_the_refusing_reporter(app, session, partner_app, instances,

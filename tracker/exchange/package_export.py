@@ -21,6 +21,8 @@ from .consent import incident_consents, may_share, person_consents
 from .package import CONSENT_RULE, FORMAT, REDACTIONS, SCHEMA_VERSION, seal_package
 from .partners import ExchangeError, fingerprint, open_identity
 from .importer import file_digest
+from ..names.alphabets import uyghur_latin
+from ..names.readings import chunks, script_of
 
 # How far each profile coarsens dates: a day can single out a person where a month cannot.
 DATE_GRAIN = {"full": None, "names-initials": "month", "codes-only": "year"}
@@ -89,8 +91,9 @@ def _people_of(session: Session, case: Case | None, incidents: list[Incident]) -
 
 
 def initials(name: str) -> str:
-    """"Abdukerim Testjan" -> "A. T.", from the Latin transliteration of any script."""
-    return " ".join(word[0].upper() + "." for word in anyascii(name).replace("-", " ").split() if word[0].isalnum())
+    """"Abdukerim Testjan" -> "A. T.": each word's first letter in Latin (Uyghur script read as ULY)."""
+    words = [uyghur_latin(word) if script_of(word) == "Arab" else anyascii(word) for word in chunks(name)]
+    return " ".join(word[0].upper() + "." for word in words if word and word[0].isalnum())
 
 
 def coarsen(value: date | None, precision: str | None, grain: str | None) -> tuple[str | None, str | None]:

@@ -6,7 +6,7 @@ uploaded package is read from the request and dropped (the audit log keeps its i
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import select
@@ -103,7 +103,9 @@ def export_package() -> Response | tuple[str, int]:
             raise NotFound(f"case {reference}")
         result = export_for_partner(session, partner, case_id=case.id if case else None, incident_ids=ids,
                                     redaction=form.get("redaction", ""), user_id=current_user.id)
-    except (ExchangeError, ValueError, NotFound) as error:
+    except NotFound:
+        abort(404)  # a case or incident outside the caseworker's communities looks like none (need to know)
+    except (ExchangeError, ValueError) as error:
         return _export_page(422, error=str(error), typed=form)
     session.commit()
     return Response(result.data, mimetype="application/octet-stream", headers={
