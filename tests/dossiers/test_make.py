@@ -1,6 +1,7 @@
 """Making dossiers: consent first, then the PDF with every script, redactions, the intervention and the audit."""
 from __future__ import annotations
 
+import ctypes
 import io
 import re
 import socket
@@ -8,6 +9,7 @@ from datetime import date
 
 import pikepdf
 import pypdfium2
+import pypdfium2.raw as pdfium_c
 import pytest
 from sqlmodel import select
 
@@ -39,6 +41,19 @@ def embedded_fonts(pdf: bytes) -> set[str]:
             for _name, font in page.Resources.get("/Font", {}).items():
                 names.add(str(font.get("/BaseFont")).split("+", 1)[-1])
     return names
+
+
+def fonts_of_characters(pdf: bytes) -> dict[str, set[str]]:
+    """Each character PDFium reads from the PDF and the embedded fonts it is set in (subset tag dropped)."""
+    found: dict[str, set[str]] = {}
+    buffer, flags = ctypes.create_string_buffer(256), ctypes.c_int()
+    for page in pypdfium2.PdfDocument(pdf):
+        textpage = page.get_textpage()
+        for index in range(pdfium_c.FPDFText_CountChars(textpage)):
+            character = chr(pdfium_c.FPDFText_GetUnicode(textpage, index))
+            pdfium_c.FPDFText_GetFontInfo(textpage, index, buffer, len(buffer), ctypes.byref(flags))
+            found.setdefault(character, set()).add(buffer.value.decode().split("+", 1)[-1])
+    return found
 
 
 def squeeze(text: str) -> str:
@@ -154,3 +169,27 @@ def test_a_name_that_looks_like_markup_is_printed_not_fetched(session, uyghur_fa
     made = make_dossier(session, uyghur_family.case, DossierRequest(uyghur_family.subject.id, "un_wgeid"),
                         user_id=caseworker.id)
     assert '<img src="http://127.0.0.1:9/x.png">Abdureshit' in pdf_text(made.pdf)
+
+
+# Every script the tracker ships a catalog for, with the font family that must set it.
+SCRIPTS = [("ئابدۇرېشىت توختى", "Arab", "Noto-Naskh-Arabic"), ("བསྟན་འཛིན་རྡོ་རྗེ", "Tibt", "Noto-Serif-Tibetan"),
+           ("阿不都热西提", "Hans", "Noto-Sans-CJK-SC"), ("丹增多傑", "Hant", "Noto-Sans-CJK-TC"),
+           ("សុខ សំណាង", "Khmr", "Noto-Sans-Khmer"), ("ሰላም ተስፋይ", "Ethi", "Noto-Sans-Ethiopic"),
+           ("Abdureshit Tohti", "Latn", "Noto-Sans")]
+
+
+def test_every_shipped_script_is_set_in_an_embedded_font_that_has_it(session, uyghur_family, caseworker):
+    uyghur_family.subject.names = [{"name": name, "script": script} for name, script, _font in SCRIPTS]
+    session.add(uyghur_family.subject)
+    consent(session, uyghur_family, "un_wgeid", caseworker)
+    pdf = make_dossier(session, uyghur_family.case, DossierRequest(uyghur_family.subject.id, "un_wgeid"),
+                       user_id=caseworker.id).pdf
+    text, fonts = squeeze(pdf_text(pdf)), fonts_of_characters(pdf)
+    assert "\ufffd" not in fonts and "\x00" not in fonts  # no glyph without a character behind it
+    for name, _script, font in SCRIPTS:
+        assert squeeze(name) in text, name
+        for character in squeeze(name):
+            # Han characters shared by both forms may come from either CJK font; the rest from exactly theirs.
+            allowed = {"Noto-Sans-CJK-SC", "Noto-Sans-CJK-TC"} if "CJK" in font else {font}
+            assert fonts[character] & allowed, (name, character, fonts[character])
+    assert fonts["傑"] == {"Noto-Sans-CJK-TC"}  # the traditional name in the traditional font
