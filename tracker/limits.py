@@ -22,7 +22,7 @@ from functools import lru_cache
 from flask import Flask, current_app, request
 from flask_limiter import Limiter
 from limits import RateLimitItem, parse
-from limits.storage import Storage, storage_from_string
+from limits.storage import RedisStorage, Storage, storage_from_string
 from limits.strategies import STRATEGIES, RateLimiter
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -80,9 +80,27 @@ def admit(checks: Sequence[tuple[str, str, str]]) -> bool:
         return True
     strategy: RateLimiter = current_app.extensions["tracker.rate_strategy"]
     items = [(_parsed(limit), scope, key) for limit, scope, key in checks]
+    script = current_app.extensions.get("tracker.admit_script")
+    if script is not None:  # Redis: the same test and count, atomically, in one round trip
+        keys = [strategy.storage.prefixed_key(item.key_for(scope, key)) for item, scope, key in items]
+        return bool(script(keys=keys, args=[n for item, _, _ in items for n in (item.amount, item.get_expiry())]))
     if not all(strategy.test(item, scope, key) for item, scope, key in items):
         return False
     return all([strategy.hit(item, scope, key) for item, scope, key in items])
+
+
+# admit() for the fixed window on one Redis server: KEYS are the budgets' counters, ARGV each one's
+# limit and window in seconds, in turn. Counted like FixedWindowRateLimiter's test() and hit()
+# (a new counter expires with its window), but no other request can fall between them.
+ADMIT_SCRIPT = """
+for i = 1, #KEYS do
+  if tonumber(redis.call('GET', KEYS[i]) or '0') >= tonumber(ARGV[2 * i - 1]) then return 0 end
+end
+for i = 1, #KEYS do
+  if redis.call('INCR', KEYS[i]) == 1 then redis.call('EXPIRE', KEYS[i], ARGV[2 * i]) end
+end
+return 1
+"""
 
 
 @lru_cache(maxsize=64)
@@ -112,5 +130,8 @@ def init_app(app: Flask) -> None:
     app.extensions["tracker.shared_networks"] = _shared_networks(app)
     storage = storage_from_string(app.config["RATELIMIT_STORAGE_URI"])
     app.extensions["tracker.counters"] = storage
-    app.extensions["tracker.rate_strategy"] = STRATEGIES[app.config.get("RATELIMIT_STRATEGY", "fixed-window")](storage)
+    strategy_name = app.config.get("RATELIMIT_STRATEGY", "fixed-window")
+    app.extensions["tracker.rate_strategy"] = STRATEGIES[strategy_name](storage)
+    if type(storage) is RedisStorage and strategy_name == "fixed-window":  # not a cluster: keys on one node
+        app.extensions["tracker.admit_script"] = storage.get_connection().register_script(ADMIT_SCRIPT)
     limiter.init_app(app)

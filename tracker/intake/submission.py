@@ -8,7 +8,10 @@ from __future__ import annotations
 import logging
 import time
 from datetime import timedelta
+from functools import cache
+from typing import Any
 
+from sqlalchemy import Insert, insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -20,6 +23,7 @@ from ..notify.notices import notify_urgent_report
 from ..limits import counters
 from ..models.base import reporter_time
 from ..models.inputs import ReportCreate
+from ..models.types import Locked, SealedJSON, SealedText
 from ..evidence_store import EvidenceStore
 from .evidence import CheckedUpload, evidence_files, store_evidence
 from .receipts import idempotency_digest, receipt_from_token
@@ -41,28 +45,47 @@ PLAIN_FIELDS = ("language", "intake_channel", "submitter_role", "targets", "comm
 
 def submit_report(session: Session, data: ReportCreate, *, idempotency_key: str,
                   evidence_files: list[CheckedUpload], sealer: Sealer,
-                  store: EvidenceStore) -> tuple[Report, str | None]:
-    """Insert a report atomically; a retry with the same token returns the first report.
+                  store: EvidenceStore) -> tuple[int, str | None]:
+    """Insert a report atomically; a retry with the same token finds the first report.
 
-    The receipt is returned for a new report, and for a retry within REPLAY_WINDOW; later
-    retries get None (the view then says "already sent, use your receipt").
+    Returns the report's id and its receipt: the receipt for a new report, and for a retry
+    within REPLAY_WINDOW; later retries get None (the view then says "already sent, use your
+    receipt").
+
+    Everything slow happens before the first write: the digests, the reporter key, geocoding and
+    sealing each personal value. A write on SQLite holds the database's one write lock until
+    commit, so work done in between is work no other submission can do meanwhile (issue 17).
+    The rows then go in as plain INSERT statements, in one short burst before the commit.
     """
     key_digest = idempotency_digest(sealer, idempotency_key)
     receipt = receipt_from_token(sealer, idempotency_key)
     # Insert first and let the unique retry-token digest catch a retry: retries are rare, and
     # looking the token up before every insert cost each new report a query.
-    report = _new_report(data, key_digest, sealer.receipt_digest(receipt))
-    report.reporter_key = reporter_public_key(sealer, receipt)
+    report = sealed_values(Report, {**{name: getattr(data, name) for name in PLAIN_FIELDS},
+                                    "idempotency_key": key_digest, "receipt_digest": sealer.receipt_digest(receipt),
+                                    "reporter_key": reporter_public_key(sealer, receipt)}, sealer)
+    codes = [{"vocabulary": vocabulary, "code": code} for vocabulary, field in CODE_FIELDS.items()
+             for code in dict.fromkeys(getattr(data, field))]
+    relatives = [sealed_values(ReportedRelative, relative_values(relative), sealer) for relative in data.relatives]
+    location = _place_of(data, sealer)
     written: set[str] = set()
     try:
-        report.location_id = _place_of(session, data)
-        report.evidence = store_uploads(evidence_files, store, sealer, written)
-        session.add(report)
-        session.flush()
-        if report.urgent_risk:
-            notify_urgent_report(session, report)  # committed with the report, or not at all
+        evidence = store_uploads(evidence_files, store, sealer, written)
+        if location is not None:
+            report["location_id"] = session.execute(_insert(Location), location).scalar_one()
+        report_id = session.execute(_insert(Report), report).scalar_one()
+        if codes:
+            session.execute(insert(ReportCode.__table__), [{**code, "report_id": report_id} for code in codes])
+        if relatives:
+            session.execute(insert(ReportedRelative.__table__),
+                            [{**relative, "report_id": report_id} for relative in relatives])
+        for row in evidence:
+            row.report_id = report_id
+        session.add_all(evidence)
+        if data.urgent_risk:  # committed with the report, or not at all
+            notify_urgent_report(session, Report(id=report_id, community=data.community, urgent_risk=True))
         audit.record(session, "report.submitted", actor="reporter", object_type="report",
-                     object_id=report.id, detail={"channel": data.intake_channel}, sealer=sealer)
+                     object_id=report_id, detail={"channel": data.intake_channel}, sealer=sealer)
         session.commit()
         _remember_receipt(key_digest)
     except IntegrityError:
@@ -78,7 +101,30 @@ def submit_report(session: Session, data: ReportCreate, *, idempotency_key: str,
         session.rollback()
         store.discard(written)
         raise
-    return report, receipt
+    return report_id, receipt
+
+
+def sealed_values(model, values: dict[str, Any], sealer: Sealer) -> dict[str, Any]:
+    """A row's column values with every personal value sealed now, for a plain INSERT.
+
+    The sealed column types would seal during the write (inside the transaction, under SQLite's
+    write lock); sealed here, each goes in as a value the server holds but cannot open (Locked).
+    """
+    columns = model.__table__.columns
+    for name, value in values.items():
+        kind = columns[name].type
+        if value is not None and isinstance(kind, SealedText | SealedJSON) and not isinstance(value, Locked):
+            token = sealer.seal_text(kind.purpose, value) if isinstance(kind, SealedText) \
+                else sealer.seal_json(kind.purpose, value)
+            values[name] = Locked(kind.purpose, token)
+    return values
+
+
+@cache
+def _insert(model) -> Insert:
+    """INSERT ... RETURNING id for a model's table (columns left out get their defaults)."""
+    table = model.__table__
+    return insert(table).returning(table.c.id)
 
 
 def store_uploads(uploads: list[CheckedUpload], store: EvidenceStore, sealer: Sealer,
@@ -92,8 +138,8 @@ def store_uploads(uploads: list[CheckedUpload], store: EvidenceStore, sealer: Se
     return rows
 
 
-def _place_of(session: Session, data: ReportCreate) -> int | None:
-    """A Location for the typed place, geocoded on the spot by the configured geocoder.
+def _place_of(data: ReportCreate, sealer: Sealer) -> dict[str, Any] | None:
+    """The Location row for the typed place, geocoded on the spot by the configured geocoder.
 
     The default geocoder is offline, so the typed text never leaves the server (DESIGN §5); a
     self-hosted one falls back to it. If geocoding fails for any reason the report is still
@@ -112,9 +158,14 @@ def _place_of(session: Session, data: ReportCreate) -> int | None:
             location.status = "pending"
     if location.geocoded_at is not None:  # geocoded now: as coarse as the report's own time
         location.geocoded_at = reporter_time()
-    session.add(location)
-    session.flush()
-    return location.id
+    values = {column.name: getattr(location, column.name) for column in Location.__table__.columns}
+    del values["id"]
+    return sealed_values(Location, values, sealer)
+
+
+def _by_idempotency(session: Session, key_digest: str) -> int | None:
+    """The id of the report a previous POST with this token created, if any."""
+    return session.exec(select(Report.id).where(Report.idempotency_key == key_digest)).first()
 
 
 def _by_idempotency(session: Session, key_digest: str) -> Report | None:
@@ -135,25 +186,18 @@ def _replayable(key_digest: str, receipt: str) -> str | None:
     return receipt if sent and time.time() - sent <= REPLAY_WINDOW.total_seconds() else None
 
 
-def _new_report(data: ReportCreate, key_digest: str, receipt_digest: str) -> Report:
-    """The Report row with its codes, relatives and (unresolved) place."""
-    report = Report(**{name: getattr(data, name) for name in PLAIN_FIELDS},
-                    idempotency_key=key_digest, receipt_digest=receipt_digest)
-    report.codes = [ReportCode(vocabulary=vocabulary, code=code)
-                    for vocabulary, field in CODE_FIELDS.items()
-                    for code in dict.fromkeys(getattr(data, field))]
-    report.relatives = [reported_relative(relative) for relative in data.relatives]
-    return report
-
-
-def reported_relative(relative) -> ReportedRelative:
-    """A ReportedRelative row from its checked input; statuses kept as the reporter told them."""
+def relative_values(relative) -> dict[str, Any]:
+    """A reported relative's column values from its checked input; statuses kept as told."""
     statuses = [{"status": s.status,
                  "date": s.status_date.isoformat() if s.status_date else None,
                  "precision": s.date_precision,
                  **({"sentence_months": s.sentence_months} if s.sentence_months is not None else {})}
                 for s in relative.statuses]
-    return ReportedRelative(relationship_type=relative.relationship_type,
-                            residence_country=relative.residence_country,
-                            residence_place=relative.residence_place, statuses=statuses,
-                            in_retaliation=relative.in_retaliation, details=relative.details)
+    return {"relationship_type": relative.relationship_type, "residence_country": relative.residence_country,
+            "residence_place": relative.residence_place, "statuses": statuses,
+            "in_retaliation": relative.in_retaliation, "details": relative.details}
+
+
+def reported_relative(relative) -> ReportedRelative:
+    """A ReportedRelative row from its checked input (for an addition to a report)."""
+    return ReportedRelative(**relative_values(relative))
