@@ -11,6 +11,7 @@ Layers, outside in:
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 from dataclasses import dataclass
 from functools import cache
@@ -83,7 +84,7 @@ class OpenedPackage:
 
     package: dict[str, Any]
     partner: Partner
-    size: int
+    sha256: str  # of the encrypted file, kept in the package log
 
 
 def decrypt_package(session: Session, data: bytes) -> dict[str, Any]:
@@ -120,4 +121,4 @@ def open_package(session: Session, data: bytes) -> OpenedPackage:
     if partner is None:
         raise PackageRefused("the package is signed by an organisation not registered here (fingerprint "
                              f"{fingerprint(signer)}): register it with its signing key first")
-    return OpenedPackage(package, partner, len(data))
+    return OpenedPackage(package, partner, hashlib.sha256(data).hexdigest())

@@ -74,7 +74,8 @@ def import_package(session: Session, opened: OpenedPackage, *, user_id: int | No
     except KeyError as error:  # a record refers to an exchange id the package does not hold
         session.rollback()
         raise PackageRefused("a record of the package refers to a record it does not hold") from error
-    detail = {"package_id": outcome.package_id, "partner_id": partner.id, "redaction": outcome.redaction,
+    detail = {"package_id": outcome.package_id, "sha256": opened.sha256, "partner_id": partner.id,
+              "redaction": outcome.redaction,
               "created": dict(outcome.created), "known": dict(outcome.known),
               "proposed_duplicates": len(outcome.duplicates)}
     if dry_run:
@@ -83,7 +84,8 @@ def import_package(session: Session, opened: OpenedPackage, *, user_id: int | No
                detail=detail)
     else:
         session.add(ExchangePackage(package_id=outcome.package_id, direction="received", partner_id=partner.id,
-                                    redaction=outcome.redaction, sha256="", counts=detail["created"], user_id=user_id))
+                                    redaction=outcome.redaction, sha256=opened.sha256, counts=detail["created"],
+                                    user_id=user_id))
         record(session, "exchange.import", user_id=user_id, object_type="partner", object_id=partner.id, detail=detail)
     session.commit()
     return outcome
