@@ -93,3 +93,12 @@ def test_an_account_with_no_community_sees_no_record(app, session, records):
     queue = client.get("/casework/").get_data(as_text=True)
     assert all(f"/casework/reports/{r.id}\"" not in queue
                for r in (records["tibetan"]["report"], records["uyghur"]["report"], records["none"]))
+
+
+def test_a_queue_search_naming_someone_of_another_community_shows_none_of_their_reports(tibetan_desk, records):
+    # The name "Canary" belongs to one person of each community: the search resolves both (and
+    # their merges) by id, and the queue's own community clause keeps the other one's reports out.
+    answer = tibetan_desk.get("/casework/?status=open&q=Canary+uyghur")
+    assert answer.status_code == 200
+    assert f"/casework/reports/{records['uyghur']['report'].id}" not in answer.get_data(as_text=True)
+    assert tibetan_desk.get("/casework/?status=open&q=Canary").status_code == 200

@@ -91,6 +91,28 @@ def person_ids_matching(session: Session, query: str, *, limit: int = 200) -> li
     return matching_person_ids(session, query, limit=limit)
 
 
+def survivor_ids(session: Session, person_ids: Iterable[int]) -> set[int]:
+    """The survivors of these people's merges (following chains), by id: one statement per step
+    of the longest chain, and no sealed column loaded. It does not check need to know: callers
+    use it inside a statement that applies it (the queue's community clause)."""
+    person_ids = list(person_ids)
+    merged_into: dict[int, int | None] = {}
+    pending = set(person_ids)
+    while pending:
+        rows = session.exec(select(Person.id, Person.merged_into_id).where(Person.id.in_(pending))).all()
+        merged_into.update(rows)
+        pending = {into for _, into in rows if into is not None and into not in merged_into}
+    survivors = set()
+    for person_id in person_ids:
+        seen = {person_id}
+        while merged_into.get(person_id) is not None and merged_into[person_id] not in seen:
+            person_id = merged_into[person_id]
+            seen.add(person_id)
+        if person_id in merged_into:  # a person who exists
+            survivors.add(person_id)
+    return survivors
+
+
 def survivor(session: Session, person: Person) -> Person:
     """The person this one was merged into (following chains), or the person itself."""
     seen = {person.id}

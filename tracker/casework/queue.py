@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from ..models import Incident, IncidentReport, Involvement, Location, Report, ReportCode, ReportedRelative
 from .cases import case_by_reference
 from .places import place_ids_named
-from .people import get_person, person_ids_matching, survivor
+from .people import person_ids_matching, survivor_ids
 from .need_to_know import community_clause
 from .queries import detention_statuses
 
@@ -156,7 +156,7 @@ def search_report_ids(session: Session, query: str):
     if case is not None:
         incidents = select(Incident.id).where(Incident.case_id == case.id)
         return sa_select(IncidentReport.report_id).where(IncidentReport.incident_id.in_(incidents))
-    person_ids = {survivor(session, get_person(session, pid)).id for pid in person_ids_matching(session, query)}
+    person_ids = survivor_ids(session, person_ids_matching(session, query))
     return sa_select(IncidentReport.report_id).join(
         Involvement, Involvement.incident_id == IncidentReport.incident_id
     ).where(Involvement.person_id.in_(person_ids or {-1}))
