@@ -9,6 +9,7 @@ are filled from PARAMETERS below (add a resolver when your route has a new param
 from __future__ import annotations
 
 import re
+import secrets
 import tempfile
 from datetime import date
 from collections.abc import Callable
@@ -22,7 +23,7 @@ from tests.conftest import csrf_token, login_as, make_test_app
 from tests.factories import make_case, make_evidence, make_incident, make_person, make_report, make_user
 from tests.conftest import TEST_ORG_KID, TEST_ORG_PRIVATE
 from tracker.api.tokens import issue_token
-from tracker.models import AccessRequest, Notification, ClaimSource
+from tracker.models import AccessRequest, Notification, ClaimSource, DeviceCredential
 
 PERMISSIONS = Path(__file__).resolve().parents[1] / "docs" / "permissions.md"
 ROLES = ("anonymous", "caseworker", "analyst", "admin")
@@ -47,6 +48,8 @@ PARAMETERS: dict[str, Callable[[Any, Any], Any]] = {
     "claim_source_id": lambda session, actor: make_claim_source(session).id,
     "notice_id": lambda session, actor: make_notice(session, actor).id,
     "request_id": lambda session, actor: make_access_request(session).id,
+    "form_id": lambda session, actor: "tnr_report_en",
+    "device_id": lambda session, actor: make_device(session).id,
     "consent_id": lambda session, actor: make_referral_consent(session).id,
     "intervention_id": lambda session, actor: make_intervention(session).id,
 }
@@ -59,6 +62,15 @@ def make_notice(session, actor) -> Notification:
     session.add(notice)
     session.commit()
     return notice
+
+
+def make_device(session) -> DeviceCredential:
+    """A live device credential (tracker/openrosa), for the admin's revoke route."""
+    row = DeviceCredential(username=f"device-{secrets.token_hex(5)}", label="matrix phone",
+                           secret_digest=secrets.token_hex(32))
+    session.add(row)
+    session.commit()
+    return row
 
 
 def make_access_request(session) -> AccessRequest:

@@ -25,7 +25,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, instance_path: str 
     config.load(app, test_config)
 
     from . import analytics, api, audit, cli, crypto, db, health, i18n, intake, limits, maintenance, security, staff
-    from . import casework, dossiers, errors, exchange, geo, key_check, keyholder, notify, orgkey
+    from . import casework, dossiers, errors, exchange, geo, key_check, keyholder, notify, openrosa, orgkey
 
     crypto.init_app(app)
     keyholder.init_app(app)  # first: every request starts with no private key open
@@ -48,6 +48,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, instance_path: str 
     casework.init_app(app)
     exchange.init_app(app)
     dossiers.init_app(app)
+    openrosa.init_app(app)
     analytics.init_app(app)
     api.init_app(app)
     return app

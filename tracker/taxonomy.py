@@ -512,6 +512,8 @@ INTAKE_CHANNELS = (
     Term("caseworker", _l("Entered by a caseworker"),
          _l("Typed in by staff from a call, meeting or letter.")),
     Term("import", _l("Imported"), _l("Loaded in bulk from another dataset.")),
+    Term("openrosa", _l("Offline collection app"),
+         _l("Gathered offline with ODK Collect, KoboCollect or Tella and sent from a registered device.")),
 )
 
 REPORT_STATUSES = (

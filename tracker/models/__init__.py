@@ -6,6 +6,7 @@ relationships at class creation and cannot resolve postponed ones.
 from .audit import AuditEvent
 from .base import utcnow
 from .cases import Case, CaseNote, CasePerson, Intervention
+from .devices import DeviceCredential
 from .evidence_blobs import EvidenceBlob
 from .exchange import ExchangeIdentity, ExchangePackage, ExchangeRecord, Partner
 from .imports import ImportedRow
@@ -28,6 +29,6 @@ __all__ = [
     "RecoveryCode", "RelativeStatus", "Report", "ReportCode", "ReportedRelative", "StaffSession",
     "StatisticsSnapshot", "User", "utcnow",
     "ClaimSource", "OrganisationKey", "ReceiptSession", "AccessRequest", "FollowUp", "Notification", "SavedSearch",
-    "ImportedRow", "EvidenceBlob", "ReferralConsent",
+    "ImportedRow", "EvidenceBlob", "ReferralConsent", "DeviceCredential",
     "ExchangeIdentity", "ExchangePackage", "ExchangeRecord", "Partner",
 ]
