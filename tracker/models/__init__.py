@@ -19,7 +19,7 @@ from .referrals import ReferralConsent
 from .reports import CustodyEvent, Evidence, Message, Report, ReportCode, ReportedRelative
 from .searches import SavedSearch
 from .staff import AccessRequest, ApiToken, ReceiptSession, RecoveryCode, StaffSession, User
-from .statistics import StatisticsSnapshot
+from .statistics import StatisticsMargin
 from .verification import ClaimSource
 
 __all__ = [
@@ -27,7 +27,7 @@ __all__ = [
     "GeocodeCache", "Incident", "IncidentCode", "IncidentLink", "IncidentReport", "Intervention",
     "Involvement", "Location", "Message", "Person", "PersonNameToken", "PersonRelationship",
     "RecoveryCode", "RelativeStatus", "Report", "ReportCode", "ReportedRelative", "StaffSession",
-    "StatisticsSnapshot", "User", "utcnow",
+    "StatisticsMargin", "User", "utcnow",
     "ClaimSource", "OrganisationKey", "ReceiptSession", "AccessRequest", "FollowUp", "Notification", "SavedSearch",
     "ImportedRow", "EvidenceBlob", "ReferralConsent", "DeviceCredential",
     "ExchangeIdentity", "ExchangePackage", "ExchangeRecord", "Partner",

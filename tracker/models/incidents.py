@@ -41,7 +41,7 @@ class Incident(HasCodes, SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
     is_synthetic: bool = False
     # Set when deduplication merged this incident into another; kept so the merge can be undone.
-    merged_into_id: int | None = Field(default=None, foreign_key="incident.id", ondelete="SET NULL")
+    merged_into_id: int | None = Field(default=None, foreign_key="incident.id", ondelete="SET NULL", index=True)
     # The partner organisation whose package brought this incident (tracker.exchange.package).
     source_partner_id: int | None = Field(default=None, foreign_key="partner.id", ondelete="SET NULL")
 

@@ -34,7 +34,7 @@ class Person(SQLModel, table=True):
     group_size_kind: str | None = Field(default=None, max_length=CODE_LENGTH)
     notes: str | None = Field(default=None, sa_column=Column(SealedText("person.notes")))
     # Set when deduplication merged this person into another; kept so a merge can be undone.
-    merged_into_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    merged_into_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL", index=True)
     # The partner organisation whose package brought this person (tracker.exchange.package).
     source_partner_id: int | None = Field(default=None, foreign_key="partner.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=utcnow)
