@@ -58,7 +58,7 @@ def test_demo_data_is_synthetic_and_varied(app):
     with app.app_context():
         session = get_session()
         count = lambda model: session.exec(select(func.count()).select_from(model)).one()  # noqa: E731
-        assert count(Report) == 300
+        assert count(Report) > 300  # one accepted report per incident, and the rest of a queue
         assert count(Person) > 50 and count(RelativeStatus) > 0
         assert all(p.is_synthetic for p in session.exec(select(Person)).all())
         assert all(r.narrative.startswith("[SYNTHETIC]") for r in session.exec(select(Report)).all())
