@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 from flask_babel import force_locale
 
 from ..db import get_session
-from .dataset import codebook, count_incidents, deidentified_rows
+from .dataset import DeidentifiedDataset, codebook, deidentified_rows
 from .exports import MEDIA_TYPES, dataset_chunks, record_export, table_chunks
 from .dashboard import TREND_PERIODS, dashboard_tables
 from .upkeep import recount_registered
@@ -82,9 +82,11 @@ def export_incidents(fmt: str, output: str | None, **filter_values: str | None) 
     filters = Filters.from_args({key: value for key, value in filter_values.items() if value})
     session = get_session()
     record_export(session, "dataset.incidents", fmt, filters.as_dict(), actor="cli")
-    with click.progressbar(length=count_incidents(session, filters), label="Exporting incidents",
-                           file=sys.stderr) as bar:
-        rows = deidentified_rows(session, filters, on_row=_batched(bar.update))
+    dataset = DeidentifiedDataset(session, filters)
+    click.echo("Reading the counted incidents...", err=True)
+    dataset.prepare()  # one pass over the database; then the size of the release is known
+    with click.progressbar(length=dataset.released(), label="Exporting incidents", file=sys.stderr) as bar:
+        rows = deidentified_rows(session, filters, on_row=_batched(bar.update), dataset=dataset)
         _write(dataset_chunks(rows, fmt, codebook()), output)
 
 

@@ -12,14 +12,18 @@ generalised at one level (global recoding, so a rare row cannot be narrowed down
 it with finer rows): months, else years, else years without host country, the finest level at
 which at most 5% of rows must be withheld; rows still in a rarer combination are withheld.
 Rare channels and demands would single people out, so they are not in the dataset at all; the
-aggregate tables carry them.
+aggregate tables carry them. An incident merged into another as its duplicate is left out (the
+kept incident cites its reports and carries its people), so no event is in the dataset twice.
 """
 from __future__ import annotations
 
+import marshal
+import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import IO
 
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import func, literal, select
 from sqlmodel import Session
 
 from .. import taxonomy
@@ -73,36 +77,128 @@ LEVELS = (Level(True, True), Level(False, True), Level(False, False))
 MAX_WITHHELD = 0.05
 
 
-def _quasi_identifiers(level: Level) -> list:
-    period = (month_of if level.keep_month else year_of)(Incident.start_date, Incident.start_precision)
-    hosts = [func.coalesce(Incident.host_country, literal(UNKNOWN))] if level.keep_host else []
-    return [period, func.coalesce(Incident.origin_country, literal(UNKNOWN)), *hosts,
-            func.coalesce(Incident.community, literal(UNKNOWN)), Incident.primary_tactic]
+# The quasi-identifiers each level keeps, as positions in a streamed row (see ``_classes_query``).
+# The rows are sorted by (year, origin, community, tactic, host, month), so every level's class
+# is a run of consecutive rows: the coarsest level's classes are runs of the first four values,
+# the next level's of the first five, the finest's of all six (a month lies within its year).
+YEAR, ORIGIN, COMMUNITY, TACTIC, HOST, MONTH, VERIFICATION = range(7)
+CLASS_WIDTH = {0: 6, 1: 5, 2: 4}
+SPOOL_ROWS = 5_000
 
 
-def withheld_share(session: Session, level: Level, filters: Filters, k: int) -> tuple[int, int]:
-    """(incidents, incidents in classes of fewer than k people) at one level, counted in SQL.
-
-    Only two numbers come back: the classes themselves stay in the database, so choosing a
-    level holds no per-class dictionary in memory however large the dataset.
-    """
+def _classes_query(filters: Filters):
+    """Counted incidents (not merged into another) with their targets, sorted so classes are runs."""
     source, subject = with_targets(Incident.__table__)
-    columns = _quasi_identifiers(level)
-    classes = (select(func.count(Incident.id.distinct()).label("incidents"),
-                      func.count(subject.distinct()).label("people"))
-               .select_from(source).where(*filter_clauses(filters)).group_by(*columns).subquery())
-    rare = case((classes.c.people < k, classes.c.incidents), else_=0)
-    rows, withheld = session.execute(select(func.sum(classes.c.incidents), func.sum(rare))).one()
-    return int(rows or 0), int(withheld or 0)
+    sort = [year_of(Incident.start_date, Incident.start_precision),
+            func.coalesce(Incident.origin_country, literal(UNKNOWN)),
+            func.coalesce(Incident.community, literal(UNKNOWN)), Incident.primary_tactic,
+            func.coalesce(Incident.host_country, literal(UNKNOWN)),
+            month_of(Incident.start_date, Incident.start_precision)]
+    return (select(*sort, Incident.verification, Incident.id, subject).select_from(source)
+            .where(*filter_clauses(filters), Incident.merged_into_id.is_(None))
+            .order_by(*sort, Incident.id).execution_options(stream_results=True, yield_per=SPOOL_ROWS))
 
 
-def choose_level(session: Session, filters: Filters, k: int) -> int:
-    """The finest level that withholds at most MAX_WITHHELD of the rows (else the coarsest)."""
-    for index, level in enumerate(LEVELS[:-1]):
-        rows, withheld = withheld_share(session, level, filters, k)
-        if withheld <= MAX_WITHHELD * rows:
-            return index
-    return len(LEVELS) - 1
+@dataclass
+class _Classes:
+    """One level's classes as the sorted rows go by: each class's verdict (k people or not)."""
+
+    width: int
+    k: int
+    verdicts: bytearray = field(default_factory=bytearray)
+    withheld: int = 0
+    key: tuple | None = None
+    people: set = field(default_factory=set)
+    incidents: int = 0
+
+    def see(self, row: tuple, person: int, new_incident: bool) -> None:
+        key = row[:self.width]
+        if key != self.key:
+            self.close()
+            self.key, self.people, self.incidents = key, set(), 0
+        if len(self.people) < self.k:  # only whether k are reached matters: memory stays at k
+            self.people.add(person)
+        self.incidents += new_incident
+
+    def close(self) -> None:
+        if self.key is not None:
+            released = len(self.people) >= self.k
+            self.verdicts.append(released)
+            self.withheld += 0 if released else self.incidents
+            self.key = None
+
+
+class DeidentifiedDataset:
+    """The dataset export in two steps: one streamed pass over the counted rows, then the release.
+
+    ``prepare`` reads the rows once, sorted so that each generalisation level's classes are runs,
+    counts for every level how many incidents its classes below k would withhold (one verdict
+    byte per class, never the classes themselves) and spools the incidents to a temporary file.
+    ``rows`` chooses the level and streams the spooled rows of released classes. The database is
+    read once (it used to be three times: two grouped distinct counts to choose the level, then
+    the rows), and memory holds one chunk, k people per level and the verdict bytes.
+    """
+
+    def __init__(self, session: Session, filters: Filters = NO_FILTERS, k: int | None = None):
+        self.session, self.filters = session, filters
+        self.k = threshold() if k is None else k
+        self.classes = [_Classes(CLASS_WIDTH[level], self.k) for level in range(len(LEVELS))]
+        self.incidents = 0
+        self.spool: IO[bytes] | None = None
+
+    def prepare(self) -> None:
+        """Read the counted rows once; spool them and judge every class at every level."""
+        self.spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed when the rows have been read
+        chunk: list[tuple] = []
+        last_incident = None
+        for *values, incident_id, person in self.session.connection().execute(_classes_query(self.filters)):
+            row = tuple(values)
+            new_incident = incident_id != last_incident  # an incident's further targets add people only
+            for level in self.classes:
+                level.see(row, person, new_incident)
+            if new_incident:
+                last_incident = incident_id
+                self.incidents += 1
+                chunk.append(row)
+                if len(chunk) >= SPOOL_ROWS:
+                    self._spill(chunk)
+        self._spill(chunk)
+        for level in self.classes:
+            level.close()
+
+    def _spill(self, chunk: list[tuple]) -> None:
+        if chunk:
+            data = marshal.dumps(chunk)
+            self.spool.write(len(data).to_bytes(8, "big") + data)
+            chunk.clear()
+
+    def level(self) -> int:
+        """The finest level that withholds at most MAX_WITHHELD of the rows (else the coarsest)."""
+        for index, classes in enumerate(self.classes[:-1]):
+            if classes.withheld <= MAX_WITHHELD * self.incidents:
+                return index
+        return len(LEVELS) - 1
+
+    def released(self) -> int:
+        """How many rows the export will have (after ``prepare``)."""
+        return self.incidents - self.classes[self.level()].withheld
+
+    def rows(self) -> Iterator[tuple]:
+        """The spooled rows of the chosen level's released classes, in order."""
+        if self.spool is None:
+            self.prepare()
+        classes = self.classes[self.level()]
+        width, verdicts = classes.width, classes.verdicts
+        spool, self.spool = self.spool, None
+        number, key = -1, None
+        with spool:
+            spool.seek(0)
+            while size := spool.read(8):
+                for row in marshal.loads(spool.read(int.from_bytes(size, "big"))):  # noqa: S302 - our own spool  # nosec B302
+                    if row[:width] != key:
+                        key, number = row[:width], number + 1
+                    if verdicts[number]:
+                        yield row
 
 
 def tactic_columns() -> dict[str, tuple[str, str, str]]:
@@ -116,85 +212,43 @@ def tactic_columns() -> dict[str, tuple[str, str, str]]:
             for code in taxonomy.codes("tactic")}
 
 
-def _row_values(row, level_index: int, number: int, tactics: dict[str, tuple[str, str, str]]) -> list:
-    month, year, origin, host, community, tactic, verification = row
+def _row_values(row: tuple, level_index: int, number: int, tactics: dict[str, tuple[str, str, str]]) -> list:
     level = LEVELS[level_index]
-    period = month if level.keep_month else year
+    period = row[MONTH] if level.keep_month else row[YEAR]
+    year, tactic, host = row[YEAR], row[TACTIC], row[HOST]
     category, physical, fh_tactic = tactics.get(tactic, ("", "no", ""))
     # The row number stays an integer: a million distinct strings would fill XLSX's string table.
     return [number, "" if period == UNKNOWN else period, "" if year == UNKNOWN else year,
-            origin or "", host if level.keep_host and host else "", community or "", tactic, category,
-            physical, fh_tactic, verification, str(level_index)]
-
-
-def _rows_by_class(session: Session, level: Level, filters: Filters) -> Iterator[tuple[tuple, int, int, tuple]]:
-    """(class, incident id, person, row) for every counted incident and target, class by class.
-
-    Sorted by class in the database (SQLite's sorter spills to disk, PostgreSQL sorts on the
-    server) and streamed, so the application holds one batch of rows at a time.
-    """
-    source, subject = with_targets(Incident.__table__)
-    classes = _quasi_identifiers(level)
-    query = (select(*classes, Incident.id, subject,
-                    month_of(Incident.start_date, Incident.start_precision),
-                    year_of(Incident.start_date, Incident.start_precision),
-                    func.coalesce(Incident.origin_country, literal(UNKNOWN)),
-                    func.coalesce(Incident.host_country, literal(UNKNOWN)),
-                    func.coalesce(Incident.community, literal(UNKNOWN)),
-                    Incident.primary_tactic, Incident.verification)
-             .select_from(source).where(*filter_clauses(filters)).order_by(*classes, Incident.id)
-             .execution_options(stream_results=True, yield_per=5_000))
-    width = len(classes)
-    # Core rows straight from the connection: the ORM's result processing cost a tenth of the export.
-    for row in session.connection().execute(query):
-        yield tuple(row[:width]), row[width], row[width + 1], tuple(row[width + 2:])
-
-
-def released_incidents(session: Session, level: Level, filters: Filters, k: int,
-                       on_incident: Callable[[], None] | None = None) -> Iterator[tuple]:
-    """The rows of incidents whose class holds at least k distinct people, class by class.
-
-    A class's rows are held back only until its k-th person is seen, then flushed and the rest
-    streamed: memory is bounded by k rows (plus one person's repeated incidents), not by the
-    dataset.
-    """
-    current, held, people, last_incident = None, [], set(), None
-    for key, incident_id, person, row in _rows_by_class(session, level, filters):
-        if key != current:
-            current, held, people = key, [], set()  # a class below k ends here: its rows are dropped
-        if len(people) < k:
-            people.add(person)
-        if incident_id != last_incident:  # further targets of an incident add people, not rows
-            last_incident = incident_id
-            held.append(row)
-            if on_incident is not None:
-                on_incident()
-        if len(people) >= k:
-            yield from held
-            held.clear()
+            "" if row[ORIGIN] == UNKNOWN else row[ORIGIN], host if level.keep_host and host != UNKNOWN else "",
+            "" if row[COMMUNITY] == UNKNOWN else row[COMMUNITY], tactic, category, physical, fh_tactic,
+            row[VERIFICATION], str(level_index)]
 
 
 def deidentified_rows(session: Session, filters: Filters = NO_FILTERS,
-                      on_row: Callable[[], None] | None = None) -> Iterator[list]:
-    """Yield the header, then one de-identified row per counted incident (withheld ones skipped)."""
-    k = threshold()
-    level = choose_level(session, filters, k)
+                      on_row: Callable[[], None] | None = None,
+                      dataset: DeidentifiedDataset | None = None) -> Iterator[list]:
+    """Yield the header, then one de-identified row per released incident (withheld ones skipped).
+
+    ``dataset`` is one already prepared (the command line reads its size for a progress bar).
+    """
+    dataset = dataset or DeidentifiedDataset(session, filters)
+    if dataset.spool is None:
+        dataset.prepare()
+    level = dataset.level()
     yield list(COLUMNS)
     tactics = tactic_columns()
-    for number, row in enumerate(released_incidents(session, LEVELS[level], filters, k, on_row), 1):
+    for number, row in enumerate(dataset.rows(), 1):
         yield _row_values(row, level, number, tactics)
-
-
-def count_incidents(session: Session, filters: Filters = NO_FILTERS) -> int:
-    """How many incidents the dataset considers (for progress bars), before any is withheld."""
-    return session.execute(select(func.count()).select_from(Incident).where(*filter_clauses(filters))).scalar_one()
+        if on_row is not None:
+            on_row()
 
 
 def codebook() -> dict:
     """The dataset's codebook: columns, rules and the Freedom House alignment."""
     return {
         "title": "De-identified incidents of transnational repression",
-        "unit": "incident, counted if a consenting report supports it or a caseworker recorded it without one",
+        "unit": "incident, counted if a consenting report supports it or a caseworker recorded it without one, "
+                "and not merged into another incident as its duplicate",
         "threshold": threshold(),
         "columns": [{"name": name, "description": CODEBOOK_COLUMNS[name]} for name in COLUMNS],
         "anonymity": "Each combination of period, origin_country, host_country, community and primary_tactic "
