@@ -6,7 +6,9 @@ import pyrage
 import pytest
 from sqlmodel import func, select
 
-from tests.exchange.partner_instances import partner_instance, partner_session, register_each_other, run
+from tests.exchange.partner_instances import (
+    partner_instance, partner_session, partner_user, register_each_other, run,
+)
 from tests.factories import make_report
 from tracker.casework.cases import attach_person, link_incident_to_case, open_case
 from tracker.casework.incidents import create_incident
@@ -148,6 +150,9 @@ def test_a_record_from_a_partner_never_goes_onward(app, session, partner_app, in
     package = tmp_path / "to-b.age"
     run(app, "exchange", "export", "--case", case.reference, "--to", "Org B", "--redaction", "full",
         "--output", str(package), "--as", instances["a"])
+    outsider = partner_user(partner_app, "caseworker", communities=["tibetan"])  # need to know on import
+    refused = run(partner_app, "exchange", "import", str(package), "--as", outsider)
+    assert refused.exit_code != 0 and "outside your access" in refused.output
     assert run(partner_app, "exchange", "import", str(package), "--as", instances["b"]).exit_code == 0
     third = str(pyrage.x25519.Identity.generate().to_public())
     run(partner_app, "exchange", "partner", "add", "Org C", "--recipient", third, "--as", instances["admin_b"])

@@ -46,6 +46,10 @@ def test_a_caseworker_downloads_only_consented_records(client, session):
     case = build_case(session)
     login_as(client, make_user(session, "caseworker"))
     partner_id = session.exec(select(Partner.id)).one()
+    case_page = client.get(f"/casework/cases/{case.id}").get_data(as_text=True)
+    assert f"/casework/exchange/export?case_reference={case.reference}" in case_page
+    form = client.get(EXPORT + f"?case_reference={case.reference}").get_data(as_text=True)
+    assert f'value="{case.reference}"' in form
     response = post_form(client, EXPORT, {"case_reference": case.reference, "partner_id": partner_id,
                                           "redaction": "full"})
     assert response.status_code == 200 and response.mimetype == "application/octet-stream"
@@ -92,6 +96,8 @@ def test_a_caseworker_previews_then_imports_an_uploaded_package(client, session,
     assert "was imported before" in upload("import").get_data(as_text=True)
     session.expire_all()
     assert session.exec(select(func.count()).select_from(Person)).one() == people + 2
+    received = session.exec(select(Person.id).where(Person.source_partner_id.is_not(None))).first()
+    assert "Received from a partner organisation" in client.get(f"/casework/people/{received}").get_data(as_text=True)
     unsigned = client.post(IMPORT, data={"action": "import", "package": (io.BytesIO(package.read_bytes()), "x.age")},
                            content_type="multipart/form-data")
     assert unsigned.status_code == 400  # no CSRF token
