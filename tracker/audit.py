@@ -50,30 +50,39 @@ def record(
 def new_event(action: str, *, user_id: int | None = None, actor: str = "staff", object_type: str | None = None,
               object_id: Any = None, outcome: str = "success", detail: dict[str, Any] | None = None) -> AuditEvent:
     """An event not yet in the chain, for ``record_many``. ``detail`` must hold no personal data."""
-    return AuditEvent(
-        at=reporter_time() if actor == "reporter" else utcnow(),  # issue 16, item 7
-        user_id=user_id,
-        actor=actor,
-        action=action,
-        object_type=object_type,
-        object_id=None if object_id is None else str(object_id),
-        outcome=outcome,
-        detail=json.dumps(detail, sort_keys=True, ensure_ascii=False) if detail else None,
-        # Placeholders until the event's place in the chain is known (see models.audit).
-        prev_hash=PENDING + secrets.token_hex(16),
-        hash=PENDING + secrets.token_hex(16),
-    )
+    values = event_values(action, user_id=user_id, actor=actor, object_type=object_type, object_id=object_id,
+                          outcome=outcome, detail=detail)
+    # Placeholders until the event's place in the chain is known (see models.audit).
+    return AuditEvent(**values, prev_hash=PENDING + secrets.token_hex(16), hash=PENDING + secrets.token_hex(16))
 
 
-def record_many(session: Session, events: list[AuditEvent], *, sealer: Sealer | None = None) -> list[AuditEvent]:
+def event_values(action: str, *, user_id: int | None = None, actor: str = "staff", object_type: str | None = None,
+                 object_id: Any = None, outcome: str = "success", detail: dict[str, Any] | None = None
+                 ) -> dict[str, Any]:
+    """An event's column values, not yet chained: what ``record_many`` takes when thousands are
+    appended at once (an import), without building an ORM object for each."""
+    return {
+        "at": reporter_time() if actor == "reporter" else utcnow(),  # issue 16, item 7
+        "user_id": user_id,
+        "actor": actor,
+        "action": action,
+        "object_type": object_type,
+        "object_id": None if object_id is None else str(object_id),
+        "outcome": outcome,
+        "detail": json.dumps(detail, sort_keys=True, ensure_ascii=False) if detail else None,
+    }
+
+
+def record_many(session: Session, events: list, *, sealer: Sealer | None = None) -> list:
     """Append events in order in the caller's transaction, with one insert for all of them, so a
     bulk action on 500 reports (or an import of 100,000 rows) is that many events without a
     round trip each.
 
-    The append lock is taken first, then the chain is computed and the final rows inserted, in
-    Core statements: the unit of work inserted and updated events one at a time (~1 ms each).
-    The events come back with their id and hashes set, not added to the session (nothing may
-    change them later).
+    Events are AuditEvent objects (``new_event``) or their column values (``event_values``);
+    they come back with their id and hashes set, and are not added to the session (nothing may
+    change them later). The append lock is taken first, then the chain is computed and the final
+    rows inserted, in Core statements: the unit of work inserted and updated events one at a
+    time (~1 ms each).
     """
     if not events:
         return events
@@ -81,19 +90,23 @@ def record_many(session: Session, events: list[AuditEvent], *, sealer: Sealer | 
     session.flush()  # the caller's pending changes first, as before (bulk triage relies on it)
     _serialise_appends(session)
     table = AuditEvent.__table__
+    rows = [event if isinstance(event, dict) else _row(event) for event in events]
     previous = session.execute(select(table.c.hash).order_by(table.c.id.desc()).limit(1)).scalar()
-    for event in events:
-        event.prev_hash = previous or GENESIS
-        event.hash = previous = event_hash(sealer, event)
-    session.execute(insert(table), [_row(event) for event in events])
-    by_hash = {event.hash: event for event in events}
+    for row in rows:
+        row["prev_hash"] = previous or GENESIS
+        row["hash"] = previous = _digest(sealer, row)
+    session.execute(insert(table), rows)
+    by_hash = {row["hash"]: row for row in rows}
     hashes = list(by_hash)
     for start in range(0, len(hashes), 500):
         for event_id, digest in session.execute(select(table.c.id, table.c.hash)
                                                 .where(table.c.hash.in_(hashes[start:start + 500]))):
-            by_hash[digest].id = event_id
-    if any(earlier.id >= later.id for earlier, later in zip(events, events[1:], strict=False)):
+            by_hash[digest]["id"] = event_id
+    if any(earlier["id"] >= later["id"] for earlier, later in zip(rows, rows[1:], strict=False)):
         raise RuntimeError("audit events were not numbered in the order they were chained")
+    for event, row in zip(events, rows, strict=True):
+        if not isinstance(event, dict):
+            event.id, event.prev_hash, event.hash = row["id"], row["prev_hash"], row["hash"]
     return events
 
 
@@ -132,21 +145,16 @@ def serialise_writes(connection: Connection) -> None:
 
 def event_hash(sealer: Sealer, event: AuditEvent) -> str:
     """The keyed digest that links this event to the previous one."""
-    payload = json.dumps(
-        [
-            event.prev_hash,
-            event.at.isoformat(),
-            event.user_id,
-            event.actor,
-            event.action,
-            event.object_type,
-            event.object_id,
-            event.outcome,
-            event.detail,
-        ],
-        separators=(",", ":"),
-        ensure_ascii=False,
-    )
+    return _digest(sealer, {name: getattr(event, name) for name in CHAINED})
+
+
+CHAINED = ("prev_hash", "at", "user_id", "actor", "action", "object_type", "object_id", "outcome", "detail")
+
+
+def _digest(sealer: Sealer, values: dict[str, Any]) -> str:
+    """The chain digest of an event's values (``CHAINED``, in that order)."""
+    payload = json.dumps([values["at"].isoformat() if name == "at" else values[name] for name in CHAINED],
+                         separators=(",", ":"), ensure_ascii=False)
     return sealer.token_digest("audit-chain", payload)
 
 

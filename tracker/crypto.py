@@ -75,6 +75,8 @@ class Sealer:
         self._ciphers = {kid: AESGCM(key) for kid, key in data_keys.items()}
         self.active_key_id = active_key_id
         self._index_key = index_key
+        self._blind_keys: dict[str, bytes] = {}  # derived index keys, per purpose
+        self._token_keys: dict[str, bytes] = {}
         self._organisation_key: tuple[str, bytes] | None = None
         self._organisation_key_source: Callable[[], tuple[str, bytes] | None] | None = None
 
@@ -176,13 +178,17 @@ class Sealer:
     def blind_index(self, purpose: str, text: str) -> str:
         """A keyed, deterministic digest of normalised text, for equality search on sealed data."""
         normalised = unicodedata.normalize("NFKC", text).casefold().strip()
-        key = hmac.new(self._index_key, b"blind-index:" + purpose.encode(), hashlib.sha256).digest()
-        return hmac.new(key, normalised.encode("utf-8"), hashlib.sha256).hexdigest()
+        key = self._blind_keys.get(purpose)
+        if key is None:  # derived once per purpose: an import digests a few million name keys
+            key = self._blind_keys[purpose] = hmac.digest(self._index_key, b"blind-index:" + purpose.encode(), "sha256")
+        return hmac.digest(key, normalised.encode("utf-8"), "sha256").hex()
 
     def token_digest(self, purpose: str, token: str) -> str:
         """A keyed fast digest of a high-entropy token (API tokens, session ids, idempotency)."""
-        key = hmac.new(self._index_key, b"token:" + purpose.encode(), hashlib.sha256).digest()
-        return hmac.new(key, token.encode("utf-8"), hashlib.sha256).hexdigest()
+        key = self._token_keys.get(purpose)
+        if key is None:  # derived once per purpose (every audit event is one digest)
+            key = self._token_keys[purpose] = hmac.digest(self._index_key, b"token:" + purpose.encode(), "sha256")
+        return hmac.digest(key, token.encode("utf-8"), "sha256").hex()
 
     def receipt_digest(self, receipt: str, version: int = RECEIPT_VERSION) -> str:
         """The keyed slow digest stored in place of a reporter's receipt code (64 characters)."""

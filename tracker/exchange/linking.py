@@ -28,36 +28,53 @@ CHUNK = 500
 
 
 def matching_ids(session: Session, names: Iterable[str]) -> dict[str, set[int]]:
-    """For each name, the ids of every person people search finds by it (merged people included)."""
+    """For each name, the ids of every person people search finds by it (merged people included).
+
+    Most imported names match nobody, so each grouping of a name's words is first probed by its
+    most specific part only (the longest words): nobody holding it settles that grouping. The
+    other parts (and the pair key) are digested and probed only for groupings that found someone.
+    """
     sealer = get_sealer()
     digest_of: dict[str, str] = {}
 
-    def digests(keys: set[str]) -> tuple[str, ...]:
-        return tuple(sorted(digest_of.setdefault(key, sealer.blind_index(NAME_PURPOSE, key)) for key in keys))
+    def digest(key: str) -> str:
+        found = digest_of.get(key)
+        if found is None:
+            found = digest_of[key] = sealer.blind_index(NAME_PURPOSE, key)
+        return found
 
-    searches: dict[str, list[Search]] = {}
-    for name in dict.fromkeys(names):
-        searches[name] = [([digests(part) for part in parts],
-                           digests(pair_part(parts[0], parts[1])) if len(parts) > 1 else ())
-                          for parts in query_alternatives(name)]
-    postings = _probe(session, sorted(set(digest_of.values())))
-    found: dict[str, set[int]] = {name: set() for name in searches}
+    def digests(keys: set[str]) -> tuple[str, ...]:
+        return tuple(sorted(digest(key) for key in keys))
+
+    groupings = {name: query_alternatives(name) for name in dict.fromkeys(names)}
+    first = {(name, number): max(range(len(parts)), key=lambda i: min((len(key) for key in parts[i]), default=0))
+             for name, alternatives in groupings.items() for number, parts in enumerate(alternatives)}
+    postings = _probe(session, sorted({digest for (name, number), part in first.items()
+                                       for digest in digests(groupings[name][number][part])}))
+    searches: list[tuple[str, Search]] = []
+    for (name, number), part in first.items():
+        parts = groupings[name][number]
+        if _part_people(digests(parts[part]), postings) == set():
+            continue  # nobody has the most specific part: nobody has them all
+        searches.append((name, ([digests(keys) for keys in parts],
+                                digests(pair_part(parts[0], parts[1])) if len(parts) > 1 else ())))
+    postings |= _probe(session, sorted(set(digest_of.values()) - set(postings)))
+    found: dict[str, set[int]] = {name: set() for name in groupings}
     to_check: list[tuple[str, int, list[tuple[str, ...]]]] = []  # name, candidate, parts it must have
-    for name, alternatives in searches.items():
-        for parts, pair in alternatives:
-            people = [_part_people(part, postings) for part in parts]
-            if all(ids is not None for ids in people):
-                found[name] |= set.intersection(*people)
-                continue
-            complete = [(len(ids), number) for number, ids in enumerate(people) if ids is not None]
-            if not complete and pair and _part_people(pair, postings) is not None:
-                to_check += [(name, person, parts) for person in _part_people(pair, postings)]
-            elif complete:
-                driving = min(complete)[1]
-                others = [part for number, part in enumerate(parts) if number != driving]
-                to_check += [(name, person, others) for person in people[driving]]
-            else:  # every word common and no pair to start from: the search walks the index itself
-                found[name] |= set(matching_person_ids(session, name, limit=FALLBACK_LIMIT))
+    for name, (parts, pair) in searches:
+        people = [_part_people(part, postings) for part in parts]
+        if all(ids is not None for ids in people):
+            found[name] |= set.intersection(*people)
+            continue
+        complete = [(len(ids), number) for number, ids in enumerate(people) if ids is not None]
+        if not complete and pair and _part_people(pair, postings) is not None:
+            to_check += [(name, person, parts) for person in _part_people(pair, postings)]
+        elif complete:
+            driving = min(complete)[1]
+            others = [part for number, part in enumerate(parts) if number != driving]
+            to_check += [(name, person, others) for person in people[driving]]
+        else:  # every word common and no pair to start from: the search walks the index itself
+            found[name] |= set(matching_person_ids(session, name, limit=FALLBACK_LIMIT))
     held = _digests_held(session, {person for _name, person, _parts in to_check},
                          {digest for _n, _p, parts in to_check for part in parts for digest in part})
     for name, person, parts in to_check:
@@ -79,7 +96,7 @@ def _part_people(part: tuple[str, ...], postings: dict[str, list[int]]) -> set[i
 
 def _probe(session: Session, digests: list[str]) -> dict[str, list[int]]:
     """Up to PROBE people per digest: one statement on PostgreSQL, SQLite's cached statement per digest."""
-    postings: dict[str, list[int]] = {}
+    postings: dict[str, list[int]] = {digest: [] for digest in digests}
     if not digests:
         return postings
     if session.get_bind().dialect.name == "postgresql":

@@ -23,7 +23,7 @@ from sqlmodel import Session
 
 # The flush hook's own steps, for inserts it cannot see (see kept_counts).
 from ..analytics.upkeep import _apply, _has_registry, _memberships, _people, _registered
-from ..audit import new_event, record_many, serialise_writes
+from ..audit import event_values, record_many, serialise_writes
 from ..casework.incidents import CODED, INCIDENT_FIELDS
 from ..casework.people import PERSON_FIELDS, new_pseudonym
 from ..models import (
@@ -72,8 +72,8 @@ class Batch:
 
     def event(self, action: str, object_type: str, object_id: int, detail: dict | None = None) -> None:
         """The audit event a casework function would have appended."""
-        self.events.append(new_event(action, user_id=self.user_id, object_type=object_type, object_id=object_id,
-                                     detail=detail))
+        self.events.append(event_values(action, user_id=self.user_id, object_type=object_type,
+                                        object_id=object_id, detail=detail))
 
 
 def people_of(plan: RowPlan) -> list[PersonCreate]:
