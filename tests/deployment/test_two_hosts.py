@@ -246,6 +246,9 @@ def test_killing_one_host_mid_burst_loses_nothing_acknowledged(deployment):
     with ThreadPoolExecutor(max_workers=2) as pool:
         opened = list(pool.map(lambda item: Browser().open_receipt(deployment.b, item[0]), acknowledged))
     assert opened == [302] * len(acknowledged)
+    print(f"fault test: {BURST} submissions, {len(acknowledged)} acknowledged; refused by the killed host: "
+          f"{failures['a']} ({started_after_kill['a']} sent after the kill, the rest in flight); by the other: "
+          f"{failures['b']}")
     with deployment.admin.app_context():
         session, sealer = get_session(), get_sealer()
         store = current_store()
