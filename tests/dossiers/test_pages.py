@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+from flask_babel import refresh
 from sqlmodel import select
 
 from tests.conftest import login_as, post_form
@@ -111,3 +112,18 @@ def test_the_command_refuses_without_consent(runner, caseworker, uyghur_family, 
                                  "-o", str(tmp_path / "x.pdf")], input=STAFF_PASSWORD + "\n")
     assert result.exit_code != 0 and "No consent to this referral" in result.output
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_the_refusal_is_in_the_caseworkers_language_and_the_dossier_in_the_chosen_one(client, caseworker,
+                                                                                     uyghur_family, session):
+    login_as(client, caseworker)
+    case, subject = uyghur_family.case, str(uyghur_family.subject.id)
+    refresh()  # the fixtures' app context outlives requests and would keep the locale of the first one
+    client.get(page(case) + "?lang=zh_Hans")  # the choice is kept in the session
+    response = post_form(client, page(case), {"mechanism": "un_wgeid", "person_id": subject})
+    assert response.status_code == 409 and "此人未记录对这项转介的同意" in response.get_data(as_text=True)
+    post_form(client, page(case) + "consents", {"person_id": subject, "mechanism": "un_wgeid", "method": "oral",
+                                                "given_on": "2026-10-01"}, form_url=page(case))
+    response = post_form(client, page(case), {"mechanism": "un_wgeid", "person_id": subject, "language": "fr"})
+    text = " ".join(pdf_text(response.data).split())
+    assert "Communication relative à une disparition forcée" in text and FATHER[1]["name"] in text
