@@ -28,10 +28,11 @@ import pyotp  # noqa: E402 - after the path set-up above
 from sqlmodel import select  # noqa: E402
 
 from tracker import create_app  # noqa: E402
+from tracker.casework.people import index_names  # noqa: E402
 from tracker.db import get_session  # noqa: E402
 from tracker.models import (  # noqa: E402
-    Case, CasePerson, Incident, IncidentCode, Location, Person, PersonRelationship, RelativeStatus, Report, ReportCode,
-    User,
+    Case, CasePerson, Incident, IncidentCode, IncidentReport, Involvement, Location, Person, PersonRelationship,
+    RelativeStatus, Report, ReportCode, User,
 )
 from tracker.staff.second_factor import time_step  # noqa: E402
 from tracker.staff import clock  # noqa: E402
@@ -97,11 +98,18 @@ def add_fixture(session) -> None:
               for n in range(3)]
     session.add_all([case, *people])
     session.flush()
+    for person in people:
+        index_names(session, person)  # findable by name in the queue, as a caseworker's person is
+    reports = session.exec(select(Report).where(Report.narrative.is_not(None)).order_by(Report.id.desc())
+                           .limit(5)).all()
     for n in range(5):
         incident = Incident(case_id=case.id, primary_tactic="coercion_by_proxy", origin_country="CN",
                             start_date=date(2018, 1, 1) + timedelta(days=60 * n), is_synthetic=True)
         incident.codes = [IncidentCode(vocabulary="tactic", code="coercion_by_proxy")]
         session.add(incident)
+        session.flush()
+        session.add(Involvement(incident_id=incident.id, person_id=people[0].id, role="target"))
+        session.add(IncidentReport(incident_id=incident.id, report_id=reports[n].id))
     for person in people:
         session.add(CasePerson(case_id=case.id, person_id=person.id))
     for relative in people[1:]:
@@ -133,7 +141,14 @@ def pages(app, client) -> dict[str, str]:
         session = get_session()
         bench_case = session.exec(select(Case.id).where(Case.reference == BENCH_REFERENCE)).one()
         first_case = session.exec(select(Case.id).order_by(Case.id)).first()
+        bench_person = session.exec(select(Person.id).where(Person.pseudonym == "P-BENCH-0")).one()
+        bench_incident = session.exec(select(Incident.id).where(Incident.case_id == bench_case)).first()
+        bench_report = session.exec(select(IncidentReport.report_id)
+                                    .where(IncidentReport.incident_id == bench_incident)).first()
     first_page = client.get("/casework/?status=accepted").get_data(as_text=True)
+    deep = "/casework/?status=accepted"
+    for _ in range(5):  # page 6: the cursor of page 5's last row
+        deep = NEXT.search(client.get(deep).get_data(as_text=True)).group(1).replace("&amp;", "&")
     return {
         "queue: open reports": "/casework/",
         "queue: accepted, newest": "/casework/?status=accepted",
@@ -142,6 +157,14 @@ def pages(app, client) -> dict[str, str]:
         "queue: case reference": f"/casework/?status=open&q={BENCH_REFERENCE}",
         "queue: place, any script": f"/casework/?q={quote('喀什')}",
         "queue: place, accepted": f"/casework/?status=accepted&q={quote('Synthetic city 1')}",
+        "queue: accepted, page 6": deep,
+        "queue: rare filter, open": "/casework/?community=eritrean&tactic=spyware&urgent=1",
+        "queue: name, open": f"/casework/?q={quote('Bench 0')}",
+        "queue: name, accepted": f"/casework/?status=accepted&q={quote('Bench 0')}",
+        "queue: name, no match": f"/casework/?q={quote('Nobody Nameless')}",
+        "person page": f"/casework/people/{bench_person}",
+        "incident page": f"/casework/incidents/{bench_incident}",
+        "report page": f"/casework/reports/{bench_report}",
         "case page: benchmark case": f"/casework/cases/{bench_case}",
         "case page: first demo case": f"/casework/cases/{first_case}",
     }
