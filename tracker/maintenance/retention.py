@@ -24,7 +24,7 @@ from sqlmodel import Session
 from .. import audit
 from ..models import (
     Case, CaseNote, CasePerson, Evidence, Incident, IncidentReport, Intervention, Location, Message,
-    Person, PersonNameToken, PersonRelationship, RelativeStatus, Report, ReportedRelative, utcnow,
+    Person, PersonNameToken, PersonRelationship, ReferralConsent, RelativeStatus, Report, ReportedRelative, utcnow,
 )
 from ..evidence_store import EvidenceStore
 from .reseal import sealed_columns
@@ -134,6 +134,10 @@ def purge_case(purge: Purge, case: Case, protected_people: set[int]) -> None:
     purge.delete_rows(session.scalars(select(CaseNote).where(CaseNote.case_id == case.id)))
     for intervention in session.scalars(select(Intervention).where(Intervention.case_id == case.id)):
         purge.scrub(intervention)
+    # Referral consents keep who, when and how (the record that a referral was allowed); the
+    # sealed note goes with the rest of the case.
+    for consent in session.scalars(select(ReferralConsent).where(ReferralConsent.case_id == case.id)):
+        purge.scrub(consent)
     for evidence in session.scalars(select(Evidence).where(Evidence.case_id == case.id)):
         purge.forget_evidence(evidence)
         session.delete(evidence)
