@@ -86,21 +86,8 @@ def export_incidents(fmt: str, output: str | None, **filter_values: str | None) 
     click.echo("Reading the counted incidents...", err=True)
     dataset.prepare()  # one pass over the database; then the size of the release is known
     with click.progressbar(length=dataset.released(), label="Exporting incidents", file=sys.stderr) as bar:
-        rows = deidentified_rows(session, filters, on_row=_batched(bar.update), dataset=dataset)
+        rows = deidentified_rows(session, filters, progress=bar.update, dataset=dataset)
         _write(dataset_chunks(rows, fmt, codebook()), output)
-
-
-def _batched(update, every: int = 1_000):
-    """A per-row callback that moves the progress bar once per ``every`` rows (per row cost 5%)."""
-    seen = 0
-
-    def tick() -> None:
-        nonlocal seen
-        seen += 1
-        if seen % every == 0:
-            update(every)
-
-    return tick
 
 
 @export_cli.command("codebook")

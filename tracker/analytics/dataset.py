@@ -20,7 +20,7 @@ from __future__ import annotations
 import marshal
 import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import IO
 
 from sqlalchemy import func, literal, select
@@ -77,13 +77,14 @@ LEVELS = (Level(True, True), Level(False, True), Level(False, False))
 MAX_WITHHELD = 0.05
 
 
-# The quasi-identifiers each level keeps, as positions in a streamed row (see ``_classes_query``).
-# The rows are sorted by (year, origin, community, tactic, host, month), so every level's class
-# is a run of consecutive rows: the coarsest level's classes are runs of the first four values,
-# the next level's of the first five, the finest's of all six (a month lies within its year).
-YEAR, ORIGIN, COMMUNITY, TACTIC, HOST, MONTH, VERIFICATION = range(7)
-CLASS_WIDTH = {0: 6, 1: 5, 2: 4}
+# A streamed row is (year, origin, community, tactic, host, month, verification, incident, person),
+# sorted by its first six values, so every level's class is a run of consecutive rows: the
+# coarsest level's classes are runs of the first four values, the next level's of the first
+# five, the finest's of all six (a month lies within its year). The first seven are spooled.
+YEAR, ORIGIN, COMMUNITY, TACTIC, HOST, MONTH, VERIFICATION, INCIDENT, PERSON = range(9)
+CLASS_WIDTHS = (6, 5, 4)  # per level of LEVELS
 SPOOL_ROWS = 5_000
+PROGRESS_EVERY = 1_000
 
 
 def _classes_query(filters: Filters):
@@ -99,106 +100,100 @@ def _classes_query(filters: Filters):
             .order_by(*sort, Incident.id).execution_options(stream_results=True, yield_per=SPOOL_ROWS))
 
 
-@dataclass
-class _Classes:
-    """One level's classes as the sorted rows go by: each class's verdict (k people or not)."""
-
-    width: int
-    k: int
-    verdicts: bytearray = field(default_factory=bytearray)
-    withheld: int = 0
-    key: tuple | None = None
-    people: set = field(default_factory=set)
-    incidents: int = 0
-
-    def see(self, row: tuple, person: int, new_incident: bool) -> None:
-        key = row[:self.width]
-        if key != self.key:
-            self.close()
-            self.key, self.people, self.incidents = key, set(), 0
-        if len(self.people) < self.k:  # only whether k are reached matters: memory stays at k
-            self.people.add(person)
-        self.incidents += new_incident
-
-    def close(self) -> None:
-        if self.key is not None:
-            released = len(self.people) >= self.k
-            self.verdicts.append(released)
-            self.withheld += 0 if released else self.incidents
-            self.key = None
-
-
 class DeidentifiedDataset:
     """The dataset export in two steps: one streamed pass over the counted rows, then the release.
 
     ``prepare`` reads the rows once, sorted so that each generalisation level's classes are runs,
-    counts for every level how many incidents its classes below k would withhold (one verdict
-    byte per class, never the classes themselves) and spools the incidents to a temporary file.
-    ``rows`` chooses the level and streams the spooled rows of released classes. The database is
-    read once (it used to be three times: two grouped distinct counts to choose the level, then
-    the rows), and memory holds one chunk, k people per level and the verdict bytes.
+    judges every class of every level as it ends (k distinct people or not: one verdict byte per
+    class, and the incidents a withheld class would drop), and spools the incidents to a
+    temporary file. ``rows`` chooses the level and streams the spooled rows of released classes.
+    The database is read once (it used to be three times: two grouped distinct counts to choose
+    the level, then the sorted rows again), and memory holds one chunk, at most k people per
+    level and the verdict bytes.
     """
 
     def __init__(self, session: Session, filters: Filters = NO_FILTERS, k: int | None = None):
         self.session, self.filters = session, filters
         self.k = threshold() if k is None else k
-        self.classes = [_Classes(CLASS_WIDTH[level], self.k) for level in range(len(LEVELS))]
+        self.verdicts = [bytearray() for _ in LEVELS]
+        self.withheld = [0 for _ in LEVELS]
         self.incidents = 0
         self.spool: IO[bytes] | None = None
 
     def prepare(self) -> None:
         """Read the counted rows once; spool them and judge every class at every level."""
-        self.spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed when the rows have been read
-        chunk: list[tuple] = []
-        last_incident = None
-        for *values, incident_id, person in self.session.connection().execute(_classes_query(self.filters)):
-            row = tuple(values)
-            new_incident = incident_id != last_incident  # an incident's further targets add people only
-            for level in self.classes:
-                level.see(row, person, new_incident)
-            if new_incident:
-                last_incident = incident_id
-                self.incidents += 1
-                chunk.append(row)
-                if len(chunk) >= SPOOL_ROWS:
-                    self._spill(chunk)
-        self._spill(chunk)
-        for level in self.classes:
-            level.close()
-
-    def _spill(self, chunk: list[tuple]) -> None:
-        if chunk:
-            data = marshal.dumps(chunk)
-            self.spool.write(len(data).to_bytes(8, "big") + data)
-            chunk.clear()
+        k, verdicts, withheld = self.k, self.verdicts, self.withheld
+        levels = range(len(LEVELS))
+        keys: list[tuple | None] = [None for _ in levels]
+        people: list[set] = [set() for _ in levels]
+        starts = [0 for _ in levels]  # the incident count when each level's current class began
+        incidents, last_incident, finest = 0, None, None
+        self.spool = spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed when its rows have been read
+        result = self.session.connection().execute(_classes_query(self.filters))
+        for part in result.partitions(SPOOL_ROWS):
+            chunk = []
+            for row in part:
+                key = row[:MONTH + 1]
+                if key != finest:  # a new finest class; coarser ones change only if their prefix does
+                    finest = key
+                    for level in levels:
+                        prefix = key[:CLASS_WIDTHS[level]]
+                        if prefix == keys[level]:
+                            break
+                        if keys[level] is not None:
+                            released = len(people[level]) >= k
+                            verdicts[level].append(released)
+                            withheld[level] += 0 if released else incidents - starts[level]
+                        keys[level], people[level], starts[level] = prefix, set(), incidents
+                # A coarser class holds everyone of the finer class it contains: once the finest
+                # has k people, all have. Sets stop at k: only whether k are reached matters.
+                if len(people[0]) < k:
+                    for found in people:
+                        if len(found) < k:
+                            found.add(row[PERSON])
+                if row[INCIDENT] != last_incident:  # an incident's further targets add people, not rows
+                    last_incident = row[INCIDENT]
+                    incidents += 1
+                    chunk.append(row[:VERIFICATION + 1])
+            if chunk:
+                data = marshal.dumps(chunk)
+                spool.write(len(data).to_bytes(8, "big") + data)
+        for level in levels:
+            if keys[level] is not None:
+                released = len(people[level]) >= k
+                verdicts[level].append(released)
+                withheld[level] += 0 if released else incidents - starts[level]
+        self.incidents = incidents
 
     def level(self) -> int:
         """The finest level that withholds at most MAX_WITHHELD of the rows (else the coarsest)."""
-        for index, classes in enumerate(self.classes[:-1]):
-            if classes.withheld <= MAX_WITHHELD * self.incidents:
+        for index in range(len(LEVELS) - 1):
+            if self.withheld[index] <= MAX_WITHHELD * self.incidents:
                 return index
         return len(LEVELS) - 1
 
     def released(self) -> int:
         """How many rows the export will have (after ``prepare``)."""
-        return self.incidents - self.classes[self.level()].withheld
+        return self.incidents - self.withheld[self.level()]
 
-    def rows(self) -> Iterator[tuple]:
-        """The spooled rows of the chosen level's released classes, in order."""
+    def rows(self) -> Iterator[list[tuple]]:
+        """The spooled rows of the chosen level's released classes, in order, a chunk at a time."""
         if self.spool is None:
             self.prepare()
-        classes = self.classes[self.level()]
-        width, verdicts = classes.width, classes.verdicts
+        level = self.level()
+        width, verdicts = CLASS_WIDTHS[level], self.verdicts[level]
         spool, self.spool = self.spool, None
         number, key = -1, None
         with spool:
             spool.seek(0)
             while size := spool.read(8):
-                for row in marshal.loads(spool.read(int.from_bytes(size, "big"))):  # noqa: S302 - our own spool  # nosec B302
-                    if row[:width] != key:
+                released = []
+                for row in marshal.loads(spool.read(int.from_bytes(size, "big"))):  # noqa: S302  # nosec B302
+                    if row[:width] != key:  # the spool is the app's own, written just before
                         key, number = row[:width], number + 1
                     if verdicts[number]:
-                        yield row
+                        released.append(row)
+                yield released
 
 
 def tactic_columns() -> dict[str, tuple[str, str, str]]:
@@ -212,24 +207,24 @@ def tactic_columns() -> dict[str, tuple[str, str, str]]:
             for code in taxonomy.codes("tactic")}
 
 
-def _row_values(row: tuple, level_index: int, number: int, tactics: dict[str, tuple[str, str, str]]) -> list:
+def _class_values(key: tuple, level_index: int, tactics: dict[str, tuple[str, str, str]]) -> tuple:
+    """The released values a finest class's rows share: period to Freedom House tactic."""
     level = LEVELS[level_index]
-    period = row[MONTH] if level.keep_month else row[YEAR]
-    year, tactic, host = row[YEAR], row[TACTIC], row[HOST]
+    period = key[MONTH] if level.keep_month else key[YEAR]
+    year, tactic, host = key[YEAR], key[TACTIC], key[HOST]
     category, physical, fh_tactic = tactics.get(tactic, ("", "no", ""))
-    # The row number stays an integer: a million distinct strings would fill XLSX's string table.
-    return [number, "" if period == UNKNOWN else period, "" if year == UNKNOWN else year,
-            "" if row[ORIGIN] == UNKNOWN else row[ORIGIN], host if level.keep_host and host != UNKNOWN else "",
-            "" if row[COMMUNITY] == UNKNOWN else row[COMMUNITY], tactic, category, physical, fh_tactic,
-            row[VERIFICATION], str(level_index)]
+    return ("" if period == UNKNOWN else period, "" if year == UNKNOWN else year,
+            "" if key[ORIGIN] == UNKNOWN else key[ORIGIN], host if level.keep_host and host != UNKNOWN else "",
+            "" if key[COMMUNITY] == UNKNOWN else key[COMMUNITY], tactic, category, physical, fh_tactic)
 
 
 def deidentified_rows(session: Session, filters: Filters = NO_FILTERS,
-                      on_row: Callable[[], None] | None = None,
+                      progress: Callable[[int], None] | None = None,
                       dataset: DeidentifiedDataset | None = None) -> Iterator[list]:
     """Yield the header, then one de-identified row per released incident (withheld ones skipped).
 
-    ``dataset`` is one already prepared (the command line reads its size for a progress bar).
+    ``dataset`` is one already prepared (the command line reads its size for a progress bar);
+    ``progress`` is told every PROGRESS_EVERY rows how many more were made.
     """
     dataset = dataset or DeidentifiedDataset(session, filters)
     if dataset.spool is None:
@@ -237,10 +232,18 @@ def deidentified_rows(session: Session, filters: Filters = NO_FILTERS,
     level = dataset.level()
     yield list(COLUMNS)
     tactics = tactic_columns()
-    for number, row in enumerate(dataset.rows(), 1):
-        yield _row_values(row, level, number, tactics)
-        if on_row is not None:
-            on_row()
+    generalised, key, shared = str(level), None, ()
+    number = 0
+    for chunk in dataset.rows():
+        for row in chunk:
+            number += 1
+            if row[:MONTH + 1] != key:  # rows come class by class: their shared values are made once
+                key = row[:MONTH + 1]
+                shared = _class_values(key, level, tactics)
+            # The row number stays an integer: a million distinct strings would fill XLSX's string table.
+            yield [number, *shared, row[VERIFICATION], generalised]
+            if progress is not None and number % PROGRESS_EVERY == 0:
+                progress(PROGRESS_EVERY)
 
 
 def codebook() -> dict:

@@ -11,6 +11,7 @@ import io
 import json
 import tempfile
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import Any
 
 from .dimensions import INCIDENT_DIMENSIONS, RELATIVE_DIMENSIONS, value_label
@@ -103,16 +104,15 @@ def table_document(table: ReleasedTable) -> dict[str, Any]:
 
 
 def csv_chunks(rows: Iterable[list[Any]]) -> Iterator[str]:
-    """CSV text in chunks of about CHUNK_ROWS rows."""
+    """CSV text in chunks of CHUNK_ROWS rows (the csv module writes each chunk in one call)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    for number, row in enumerate(rows, 1):
-        writer.writerow(row)
-        if number % CHUNK_ROWS == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, CHUNK_ROWS)):
+        writer.writerows(chunk)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
 
 
 def dataset_json_chunks(rows: Iterable[list[Any]], codebook: dict[str, Any]) -> Iterator[str]:
