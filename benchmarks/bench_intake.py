@@ -329,7 +329,7 @@ def stages() -> list[tuple[str, object, str]]:
         ("    receipt digest (Argon2id)", tracker.crypto.Sealer, "receipt_digest"),
         ("    sealing the personal values (before any write)", tracker.intake.submission, "sealed_values"),
         ("    place (offline geocoding, its insert)", tracker.intake.submission, "_place_of"),
-        ("    audit event (append lock, chain read, insert)", tracker.audit, "record"),
+        ("    audit event (append lock, chain read, insert)", tracker.audit, "record_many"),
         ("    ORM flushes (inside the stages above too)", Session, "flush"),
         ("    statements (inside the stages above too)", Session, "execute"),
         ("    commit (SQLite, synchronous=FULL: fsync)", DefaultDialect, "do_commit"),

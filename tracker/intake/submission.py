@@ -71,21 +71,23 @@ def submit_report(session: Session, data: ReportCreate, *, idempotency_key: str,
     written: set[str] = set()
     try:
         evidence = store_uploads(evidence_files, store, sealer, written)
+        connection = session.connection()  # Core statements: no ORM execution around each
         if location is not None:
-            report["location_id"] = session.execute(_insert(Location), location).scalar_one()
-        report_id = session.execute(_insert(Report), report).scalar_one()
+            report["location_id"] = connection.execute(_insert(Location), location).scalar_one()
+        report_id = connection.execute(_insert(Report), report).scalar_one()
         if codes:
-            session.execute(insert(ReportCode.__table__), [{**code, "report_id": report_id} for code in codes])
+            connection.execute(insert(ReportCode.__table__), [{**code, "report_id": report_id} for code in codes])
         if relatives:
-            session.execute(insert(ReportedRelative.__table__),
-                            [{**relative, "report_id": report_id} for relative in relatives])
+            connection.execute(insert(ReportedRelative.__table__),
+                               [{**relative, "report_id": report_id} for relative in relatives])
         for row in evidence:
             row.report_id = report_id
         session.add_all(evidence)
         if data.urgent_risk:  # committed with the report, or not at all
             notify_urgent_report(session, Report(id=report_id, community=data.community, urgent_risk=True))
-        audit.record(session, "report.submitted", actor="reporter", object_type="report",
-                     object_id=report_id, detail={"channel": data.intake_channel}, sealer=sealer)
+        audit.record_many(session, [audit.event_values("report.submitted", actor="reporter", object_type="report",
+                                                       object_id=report_id, detail={"channel": data.intake_channel})],
+                          sealer=sealer)
         session.commit()
         _remember_receipt(key_digest)
     except IntegrityError:

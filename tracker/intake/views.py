@@ -1,8 +1,9 @@
 """Reporter pages: the start page, the report form, the receipt, safety advice, quick exit."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_babel import get_locale, gettext
+from markupsafe import escape
 
 from ..crypto import get_sealer
 from ..db import get_session
@@ -64,8 +65,25 @@ def new_report():
         return render_form(form, errors, status=422)
     _, receipt = submit_report(get_session(), data, idempotency_key=form.idempotency_key.data,
                                     evidence_files=uploads, sealer=get_sealer(), store=evidence_store())
-    # The urgent flag as submitted: report.urgent_risk would reload the committed row.
-    return render_template("intake/receipt.html", receipt=receipt, urgent=data.urgent_risk)
+    return receipt_page(receipt, urgent=data.urgent_risk)
+
+
+RECEIPT_MARK = "RECEIPT-GOES-HERE"  # letters and dashes, like a receipt: nothing to escape
+
+
+def receipt_page(receipt: str | None, *, urgent: bool) -> str:
+    """The receipt page: the same text in a language for every receipt, so it is rendered once
+    per language (and urgent flag) and each receipt put into it (issue 17: rendering it was a
+    tenth of a submission's work). A message waiting to be flashed needs a real render."""
+    if receipt is None or session.get("_flashes"):
+        return render_template("intake/receipt.html", receipt=receipt, urgent=urgent)
+    pages = current_app.extensions.setdefault("tracker.receipt_pages", {})
+    key = (str(get_locale()), bool(urgent), request.script_root)
+    parts = pages.get(key)
+    if parts is None:
+        parts = pages[key] = render_template("intake/receipt.html", receipt=RECEIPT_MARK, urgent=urgent).split(
+            RECEIPT_MARK)
+    return str(escape(receipt)).join(parts)
 
 
 @bp.route("/report/relative", methods=["GET", "POST"])
