@@ -112,7 +112,7 @@ def main() -> None:
         ("warm lookups per wall-second", f"{per_wall:,.0f}", ""),
         ("interpreter start to first answer, wall (s)", f"{first_answer:.2f}",
          f"< {TARGETS['start_s']}; CPU {first_cpu:.2f} s"),
-        ("  of which imports (Flask, SQLAlchemy, tracker)", f"{imported:.2f}", f"CPU {imported_cpu:.2f} s"),
+        ("  of which imports (geopy, tracker.geo)", f"{imported:.2f}", f"CPU {imported_cpu:.2f} s"),
         ("  of which gazetteer load + first answer, wall (s)", f"{load_wall:.2f}", f"CPU {load_cpu:.2f} s"),
         ("resident memory after load (MB)", f"{current:.0f}", f"< {TARGETS['resident_mb']:.0f}"),
         ("peak resident memory of the process (MB)", f"{peak:.0f}", f"< {TARGETS['resident_mb']:.0f}"),
