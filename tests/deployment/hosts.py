@@ -133,15 +133,22 @@ class Browser:
     def csrf(self, host: Host, path: str) -> str:
         return CSRF.search(self.send(host, "GET", path)[1]).group(1)
 
-    def send_report(self, host: Host, narrative: str, file: bytes | None = None) -> str:
-        """Fill in the report form on ``host``; the receipt shown."""
+    def report_form(self, host: Host, narrative: str) -> dict:
+        """The report form loaded from ``host`` and filled in (its CSRF and retry tokens kept)."""
         page = self.send(host, "GET", "/report")[1]
-        form = {"csrf_token": CSRF.search(page).group(1), "idempotency_key": RETRY_TOKEN.search(page).group(1),
+        return {"csrf_token": CSRF.search(page).group(1), "idempotency_key": RETRY_TOKEN.search(page).group(1),
                 "narrative": narrative}
+
+    def post_report(self, host: Host, form: dict, file: bytes | None = None) -> str:
+        """Send a filled-in report form to ``host``; the receipt shown."""
         status, text, _ = self.send(host, "POST", "/report", form, {"evidence": ("note.txt", file)} if file else None)
         match = RECEIPT.search(text)
         assert status == 200 and match, (status, text[:500])
         return match.group(1)
+
+    def send_report(self, host: Host, narrative: str, file: bytes | None = None) -> str:
+        """Fill in the report form on ``host`` and send it there; the receipt shown."""
+        return self.post_report(host, self.report_form(host, narrative), file)
 
     def open_receipt(self, host: Host, receipt: str) -> int:
         """Type a receipt on ``host``'s receipt page: 302 opens the report, 404 a wrong one, 429 limited."""

@@ -142,6 +142,20 @@ def test_a_report_sent_through_one_host_is_queued_and_opened_through_the_other(d
     assert staff.send(deployment.a, "GET", "/casework/")[0] == 302
 
 
+def test_a_form_sent_again_through_the_other_host_is_the_same_report(deployment):
+    from tracker.db import get_session
+    from tracker.models import Report
+
+    browser = Browser()
+    form = browser.report_form(deployment.a, "Sent twice: the first answer was lost.")
+    first = browser.post_report(deployment.a, form)
+    # The reporter's browser resends the same form; the proxy sends it to the other host.
+    assert browser.post_report(deployment.b, form) == first  # the replay window lives in Redis
+    with deployment.admin.app_context():
+        sent = get_session().exec(select(Report).where(Report.follow_up_of_id.is_(None))).all()
+        assert [r.narrative for r in sent].count("Sent twice: the first answer was lost.") == 1
+
+
 def test_a_receipt_limit_counts_once_across_both_hosts(deployment):
     browser = Browser()  # one form pass (in its signed cookie), alternating between hosts
     statuses = [browser.open_receipt((deployment.a, deployment.b)[n % 2], WRONG_RECEIPT) for n in range(6)]
