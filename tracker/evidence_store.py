@@ -37,6 +37,7 @@ PARTIAL_SUFFIX = ".partial"
 # Large files are overwritten a block at a time, so memory stays flat.
 ZERO_BLOCK = 1024 * 1024
 STORES = ("folder", "database")
+GET_PARTS_SQL = "SELECT data FROM evidence_blob WHERE name = %s ORDER BY part"
 # What evidence files are sealed for (intake seals, key rotation re-seals).
 SEAL_PURPOSE = "evidence.file"
 
@@ -190,9 +191,17 @@ class DatabaseStore(EvidenceStore):
         return name
 
     def get(self, name: str) -> bytes:
-        table = EvidenceBlob.__table__
-        rows = self.session.execute(select(table.c.data).where(table.c.name == check_name(name))
-                                    .order_by(table.c.part)).scalars().all()
+        connection = self.session.connection()
+        if connection.dialect.driver == "psycopg":
+            # bytea in psycopg's binary format: the text format's hex doubles every byte, and
+            # decoding it made opening a 10 MB file ~4x slower. Same connection, same transaction.
+            with connection.connection.driver_connection.cursor(binary=True) as cursor:
+                cursor.execute(GET_PARTS_SQL, (check_name(name),))
+                rows = [row[0] for row in cursor.fetchall()]
+        else:
+            table = EvidenceBlob.__table__
+            rows = list(self.session.execute(select(table.c.data).where(table.c.name == check_name(name))
+                                             .order_by(table.c.part)).scalars())
         if not rows:
             raise MissingEvidence(name)
         return b"".join(bytes(part) for part in rows)
