@@ -13,7 +13,7 @@ from .tables import Releaser, TableRequest, count_cubes
 
 # The breakdowns of people targeted, in the order they are shown.
 INCIDENT_BREAKDOWNS = ("tactic_category", "tactic", "physical", "origin_country", "host_country", "community",
-                       "channel", "perpetrator_type", "demand", "verification")
+                       "target_type", "channel", "perpetrator_type", "demand", "verification")
 TREND_PERIODS = ("year", "month")
 # Filters are dimensions of every table's cube (tracker.analytics.tables): two of them plus the
 # widest breakdown (status, its group and "in retaliation") reach the cube's limit of five.

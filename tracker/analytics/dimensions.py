@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import LazyString, get_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, and_, case, cast, func, literal
+from sqlalchemy import String, and_, case, cast, func, literal, select, union_all
 from sqlalchemy.sql import ColumnElement, FromClause
 from sqlalchemy.orm import aliased
 
 from .. import taxonomy
 from ..countries import country_name
-from ..models import Incident, IncidentCode, Involvement, Location, RelativeStatus
+from ..models import Incident, IncidentCode, Involvement, Location, Person, RelativeStatus
 
 UNKNOWN = "unknown"
 PLACE_LEVELS = ("country", "admin1")
@@ -70,6 +70,29 @@ class Joins:
             self.source = self.source.outerjoin(Location, Location.id == Incident.location_id)
             self._made["location"] = Location
         return Location
+
+    def target(self):
+        """The incident's targets (a row per target), left-joined so an incident with none stays."""
+        if "target" not in self._made:
+            alias = aliased(Involvement, name="target")
+            self.source = self.source.outerjoin(alias, and_(alias.incident_id == Incident.id, alias.role == "target"))
+            self._made["target"] = alias
+        return self._made["target"]
+
+    def target_type(self) -> ColumnElement:
+        """Each target's target types, a row per type (a journalist and activist is in both)."""
+        if "target_type" not in self._made:
+            target = self.target()
+            person = aliased(Person, name="target_person")
+            # The codes of the vocabulary as a little table, matched against the JSON list as text
+            # ('["activist", "journalist"]' holds '"journalist"'): the same SQL on both engines.
+            codes = union_all(*(select(literal(code).label("code")) for code in sorted(taxonomy.codes("target_type"))))
+            listed = codes.subquery("target_type_code")
+            text = cast(person.target_types, String)
+            self.source = (self.source.outerjoin(person, person.id == target.person_id)
+                           .outerjoin(listed, text.like(literal('%"') + listed.c.code + literal('"%'))))
+            self._made["target_type"] = func.coalesce(listed.c.code, literal(UNKNOWN))
+        return self._made["target_type"]
 
 
 def month_of(day, precision) -> ColumnElement:
@@ -141,6 +164,9 @@ INCIDENT_DIMENSIONS: dict[str, Dimension] = {
                                   lambda j: func.coalesce(j.perpetrator().perpetrator_type, literal(UNKNOWN))),
     "verification": Dimension(_l("Verification"), "verification", _known(Incident.verification)),
     "host_state_role": Dimension(_l("Host state's role"), "host_state_role", _known(Incident.host_state_role)),
+    # Issue 12 §2. A person recorded with several target types is in each of their types' rows.
+    "target_type": Dimension(_l("Target type (a person with several types counts once in each)"), "target_type",
+                             lambda j: j.target_type()),
 }
 
 RETALIATED = ("yes", "likely")
@@ -162,6 +188,9 @@ RELATIVE_DIMENSIONS: dict[str, Dimension] = {
     "community": INCIDENT_DIMENSIONS["community"],
     "year": INCIDENT_DIMENSIONS["year"],
     "verification": INCIDENT_DIMENSIONS["verification"],
+    # The incident's targeted person's type: relatives of journalists, of activists...
+    "target_type": Dimension(_l("Target type of the person targeted (several types: counted in each)"),
+                             "target_type", lambda j: j.target_type()),
 }
 
 # A finer dimension and the coarser one it nests in. A released cube always carries a child's

@@ -58,20 +58,22 @@ def removable_axes(cube: Cube, parents: Mapping[str, str]) -> list[int]:
 
 
 def protect(cubes: Mapping[Cube, Mapping[Key, int]], parents: Mapping[str, str], k: int,
-            decided: Mapping[Cube, set[Key]] | None = None) -> dict[Cube, set[Key]]:
+            decided: Mapping[Cube, set[Key]] | None = None,
+            sensitive: Mapping[Cube, set[Key]] | None = None) -> dict[Cube, set[Key]]:
     """The withheld cells of every cube, decided smallest cube first (see the module docstring).
 
     ``cubes`` holds distinct-person counts per cell for every closed margin of the largest cube;
     the grand total is the cube ``()`` with the one key ``()``. Withheld empty cells (complements
     where nothing else was left) are part of the result. ``decided`` holds patterns already
     worked out for some of the cubes (a page releasing many tables decides each cube once).
+    ``sensitive`` holds cells withheld whatever their count (few people beside a group of known size).
     """
     hidden: dict[Cube, set[Key]] = dict(decided or {})
     for cube in sorted(cubes, key=lambda c: (len(c), c)):
         if cube in hidden:
             continue
         counts = {key: count for key, count in cubes[cube].items() if count > 0}
-        withheld = {key for key, count in counts.items() if count < k}
+        withheld = {key for key, count in counts.items() if count < k or key in (sensitive or {}).get(cube, ())}
         if cube:
             _protect_cube(cube, counts, withheld, cubes, hidden, parents, k)
         hidden[cube] = withheld

@@ -8,6 +8,8 @@ Which records count (decided here, documented in the README, tested):
 - The unit is the targeted person: each person is counted at most once per cell, however many
   incidents they suffered in it. An incident with no recorded target counts as one person.
 - Relatives are counted as distinct people, through their statuses linked to a counted incident.
+- A group (tracker.casework.groups) counts as its number: its size, or its named members when
+  more are named; a named member also counted on their own is inside that number, not added.
 """
 from __future__ import annotations
 
@@ -15,13 +17,13 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 
-from sqlalchemy import String, and_, case, cast, func, literal, null, or_, select, true, union_all
+from sqlalchemy import and_, case, func, literal, or_, select, true
 from sqlalchemy.orm import aliased
-from sqlalchemy.sql import ColumnElement, CompoundSelect, FromClause
+from sqlalchemy.sql import ColumnElement, FromClause
 from sqlmodel import Session
 
-from ..models import Incident, IncidentReport, Involvement, RelativeStatus, Report
-from .dimensions import INCIDENT_DIMENSIONS, RELATIVE_DIMENSIONS, Dimension, Joins, year_of
+from ..models import Incident, IncidentReport, Involvement, Report
+from .dimensions import year_of
 from .disclosure import Key
 
 YEAR = re.compile(r"^\d{4}$")
@@ -107,38 +109,6 @@ def filter_clauses(filters: Filters) -> list[ColumnElement]:
     return clauses
 
 
-def _dimensions(names: Sequence[str], catalogue: Mapping[str, Dimension]) -> list[Dimension]:
-    unknown = [name for name in names if name not in catalogue]
-    if unknown or not names:
-        raise UnknownDimension(", ".join(unknown) or "no dimension")
-    return [catalogue[name] for name in names]
-
-
-def counts_query(joins: Joins, columns: Sequence[ColumnElement], subject: ColumnElement,
-                 where: Sequence[ColumnElement]) -> CompoundSelect:
-    """The cells and the total of one table in a single statement.
-
-    The rows that count (consent rule, filters, joins) are gathered once into a materialised
-    common table expression; the same statement then groups them into cells and counts the
-    distinct people among all of them. The total used to be a second query repeating the
-    consent rule and the joins, and at a million incidents it cost as much as the table did.
-    Rows that lack a code of a breakdown's vocabulary (codes are left-joined) reach the total
-    but no cell, as before.
-    """
-    in_cells = joins.in_cells()
-    flag = [case((in_cells, 1), else_=0).label("in_cells")] if in_cells is not None else []
-    counted = (select(*(column.label(f"d{index}") for index, column in enumerate(columns)),
-                      subject.label("subject"), *flag)
-               .select_from(joins.source).where(*where).cte("counted").prefix_with("MATERIALIZED"))
-    keys = [counted.c[f"d{index}"] for index in range(len(columns))]
-    people = func.count(counted.c.subject.distinct())
-    cells = select(literal(0).label("is_total"), *keys, people).group_by(*keys)
-    if in_cells is not None:
-        cells = cells.where(counted.c.in_cells == 1)
-    total = select(literal(1), *(cast(null(), String) for _ in keys), people)
-    return union_all(cells, total)
-
-
 def with_targets(source: FromClause) -> tuple[FromClause, ColumnElement]:
     """``source`` left-joined to each incident's targets, and the person each row stands for.
 
@@ -150,21 +120,6 @@ def with_targets(source: FromClause) -> tuple[FromClause, ColumnElement]:
     return joined, func.coalesce(target.person_id, literal(0) - Incident.id)
 
 
-def incident_query(names: Sequence[str], filters: Filters) -> CompoundSelect:
-    """People targeted by counted incidents, broken down by ``names``, with the total."""
-    joins = Joins(Incident.__table__)
-    columns = [dimension.expression(joins) for dimension in _dimensions(names, INCIDENT_DIMENSIONS)]
-    joins.source, subject = with_targets(joins.source)
-    return counts_query(joins, columns, subject, filter_clauses(filters))
-
-
-def relative_query(names: Sequence[str], filters: Filters, where: Sequence[ColumnElement] = ()) -> CompoundSelect:
-    """Relatives (distinct people) of counted incidents by their statuses, with the total."""
-    joins = Joins(RelativeStatus.__table__.join(Incident, Incident.id == RelativeStatus.incident_id))
-    columns = [dimension.expression(joins) for dimension in _dimensions(names, RELATIVE_DIMENSIONS)]
-    return counts_query(joins, columns, RelativeStatus.person_id, [*filter_clauses(filters), *where])
-
-
 @dataclass(frozen=True)
 class Counts:
     """Distinct people per cell and in total, exactly as counted: not yet fit to publish."""
@@ -173,31 +128,28 @@ class Counts:
     total: int
 
 
-def count(session: Session, query: CompoundSelect) -> Counts:
-    """Execute a table's statement (see ``counts_query``)."""
-    cells: dict[Key, int] = {}
-    total = 0
-    for is_total, *values, people in session.execute(query):
-        if is_total:
-            total = int(people)
-        else:
-            cells[tuple(str(value) for value in values)] = int(people)
-    return Counts(cells, total)
+def raw_counts(session: Session, subject: str, names: Sequence[str], filters: Filters = NO_FILTERS,
+               group: str | None = None, retaliation_only: bool = False) -> Counts:
+    """People per cell of one table as counted, groups as their number (tests and checks; release before showing)."""
+    from .tables import TableRequest, count_cubes, people
+
+    request = TableRequest(subject, tuple(names), filters, group, retaliation_only)
+    cube, fixed = request.cube(), request.fixed()
+    margin = tuple(name for name in cube if name in fixed)
+    counted = count_cubes(session, subject, cube, list(dict.fromkeys([cube, margin])))
+    inside = [(cube.index(name), value) for name, value in fixed.items()]
+    wanted = [cube.index(name) for name in names]
+    cells = {tuple(key[index] for index in wanted): value for key, value in people(counted[cube]).items()
+             if all(key[index] == value_ for index, value_ in inside)}
+    return Counts(cells, people(counted[margin]).get(tuple(fixed[name] for name in margin), 0))
 
 
 def incident_counts(session: Session, names: Sequence[str], filters: Filters = NO_FILTERS) -> Counts:
     """People targeted, broken down by incident dimensions (raw: release before showing)."""
-    return count(session, incident_query(names, filters))
+    return raw_counts(session, "incidents", names, filters)
 
 
 def relative_counts(session: Session, names: Sequence[str], filters: Filters = NO_FILTERS,
                     group: str | None = None, retaliation_only: bool = False) -> Counts:
     """Relatives by status, optionally one status group (e.g. "detention") or in retaliation only (raw)."""
-    where: list[ColumnElement] = []
-    if group:
-        from .. import taxonomy
-
-        where.append(RelativeStatus.status.in_([t.code for t in taxonomy.terms("relative_status") if t.group == group]))
-    if retaliation_only:
-        where.append(RelativeStatus.in_retaliation.in_(("yes", "likely")))
-    return count(session, relative_query(names, filters, where))
+    return raw_counts(session, "relatives", names, filters, group, retaliation_only)

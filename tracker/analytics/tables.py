@@ -11,21 +11,27 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import String, case, cast, func, literal, null, select, union_all
-from sqlalchemy.sql import ColumnElement, CompoundSelect, Select
+from sqlalchemy import String, and_, case, cast, distinct, func, literal, null, select, true, union_all
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql import ColumnElement, CompoundSelect, FromClause, Select
 from sqlmodel import Session
 
-from ..models import Incident, RelativeStatus
+from ..casework.groups import MEMBER, group_numbers
+from ..models import Incident, Person, PersonRelationship, RelativeStatus
 from .dimensions import INCIDENT_DIMENSIONS, PARENTS, RELATIVE_DIMENSIONS, Dimension, Joins
 from .disclosure import Cell, ReleasedTable, threshold
 from .lattice import Cube, Key, closed_subcubes, closure, protect
-from .statistics import NO_FILTERS, Filters, TooFine, UnknownDimension, counted_incident, with_targets
+from .statistics import NO_FILTERS, Filters, TooFine, UnknownDimension, counted_incident
 
 # Breakdown and filter dimensions of one table, parents included: 2^5 margins at most, each
 # counted by the one statement.
 MAX_CUBE_DIMENSIONS = 5
 SUBJECTS = ("incidents", "relatives")
 CubeCounts = dict[Cube, dict[Key, int]]
+# A margin's cells also hold, under the cell's key with this marker appended, how many of the
+# cell's people are inside the groups it holds (the sum of those groups' numbers): disclosure
+# control tells from it how many people the cell holds outside groups whose size may be public.
+IN_GROUPS = "@in_groups"
 
 
 @dataclass(frozen=True)
@@ -64,13 +70,31 @@ def catalogue(subject: str) -> Mapping[str, Dimension]:
     return RELATIVE_DIMENSIONS if subject == "relatives" else INCIDENT_DIMENSIONS
 
 
+def with_groups(source: FromClause, person: ColumnElement) -> tuple[FromClause, ColumnElement, ColumnElement]:
+    """``source`` with each counted person that is a group spread over its named members.
+
+    Returns the joined source, the named member of the row (null when the person is no group or
+    a group with no named member) and the group (null when the person is no group). A group
+    with named members becomes one row per member, so a member who is also counted on their own
+    (a target of the same incident, or of another one in the same cell) is one person, once;
+    what the group adds beyond them is ``GroupNumber.unnamed``, added per cell by ``count_cubes``.
+    """
+    group = aliased(Person, name="counted_group")
+    member = aliased(PersonRelationship, name="named_member")
+    joined = (source.outerjoin(group, and_(group.id == person, group.is_group == true()))
+              .outerjoin(member, and_(member.person_id == group.id, member.relationship_type == MEMBER)))
+    return joined, member.related_person_id, group.id
+
+
 def counted_rows(subject: str, cube: Cube, consent: ColumnElement | None = None) -> tuple[Select, dict[str, set[str]]]:
     """The counted rows (consent rule, joins) with a column per dimension, the person and code flags.
 
-    Columns are ``d0``.. in the cube's order, ``subject`` (the person counted) and ``has_<vocabulary>``
-    (1 when the row carries a code of a left-joined vocabulary). Also returns, per dimension,
-    the code vocabularies a row must have to fall in one of its cells. ``consent`` replaces the
-    consent rule's grouped form (for a few incidents, its correlated form).
+    Columns are ``d0``.. in the cube's order, ``subject`` (the person counted: a group's named
+    member in place of the group, an incident with no recorded target as its negated id),
+    ``counted_group`` (the group the row stands for, else null) and ``has_<vocabulary>`` (1 when
+    the row carries a code of a left-joined vocabulary). Also returns, per dimension, the code
+    vocabularies a row must have to fall in one of its cells. ``consent`` replaces the consent
+    rule's grouped form (for a few incidents, its correlated form).
     """
     base = (RelativeStatus.__table__.join(Incident, Incident.id == RelativeStatus.incident_id)
             if subject == "relatives" else Incident.__table__)
@@ -79,45 +103,77 @@ def counted_rows(subject: str, cube: Cube, consent: ColumnElement | None = None)
         joins.used = set()
         columns.append(catalogue(subject)[name].expression(joins).label(f"d{index}"))
         needs[name] = set(joins.used)
-    if subject == "relatives":
-        subject_column = RelativeStatus.person_id
-    else:
-        joins.source, subject_column = with_targets(joins.source)
+    person = RelativeStatus.person_id if subject == "relatives" else joins.target().person_id
+    joins.source, member, group = with_groups(joins.source, person)
+    # An incident with no recorded target stands for one person, numbered by the negated
+    # incident id so it never collides with a person's id.
+    subject_column = (func.coalesce(member, person) if subject == "relatives"
+                      else func.coalesce(member, person, literal(0) - Incident.id))
     vocabularies = sorted(set().union(*needs.values()))
     flags = [case((joins.code(vocabulary).incident_id.is_not(None), 1), else_=0).label(f"has_{vocabulary}")
              for vocabulary in vocabularies]
-    rows = select(*columns, subject_column.label("subject"), *flags).select_from(joins.source)
+    rows = select(*columns, subject_column.label("subject"), group.label("counted_group"),
+                  *flags).select_from(joins.source)
     return rows.where(counted_incident() if consent is None else consent), needs
 
 
-def cubes_statement(subject: str, cube: Cube, wanted: Sequence[Cube]) -> CompoundSelect:
+def distinct_list(column: ColumnElement, dialect: str | None) -> ColumnElement:
+    """The distinct values of a column in a group, comma-separated (null when none, or no dialect)."""
+    if dialect == "postgresql":
+        return func.string_agg(distinct(cast(column, String)), literal(","))
+    if dialect:
+        return func.group_concat(distinct(column))
+    return cast(null(), String)
+
+
+def cubes_statement(subject: str, cube: Cube, wanted: Sequence[Cube], groups_in: str | None = None) -> CompoundSelect:
     """Distinct people per cell of each wanted margin of ``cube``, in one statement.
 
     The counted rows are gathered once into a materialised common table expression; each margin
     groups it by its own dimensions. Codes are left-joined, so a margin with a code dimension
-    keeps only rows that have such a code.
+    keeps only rows that have such a code. With ``groups_in`` (the dialect's name; None when the
+    database holds no group) each cell also lists the groups it holds.
     """
     rows, needs = counted_rows(subject, cube)
     counted = rows.cte("counted").prefix_with("MATERIALIZED")
     parts = []
     for number, margin in enumerate(wanted):
         keys = [counted.c[f"d{cube.index(name)}"] if name in margin else cast(null(), String) for name in cube]
-        part = select(literal(number).label("margin"), *keys, func.count(counted.c.subject.distinct()))
+        part = select(literal(number).label("margin"), *keys, func.count(counted.c.subject.distinct()),
+                      distinct_list(counted.c.counted_group, groups_in))
         for vocabulary in sorted(set().union(*(needs[name] for name in margin))):
             part = part.where(counted.c[f"has_{vocabulary}"] == 1)
         parts.append(part.group_by(*(counted.c[f"d{cube.index(name)}"] for name in margin)))
     return union_all(*parts)
 
 
+def any_group(session: Session) -> bool:
+    """Whether any person is a group (when none is, counting skips listing each cell's groups)."""
+    return session.execute(select(Person.id).where(Person.is_group == true()).limit(1)).first() is not None
+
+
 def count_cubes(session: Session, subject: str, cube: Cube, wanted: Sequence[Cube]) -> CubeCounts:
-    """Execute ``cubes_statement``: people per cell, keyed by each margin's own dimensions."""
+    """Execute ``cubes_statement``: people per cell, keyed by each margin's own dimensions.
+
+    A group counts as its number (tracker.casework.groups): the statement counts its named
+    members (or the group itself when none is named) as distinct people, and each cell then
+    gains what its groups add beyond them, and an ``IN_GROUPS`` entry.
+    """
     counts: CubeCounts = {margin: {} for margin in wanted}
     if not wanted:
         return counts
     positions = [[cube.index(name) for name in margin] for margin in wanted]
-    for number, *values, people in session.execute(cubes_statement(subject, cube, wanted)):
+    dialect = session.get_bind().dialect.name if any_group(session) else None
+    grouped: list[tuple[Cube, Key, list[int]]] = []
+    for number, *values, people, groups in session.execute(cubes_statement(subject, cube, wanted, dialect)):
         key = tuple(str(values[index]) for index in positions[number])
         counts[wanted[number]][key] = int(people)
+        if groups:
+            grouped.append((wanted[number], key, [int(group) for group in str(groups).split(",")]))
+    numbers = group_numbers(session, {group for _margin, _key, groups in grouped for group in groups})
+    for margin, key, groups in grouped:
+        counts[margin][key] += sum(numbers[group].unnamed for group in groups)
+        counts[margin][key + (IN_GROUPS,)] = sum(numbers[group].people for group in groups)
     return counts
 
 
@@ -151,10 +207,27 @@ class Releaser:
         known = self.counts.setdefault(request.subject, {})
         missing = [margin for margin in closed_subcubes(cube, PARENTS) if margin not in known]
         known.update(self.source(self.session, request.subject, cube, missing))
-        lattice = {margin: known[margin] for margin in closed_subcubes(cube, PARENTS)}
+        lattice = {margin: people(known[margin]) for margin in closed_subcubes(cube, PARENTS)}
+        sensitive = {margin: outside_groups_too_few(known[margin], self.k) for margin in lattice}
         decided = self.hidden.setdefault(request.subject, {})
-        decided.update(protect(lattice, PARENTS, self.k, decided))
-        return sliced(request, cube, known, decided, self.k)
+        decided.update(protect(lattice, PARENTS, self.k, decided, sensitive))
+        return sliced(request, cube, lattice, decided, self.k)
+
+
+def people(cells: Mapping[Key, int]) -> dict[Key, int]:
+    """A margin's people per cell, without its ``IN_GROUPS`` entries."""
+    return {key: count for key, count in cells.items() if not key or key[-1] != IN_GROUPS}
+
+
+def outside_groups_too_few(cells: Mapping[Key, int], k: int) -> set[Key]:
+    """Cells that must be withheld although they hold k people: fewer than k outside their groups.
+
+    A group's size is often public (the Hong Kong 47), so a cell of the 47 and two others would
+    tell a reader that two people are counted there beside them. Such a cell is withheld as if
+    it held two (issue 12 §3).
+    """
+    return {key[:-1] for key, in_groups in cells.items()
+            if key and key[-1] == IN_GROUPS and 0 < cells.get(key[:-1], 0) - in_groups < k}
 
 
 def sliced(request: TableRequest, cube: Cube, counts: CubeCounts, hidden: Mapping[Cube, set[Key]],

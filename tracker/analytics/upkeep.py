@@ -6,8 +6,12 @@ targeted twice in a year is one person in it), so the adjustment is per *person*
 touches incidents, their codes, targets, source reports, reports' consent, places or relatives'
 statuses, the people whose counts may move are listed, the cells each of them falls in are
 read before the flush and after it, and every registered cell moves by the people who entered
-it minus those who left. The result equals a full recount, which the tests check on both
-engines after random changes; ``flask analytics refresh`` recounts every margin all the same.
+it minus those who left. A group (tracker.casework.groups) enters a cell as its named members,
+who are people like any other, and as itself carrying what it adds beyond them and its whole
+number (the cell's ``IN_GROUPS`` entry), both read as the database stands before and after: a
+new member, a changed size or a person made a group moves the counts like any other edit. The
+result equals a full recount, which the tests check on both engines after random changes;
+``flask analytics refresh`` recounts every margin all the same.
 
 The hook is a SQLAlchemy session event on every ``sqlmodel.Session`` (installed by
 ``init_app``), so casework code needs no call of its own and edits elsewhere keep it working
@@ -30,16 +34,21 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from ..audit import serialise_writes
-from ..models import Incident, IncidentCode, IncidentReport, Involvement, Location, Person, RelativeStatus, Report
+from ..casework.groups import MEMBER, group_numbers
+from ..models import (Incident, IncidentCode, IncidentReport, Involvement, Location, Person, PersonRelationship,
+                      RelativeStatus, Report)
 from ..models.base import utcnow
 from ..models.statistics import StatisticsCell, StatisticsMargin
 from .lattice import Cube, Key
 
-TRACKED = (Incident, IncidentCode, IncidentReport, Involvement, Location, Person, RelativeStatus, Report)
+TRACKED = (Incident, IncidentCode, IncidentReport, Involvement, Location, Person, PersonRelationship,
+           RelativeStatus, Report)
 # Of these, the ones whose mere creation can move a count: a new report, person or place is
-# linked to no incident yet (intake adds reports all day and must not pay for statistics).
-COUNTED_WHEN_NEW = (Incident, IncidentCode, IncidentReport, Involvement, RelativeStatus)
-Memberships = dict[tuple[str, str], dict[int, set[Key]]]  # (margin key, subject kind) -> person -> cells
+# linked to no incident yet (intake adds reports all day and must not pay for statistics); a
+# new link can make someone a named member of a group.
+COUNTED_WHEN_NEW = (Incident, IncidentCode, IncidentReport, Involvement, PersonRelationship, RelativeStatus)
+# (margin key, subject kind) -> person (or ("group", id)) -> cell -> how much they add to it
+Memberships = dict[tuple[str, str], dict[object, dict[Key, int]]]
 _BEFORE = "analytics.upkeep.before"
 
 
@@ -152,18 +161,29 @@ def _registered(connection: Connection) -> dict[str, list[tuple[str, Cube]]]:
 
 
 def _ids(obj, *names: str) -> set[int]:
-    """Current and previous values of some id attributes of a changed object."""
+    """Current and previous values of some id attributes of a changed object (see ``_values``)."""
     state, found = inspect(obj), set()
     for name in names:
-        history = state.attrs[name].history
-        found.update(value for value in (*history.added, *history.unchanged, *history.deleted) if value is not None)
-    return found
+        if name == "id" and state.identity:
+            found.update(state.identity)  # an expired object's key is known without loading it
+        else:
+            found |= _values(obj, name)
+    return found - {None}
 
 
 def _people(connection: Connection, changed: Iterable) -> dict[str, set[int]]:
-    """The people whose counts a set of changed objects may move: targets (or -incident) and relatives."""
-    incidents, targets, relatives, reports, places = set(), set(), set(), set(), set()
+    """The people whose counts a set of changed objects may move: targets (or -incident) and relatives.
+
+    A listed group brings its named members (counted through its rows); a changed person, the
+    incidents against them (their target types); a changed member link, the group and the member.
+    """
+    incidents, targets, relatives, reports, places, groups = set(), set(), set(), set(), set(), set()
     for obj in changed:
+        if isinstance(obj, PersonRelationship):
+            if MEMBER in _values(obj, "relationship_type"):
+                groups |= _ids(obj, "person_id")
+                targets |= _ids(obj, "person_id", "related_person_id")
+            continue
         if isinstance(obj, Incident):
             incidents |= _ids(obj, "id")
         elif isinstance(obj, (IncidentCode, IncidentReport)):
@@ -178,8 +198,13 @@ def _people(connection: Connection, changed: Iterable) -> dict[str, set[int]]:
         elif isinstance(obj, Location):
             places |= _ids(obj, "id")
         elif isinstance(obj, Person):
-            targets |= _ids(obj, "id")
-            relatives |= _ids(obj, "id")
+            groups |= _ids(obj, "id")
+    if groups:
+        targets |= groups
+        # The relatives of incidents against a changed person move with the person's target types.
+        incidents |= set(connection.execute(select(Involvement.incident_id).where(
+            Involvement.person_id.in_(groups), Involvement.role == "target")).scalars())
+    relatives |= targets
     if reports:
         incidents |= set(connection.execute(select(IncidentReport.incident_id)
                                             .where(IncidentReport.report_id.in_(reports))).scalars())
@@ -191,12 +216,51 @@ def _people(connection: Connection, changed: Iterable) -> dict[str, set[int]]:
         targets |= {-incident for incident in incidents}
         relatives |= set(connection.execute(select(RelativeStatus.person_id)
                                             .where(RelativeStatus.incident_id.in_(incidents))).scalars())
+    relatives = {person for person in relatives if person > 0}
+    # A listed group's named members are counted through its rows: they move with it.
+    members: dict[int, set[int]] = defaultdict(set)
+    listed = sorted(person for person in targets | relatives if person > 0)
+    if listed:
+        for group, member in connection.execute(select(PersonRelationship.person_id,
+                                                       PersonRelationship.related_person_id).where(
+                PersonRelationship.person_id.in_(listed), PersonRelationship.relationship_type == MEMBER)):
+            members[group].add(member)
+    targets |= set().union(*(members[person] for person in targets if person in members))
+    relatives |= set().union(*(members[person] for person in relatives if person in members))
     return {"incidents": targets, "relatives": relatives}
+
+
+def _values(obj, name: str) -> set:
+    """Current and previous values of one attribute of a changed object.
+
+    An object read before the last commit is expired: its attributes have no history until
+    loaded, so before the flush they are loaded (a person edited that way used to be missed).
+    """
+    state = inspect(obj)
+    loaded = {getattr(obj, name)} if name in state.unloaded and state.persistent else set()
+    history = state.attrs[name].history
+    return loaded | {*history.added, *history.unchanged, *history.deleted}
+
+
+def _groups_of(connection: Connection, people: Iterable[int]) -> set[int]:
+    """The groups these people are named members of (their rows as members come through the group)."""
+    ids = sorted(person for person in people if person > 0)
+    if not ids:
+        return set()
+    return set(connection.execute(select(PersonRelationship.person_id).where(
+        PersonRelationship.related_person_id.in_(ids), PersonRelationship.relationship_type == MEMBER)).scalars())
 
 
 def _memberships(connection: Connection, margins: dict[str, list[tuple[str, Cube]]],
                  people: dict[str, set[int]]) -> Memberships:
-    """The cells each listed person falls in, in every registered margin, as the database stands."""
+    """What each listed person adds to which cells, in every registered margin, as the database stands.
+
+    A person adds one to each cell they fall in; a listed group, as ("group", id), adds what it
+    counts beyond its named members to the cell and its whole number to the cell's ``IN_GROUPS``
+    entry (the same as ``tables.count_cubes``).
+    """
+    from .tables import IN_GROUPS
+
     found: Memberships = {}
     for subject, registered in margins.items():
         chosen = people.get(subject) or set()
@@ -206,18 +270,35 @@ def _memberships(connection: Connection, margins: dict[str, list[tuple[str, Cube
         statement, needs = _rows_of_people(subject, names, current_app.config.get("ANALYTICS_PLACE_LEVEL", "country"))
         by_margin = [(key, [names.index(name) for name in margin],
                       sorted(set().union(*(needs[name] for name in margin)))) for key, margin in registered]
-        members: dict[str, dict[int, set[Key]]] = {key: defaultdict(set) for key, _margin in registered}
-        parameters = {"people": sorted(chosen), "persons": sorted(p for p in chosen if p > 0),
+        members: dict[str, dict[object, set[Key]]] = {key: defaultdict(set) for key, _margin in registered}
+        # A member's rows through a group come with the group's incidents or statuses.
+        reached = {p for p in chosen if p > 0} | _groups_of(connection, chosen)
+        parameters = {"people": sorted(reached), "persons": sorted(reached),
                       "incidents": sorted(-p for p in chosen if p < 0)}
         for row in connection.execute(statement, parameters).mappings():
-            person = row["subject"]
-            if person not in chosen:
+            person, group = row["subject"], row["counted_group"]
+            counted: list[object] = [person] if person in chosen else []
+            if group is not None and group in chosen:
+                counted.append(("group", group))
+            if not counted:
                 continue  # another target of the same incident: unchanged
             for key, positions, vocabularies in by_margin:
                 if all(row[f"has_{vocabulary}"] == 1 for vocabulary in vocabularies):
-                    members[key][person].add(tuple(str(row[f"d{index}"]) for index in positions))
+                    cell = tuple(str(row[f"d{index}"]) for index in positions)
+                    for who in counted:
+                        members[key][who].add(cell)
+        numbers = group_numbers(connection, {who[1] for cells in members.values() for who in cells
+                                             if isinstance(who, tuple)})
         for key, cells in members.items():
-            found[key, subject] = cells
+            weighted: dict[object, dict[Key, int]] = {}
+            for who, inside in cells.items():
+                if isinstance(who, tuple):
+                    number = numbers[who[1]]
+                    weighted[who] = {**{cell: number.unnamed for cell in inside},
+                                     **{cell + (IN_GROUPS,): number.people for cell in inside}}
+                else:
+                    weighted[who] = dict.fromkeys(inside, 1)
+            found[key, subject] = weighted
     return found
 
 
@@ -246,10 +327,10 @@ def _apply(connection: Connection, old: Memberships, new: Memberships) -> None:
     for margin in set(old) | set(new):
         before, after = old.get(margin, {}), new.get(margin, {})
         for person in set(before) | set(after):
-            for cell in after.get(person, set()) - before.get(person, set()):
-                moves[margin[0], cell] += 1
-            for cell in before.get(person, set()) - after.get(person, set()):
-                moves[margin[0], cell] -= 1
+            for cell, added in after.get(person, {}).items():
+                moves[margin[0], cell] += added
+            for cell, taken in before.get(person, {}).items():
+                moves[margin[0], cell] -= taken
     for (key, cell), change in sorted(moves.items()):
         if not change:
             continue

@@ -4,12 +4,16 @@ A group is a person with ``is_group`` and a size (exact, at least, estimated). N
 people linked to it by a "group_member" relationship (person = the group, related = the member).
 Counting follows one rule: a group counts as its size, or as its named members when more are
 named than the size says; a named member who is also a target of the same incident is inside
-that number, never counted again.
+that number, never counted again. A size "at least" counts as that floor and an "estimated" size
+as the estimate. ``group_numbers`` is the rule; casework (``targeted_people``) and the analysts'
+statistics (tracker.analytics.tables, upkeep) both count with it.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
+from sqlalchemy import func, true
 from sqlmodel import Session, select
 
 from ..models import Case, CasePerson, Incident, Involvement, Person, PersonRelationship
@@ -22,6 +26,36 @@ from ..models.inputs import RelationshipCreate
 
 MEMBER = "group_member"
 MAX_MEMBERS_AT_ONCE = 500
+
+
+@dataclass(frozen=True)
+class GroupNumber:
+    """How many people a group stands for, and how many of them are named members."""
+
+    people: int  # max(size, named members); a group with neither counts as one
+    named: int
+
+    @property
+    def unnamed(self) -> int:
+        """People the group adds beyond the ones who appear on their own (its named members, or itself)."""
+        return self.people - max(self.named, 1)
+
+
+def group_numbers(connection, group_ids: Iterable[int]) -> dict[int, GroupNumber]:
+    """The number of each of these people that is a group (others are left out), as the database stands.
+
+    ``connection`` is a Session or a Connection: the statistics' flush hook counts in mid-flush.
+    """
+    ids = sorted(set(group_ids))
+    if not ids:
+        return {}
+    sizes = dict(connection.execute(select(Person.id, Person.group_size).where(
+        Person.id.in_(ids), Person.is_group == true())).all())
+    named = dict(connection.execute(select(PersonRelationship.person_id, func.count()).where(
+        PersonRelationship.person_id.in_(list(sizes)), PersonRelationship.relationship_type == MEMBER)
+        .group_by(PersonRelationship.person_id)).all()) if sizes else {}
+    return {group: GroupNumber(max(size or 1, named.get(group, 0)), named.get(group, 0))
+            for group, size in sizes.items()}
 
 
 def member_ids(session: Session, group_id: int) -> list[int]:
@@ -80,14 +114,11 @@ def targeted_people(session: Session, incident_ids: Iterable[int]) -> int:
         return 0
     targets = set(session.exec(select(Involvement.person_id).where(
         Involvement.incident_id.in_(ids), Involvement.role == "target")).all())
-    groups = session.exec(select(Person).where(Person.id.in_(targets), Person.is_group.is_(True))).all()
+    numbers = group_numbers(session, targets)
     inside: set[int] = set()
-    total = 0
-    for group in groups:
-        members = set(member_ids(session, group.id))
-        inside |= members
-        total += max(group.group_size or 1, len(members))
-    return total + len(targets - {g.id for g in groups} - inside)
+    for group in numbers:
+        inside |= set(member_ids(session, group))
+    return sum(number.people for number in numbers.values()) + len(targets - set(numbers) - inside)
 
 
 def people_in_case_by_group(session: Session, case_id: int) -> dict[int, int]:
