@@ -54,15 +54,19 @@ def bench_user(app) -> int:
         return get_session().exec(select(User.id).where(User.email == EMAIL)).one()
 
 
-def bulk(client, token: str, action: str, ids: list[int], fields: dict[str, str]) -> float:
-    """POST the bulk form once and return the seconds it took; fail loudly if it did not apply."""
+def bulk(client, token: str, action: str, ids: list[int], fields: dict[str, str]) -> tuple[float, float]:
+    """POST the bulk form once; the wall and CPU seconds it took. Fails loudly if it did not apply.
+
+    The request and SQLite run in this process, so its CPU time is the work itself: on the shared
+    build machine (load average about 11 on 2 cores) wall time is mostly waiting for a core.
+    """
     data = {"csrf_token": token, "action": action, "report_id": [str(i) for i in ids], **fields}
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     response = client.post("/casework/bulk", data=data)
-    elapsed = time.perf_counter() - started
+    elapsed, used = time.perf_counter() - started, time.process_time() - cpu
     if response.status_code != 303:
         raise SystemExit(f"bulk {action} answered {response.status_code}")
-    return elapsed
+    return elapsed, used
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -76,7 +80,7 @@ def main(argv: list[str] | None = None) -> None:
     user_id = bench_user(app)
     client = signed_in_client(app)
     token = CSRF.search(client.get("/casework/").get_data(as_text=True)).group(1)
-    times: dict[str, list[float]] = {action: [] for action, _ in ACTIONS}
+    times: dict[str, list[tuple[float, float]]] = {action: [] for action, _ in ACTIONS}
     for _ in range(args.repeat):
         ids = new_reports(app, args.reports)
         for action, fields in ACTIONS:
@@ -90,10 +94,11 @@ def main(argv: list[str] | None = None) -> None:
             raise SystemExit(f"the reopened reports are {set(applied)}, not in triage")
     print(f"bulk action on {args.reports} reports, {args.incidents:,} incidents in the database, "
           f"median of {args.repeat}:")
-    for action, seconds in times.items():
-        median = statistics.median(seconds)
+    for action, measured in times.items():
+        median = statistics.median(wall for wall, _cpu in measured)
+        cpu = statistics.median(cpu for _wall, cpu in measured)
         print(f"  {action:8} {median:6.2f} s  {1000 * median / args.reports:5.2f} ms/report  "
-              f"{median / TARGET_SECONDS:4.2f}x of the {TARGET_SECONDS:.0f} s target")
+              f"{median / TARGET_SECONDS:4.2f}x of the {TARGET_SECONDS:.0f} s target  (CPU {cpu:5.2f} s)")
 
 
 if __name__ == "__main__":
