@@ -6,15 +6,18 @@ import os
 import pyrage
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlmodel import func, select
 
 from tests.exchange.test_partner_exchange import BOTH_NAME, REFUSING_NAME, build_case, person
 from tracker.casework.incidents import create_incident
 from tracker.casework.people import involve_person
 from tracker.exchange.package import PackageRefused, check_document, open_package, seal_package
 from tracker.exchange.package_export import export_for_partner, initials
+from tracker.exchange.package_import import import_package
 from tracker.exchange.partners import (
     ExchangeError, OpenIdentity, add_partner, encode_key, ensure_identity, fingerprint, open_identity, partner_named,
 )
+from tracker.models import Person
 from tracker.models.inputs import IncidentCreate
 
 
@@ -141,3 +144,37 @@ def test_a_file_not_encrypted_to_us_is_refused(session, ours):
         open_package(session, pyrage.encrypt(b"{}", [pyrage.x25519.Recipient.from_str(ours.age_recipient)]))
     with pytest.raises(PackageRefused):
         open_package(session, b"age-encryption.org/v1\nnonsense")
+
+
+def renamed(package: dict) -> dict:
+    """The package with every exchange id replaced by a fresh one (records this instance never saw)."""
+    text = json.dumps(package)
+    for uid in {r["uid"] for kind in ("people", "incidents", "relationships", "statuses") for r in package[kind]} | {
+            package["case"]["uid"]}:
+        text = text.replace(uid, os.urandom(16).hex())
+    return json.loads(text)
+
+
+def test_people_known_here_are_proposed_as_duplicates_not_merged(session, ours):
+    package = renamed(from_partner(session, ours, build_case(session)))
+    me = open_identity(session).age_recipient
+    outcome = import_package(session, open_package(session, signed_by(ours, package, me)), user_id=None)
+    assert outcome.created["person"] == 2 and {old for _new, old in outcome.duplicates} <= {
+        p.pseudonym for p in session.exec(select(Person).where(Person.source_partner_id.is_(None)))}
+    assert len(outcome.duplicates) == 2  # Aynur and Ablimit Sharer, already here
+    assert all(p.merged_into_id is None for p in session.exec(select(Person)))
+
+
+@pytest.mark.parametrize("damage, reason", [
+    (lambda p: p["people"][1].update(uid=p["people"][0]["uid"]), "two records under one exchange id"),
+    (lambda p: p["statuses"][0].update(person=os.urandom(16).hex()), "refers to a record it does not hold"),
+    (lambda p: p["incidents"][0].update(primary_tactic="not_a_tactic"), "cannot be stored here"),
+])
+def test_a_package_whose_records_do_not_hold_together_is_refused_whole(session, ours, damage, reason):
+    package = renamed(from_partner(session, ours, build_case(session)))
+    damage(package)
+    people = session.exec(select(func.count()).select_from(Person)).one()
+    opened = open_package(session, signed_by(ours, package, open_identity(session).age_recipient))
+    with pytest.raises(PackageRefused, match=reason):
+        import_package(session, opened, user_id=None)
+    assert session.exec(select(func.count()).select_from(Person)).one() == people

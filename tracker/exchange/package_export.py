@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from ..audit import record
 from ..casework.cases import case_incidents, case_people, get_case
-from ..casework.errors import get_or_not_found
+from ..casework.errors import NotFound
 from ..casework.need_to_know import visible
 from ..models import (
     Case, ExchangePackage, ExchangeRecord, Incident, Involvement, Partner, Person, PersonRelationship, RelativeStatus,
@@ -49,8 +49,7 @@ def export_for_partner(session: Session, partner: Partner, *, case_id: int | Non
     if redaction not in REDACTIONS:
         raise ExchangeError(f"unknown redaction profile {redaction!r}; one of {', '.join(REDACTIONS)}")
     case = get_case(session, case_id) if case_id is not None else None
-    incidents = case_incidents(session, case.id) if case else \
-        [get_or_not_found(session, Incident, i, "incident") for i in dict.fromkeys(incident_ids or [])]
+    incidents = case_incidents(session, case.id) if case else _chosen_incidents(session, incident_ids or [])
     incidents = [i for i in incidents if i.merged_into_id is None and visible(session, i)]
     people = _people_of(session, case, incidents)
     consents = incident_consents(session, [i.id for i in incidents])
@@ -80,14 +79,25 @@ def export_for_partner(session: Session, partner: Partner, *, case_id: int | Non
     return Export(package["package_id"], data, counts)
 
 
+def _chosen_incidents(session: Session, incident_ids: list[int]) -> list[Incident]:
+    """The chosen incidents, loaded at once; NotFound for one that is missing or outside the asker's access."""
+    ids = list(dict.fromkeys(incident_ids))
+    found = {i.id: i for i in session.exec(select(Incident).where(Incident.id.in_(ids)))} if ids else {}
+    for incident_id in ids:
+        if incident_id not in found or not visible(session, found[incident_id]):
+            raise NotFound(f"incident {incident_id}")  # need to know: hidden looks like missing
+    return [found[i] for i in ids]
+
+
 def _people_of(session: Session, case: Case | None, incidents: list[Incident]) -> list[Person]:
     """The case's people and everyone involved in the incidents, that the asker may see, each once."""
     ids = [person.id for person, _ in case_people(session, case.id)] if case else []
     if incidents:
         ids += session.exec(select(Involvement.person_id).where(
             Involvement.incident_id.in_([i.id for i in incidents])).order_by(Involvement.id)).all()
-    people = [session.get(Person, pid) for pid in dict.fromkeys(ids)]
-    return [p for p in people if p is not None and p.merged_into_id is None and visible(session, p)]
+    found = {p.id: p for p in session.exec(select(Person).where(Person.id.in_(set(ids))))} if ids else {}
+    people = [found[pid] for pid in dict.fromkeys(ids) if pid in found]
+    return [p for p in people if p.merged_into_id is None and visible(session, p)]
 
 
 def initials(name: str) -> str:
@@ -112,49 +122,54 @@ class _Builder:
     def __init__(self, session: Session, redaction: str):
         self.session, self.redaction, self.grain = session, redaction, DATE_GRAIN[redaction]
         self.full = redaction == "full"
+        self.status_uids: dict[int, str] = {}
+        self.involvements: dict[int, list[Involvement]] = {}
 
-    def uid(self, kind: str, local_id: int) -> str:
-        """The record's exchange id: the one it arrived with or was first sent under, or a new one."""
-        row = self.session.exec(select(ExchangeRecord).where(ExchangeRecord.kind == kind,
-                                                             ExchangeRecord.local_id == local_id)).first()
-        if row is None:
-            row = ExchangeRecord(uid=uuid.uuid4().hex, kind=kind, local_id=local_id)
-            self.session.add(row)
-            self.session.flush()
-        return row.uid
+    def uids(self, kind: str, local_ids: list[int]) -> dict[int, str]:
+        """The records' exchange ids: the ones they arrived with or were first sent under, or new ones."""
+        found = dict(self.session.exec(select(ExchangeRecord.local_id, ExchangeRecord.uid).where(
+            ExchangeRecord.kind == kind, ExchangeRecord.local_id.in_(local_ids))).all()) if local_ids else {}
+        for local_id in local_ids:
+            if local_id not in found:
+                found[local_id] = uuid.uuid4().hex
+                self.session.add(ExchangeRecord(uid=found[local_id], kind=kind, local_id=local_id))
+        return {local_id: found[local_id] for local_id in local_ids}
 
     def package(self, case: Case | None, incidents: list[Incident], people: list[Person]) -> dict[str, Any]:
         """The package's records: incidents, people, their relationships and statuses, the case."""
-        person_uids = {p.id: self.uid("person", p.id) for p in people}
-        incident_uids = {i.id: self.uid("incident", i.id) for i in incidents}
+        person_uids = self.uids("person", [p.id for p in people])
+        incident_uids = self.uids("incident", [i.id for i in incidents])
         links = self.session.exec(select(PersonRelationship).where(
             PersonRelationship.person_id.in_(person_uids), PersonRelationship.related_person_id.in_(person_uids))
             .order_by(PersonRelationship.id)).all()
-        link_uids = {link.id: self.uid("relationship", link.id) for link in links}
+        link_uids = self.uids("relationship", [link.id for link in links])
         statuses = self.session.exec(select(RelativeStatus).where(RelativeStatus.person_id.in_(person_uids))
                                      .order_by(RelativeStatus.id)).all()
+        self.status_uids = self.uids("status", [s.id for s in statuses])
+        for involvement in self.session.exec(select(Involvement).where(
+                Involvement.incident_id.in_(incident_uids), Involvement.person_id.in_(person_uids))
+                .order_by(Involvement.id)).all():
+            self.involvements.setdefault(involvement.incident_id, []).append(involvement)
         return {"case": self.case(case, person_uids, incident_uids) if case else None,
-                "incidents": [self.incident(i, person_uids) for i in incidents],
+                "incidents": [self.incident(i, incident_uids[i.id], person_uids) for i in incidents],
                 "people": [self.person(p, person_uids[p.id]) for p in people],
                 "relationships": [self.relationship(link, link_uids[link.id], person_uids) for link in links],
                 "statuses": [self.status(s, person_uids, link_uids, incident_uids) for s in statuses]}
 
     def case(self, case: Case, person_uids: dict, incident_uids: dict) -> dict[str, Any]:
         """The case container: no local reference, notes or interventions."""
-        return {"uid": self.uid("case", case.id), "title": case.title if self.full else None, "status": case.status,
-                "priority": case.priority, "risk_level": case.risk_level,
+        return {"uid": self.uids("case", [case.id])[case.id], "title": case.title if self.full else None,
+                "status": case.status, "priority": case.priority, "risk_level": case.risk_level,
                 "primary_person": person_uids.get(case.primary_person_id),
                 "people": [{"person": person_uids[p.id], "role": role}
                            for p, role in case_people(self.session, case.id) if p.id in person_uids],
                 "incidents": list(incident_uids.values())}
 
-    def incident(self, incident: Incident, person_uids: dict) -> dict[str, Any]:
+    def incident(self, incident: Incident, uid: str, person_uids: dict) -> dict[str, Any]:
         """An incident; free text only in the full profile (it may name anyone)."""
         start, start_precision = coarsen(incident.start_date, incident.start_precision, self.grain)
         end, end_precision = coarsen(incident.end_date, incident.end_precision, self.grain)
-        involvements = self.session.exec(select(Involvement).where(Involvement.incident_id == incident.id)
-                                         .order_by(Involvement.id)).all()
-        return {"uid": self.uid("incident", incident.id), "title": incident.title if self.full else None,
+        return {"uid": uid, "title": incident.title if self.full else None,
                 "summary": incident.summary if self.full else None, "primary_tactic": incident.primary_tactic,
                 "tactics": incident.codes_of("tactic"), "channels": incident.codes_of("channel"),
                 "demands": incident.codes_of("demand"), "community": incident.community,
@@ -164,7 +179,7 @@ class _Builder:
                 "severity": incident.severity,
                 "involvements": [{"person": person_uids[i.person_id], "role": i.role, "tactic": i.tactic,
                                   "perpetrator_type": i.perpetrator_type, "attribution": i.attribution}
-                                 for i in involvements if i.person_id in person_uids]}
+                                 for i in self.involvements.get(incident.id, [])]}
 
     def person(self, person: Person, uid: str) -> dict[str, Any]:
         """A person: names (full), initials (names-initials) or neither (codes-only)."""
@@ -188,7 +203,7 @@ class _Builder:
     def status(self, status: RelativeStatus, person_uids: dict, link_uids: dict, incident_uids: dict) -> dict[str, Any]:
         """A dated status; its place only in the full profile, its incident only if that goes too."""
         when, precision = coarsen(status.status_date, status.date_precision, self.grain)
-        return {"uid": self.uid("status", status.id), "person": person_uids[status.person_id],
+        return {"uid": self.status_uids[status.id], "person": person_uids[status.person_id],
                 "relationship": link_uids.get(status.relationship_id),
                 "incident": incident_uids.get(status.incident_id),
                 "status": status.status, "status_date": when, "date_precision": precision,

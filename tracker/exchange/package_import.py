@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from .. import taxonomy
@@ -74,6 +75,9 @@ def import_package(session: Session, opened: OpenedPackage, *, user_id: int | No
     except KeyError as error:  # a record refers to an exchange id the package does not hold
         session.rollback()
         raise PackageRefused("a record of the package refers to a record it does not hold") from error
+    except IntegrityError as error:  # the same exchange id twice in one package
+        session.rollback()
+        raise PackageRefused("the package holds two records under one exchange id") from error
     detail = {"package_id": outcome.package_id, "sha256": opened.sha256, "partner_id": partner.id,
               "redaction": outcome.redaction,
               "created": dict(outcome.created), "known": dict(outcome.known),
@@ -107,10 +111,11 @@ class _Writer:
         self.session, self.partner, self.user_id, self.outcome = session, partner, user_id, outcome
         self.local: dict[str, int] = {}  # uid -> local id, for the records of this package
         self.new_people: set[int] = set()
+        self.held: dict[str, ExchangeRecord] = {}
 
     def known(self, kind: str, uid: str) -> int | None:
         """The local id of a record already here under this exchange id (None if new)."""
-        row = self.session.get(ExchangeRecord, uid)
+        row = self.held.get(uid)
         if row is None or row.kind != kind:
             return None
         self.outcome.known[kind] += 1
@@ -122,10 +127,14 @@ class _Writer:
         if created:
             self.outcome.created[kind] += 1
         self.session.add(ExchangeRecord(uid=uid, kind=kind, local_id=local_id, partner_id=self.partner.id))
-        self.session.flush()
 
     def write(self, package: dict[str, Any]) -> None:
         """Every record, then the duplicate proposals for the people it created."""
+        uids = [r["uid"] for kind in ("people", "incidents", "relationships", "statuses") for r in package[kind]]
+        uids += [package["case"]["uid"]] if package["case"] else []
+        for start in range(0, len(uids), 500):  # the exchange ids already here, in a few statements
+            self.held.update({row.uid: row for row in self.session.exec(
+                select(ExchangeRecord).where(ExchangeRecord.uid.in_(uids[start:start + 500])))})
         for person in package["people"]:
             self.person(person)
         for incident in package["incidents"]:
