@@ -10,12 +10,12 @@ import re
 
 import pytest
 from defusedxml.ElementTree import fromstring
-from sqlmodel import select
+from sqlmodel import SQLModel, select
 
 from tests.conftest import login_as
 from tests.factories import make_user
 from tests.intake.helpers import jpeg_with_gps
-from tracker.models import Evidence, Report, ReportedRelative
+from tracker.models import DeviceCredential, Evidence, Report, ReportedRelative
 
 from .conftest import HTTPS, instance_xml, submit
 
@@ -87,6 +87,8 @@ def test_the_same_instance_id_is_stored_once_and_answered_with_success(client, s
     first, second = submit(client, device, xml), submit(client, device, xml)
     assert (first.status_code, second.status_code) == (201, 201)
     assert message_of(second)[0] == "submit_success"
+    # Within the replay window the receipt comes again, for an app whose first answer was lost.
+    assert RECEIPT.search(message_of(second)[1]).group(0) == RECEIPT.search(message_of(first)[1]).group(0)
     reports = session.exec(select(Report)).all()
     assert len(reports) == 1
     # Only a keyed digest of the instanceID is kept.
@@ -183,3 +185,17 @@ def test_guessing_credentials_is_slowed_down(app, client, device):
     app.config["OPENROSA_AUTH_FAILURE_LIMIT"] = "2 per hour"
     statuses = [submit(client, device, instance_xml(), password="guess").status_code for _ in range(3)]
     assert statuses == [401, 401, 429]
+
+
+def test_nothing_identifying_the_sender_or_device_is_stored(client, session, device):
+    client.environ_base.update({"REMOTE_ADDR": "198.51.100.231", "HTTP_USER_AGENT": "org.odk.collect.canary/9.9"})
+    xml = instance_xml(body="<narrative>plain</narrative><meta><deviceID>collect:CanaryDeviceId</deviceID></meta>")
+    assert submit(client, device, xml).status_code == 201
+    for table in SQLModel.metadata.sorted_tables:
+        rows = repr(session.execute(table.select()).all())
+        for canary in ("198.51.100.231", "canary/9.9", "CanaryDeviceId"):
+            assert canary not in rows, (table.name, canary)
+        if table.name != "device_credential":  # no report, audit event or counter names the device
+            assert device.username not in rows and device.password not in rows, table.name
+    stored = repr(session.execute(DeviceCredential.__table__.select()).all())
+    assert device.password not in stored  # only the keyed digest

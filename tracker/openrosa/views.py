@@ -226,12 +226,9 @@ def _http_error(error: HTTPException):
     code = error.code or 500
     if code == 413:
         return _too_large()
-    texts = {429: gettext("Too many attempts in a short time. Wait a few minutes and try again."),
-             405: gettext("This address does not accept this method.")}
-    response = responses.message(texts.get(code, error.name), code)
-    if code == 405 and error.valid_methods:  # type: ignore[attr-defined]
-        response.headers["Allow"] = ", ".join(error.valid_methods)  # type: ignore[attr-defined]
-    return response
+    if code == 429:
+        return responses.message(gettext("Too many attempts in a short time. Wait a few minutes and try again."), 429)
+    return responses.message(error.name, code)
 
 
 def _storage_failure(error: Exception):
