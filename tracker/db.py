@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from alembic import command
-from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app, g
 from flask.cli import AppGroup
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, select
+
+if TYPE_CHECKING:
+    from alembic.config import Config as AlembicConfig
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -82,7 +84,10 @@ def is_database_alive() -> bool:
 
 
 def alembic_config(engine: Engine) -> AlembicConfig:
-    """Alembic configured in code: no alembic.ini to keep in sync."""
+    """Alembic configured in code: no alembic.ini to keep in sync. (Alembic, with Mako and
+    Pygments behind it, is imported only by the `flask db` commands: issue 17, start-up.)"""
+    from alembic.config import Config as AlembicConfig
+
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["engine"] = engine
@@ -98,6 +103,8 @@ def db_cli() -> None:
 @click.argument("revision", default="head")
 def upgrade_command(revision: str) -> None:
     """Apply migrations up to REVISION (default: the newest)."""
+    from alembic import command
+
     command.upgrade(alembic_config(get_engine()), revision)
     click.echo(f"Database upgraded to {revision}.")
     from .models import OrganisationKey
@@ -111,18 +118,24 @@ def upgrade_command(revision: str) -> None:
 @click.argument("revision")
 def downgrade_command(revision: str) -> None:
     """Revert migrations down to REVISION."""
+    from alembic import command
+
     command.downgrade(alembic_config(get_engine()), revision)
 
 
 @db_cli.command("current")
 def current_command() -> None:
     """Show the revision the database is at."""
+    from alembic import command
+
     command.current(alembic_config(get_engine()))
 
 
 @db_cli.command("heads")
 def heads_command() -> None:
     """Show the newest revisions (more than one means a merge is needed)."""
+    from alembic import command
+
     command.heads(alembic_config(get_engine()))
 
 
@@ -131,11 +144,15 @@ def heads_command() -> None:
 @click.option("--autogenerate/--empty", default=True)
 def revision_command(message: str, autogenerate: bool) -> None:
     """Write a new migration, compared against the models by default."""
+    from alembic import command
+
     command.revision(alembic_config(get_engine()), message=message, autogenerate=autogenerate)
 
 
 @db_cli.command("check")
 def check_command() -> None:
     """Fail if the models have changes that no migration covers."""
+    from alembic import command
+
     command.check(alembic_config(get_engine()))
     click.echo("The migrations match the models.")

