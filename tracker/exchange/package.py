@@ -21,7 +21,6 @@ from typing import Any
 import pyrage
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from jsonschema import Draft202012Validator
 from sqlmodel import Session
 
 from ..models import Partner
@@ -40,12 +39,14 @@ class PackageRefused(ExchangeError):
 
 
 @cache
-def validator() -> Draft202012Validator:
+def validator():  # -> jsonschema.Draft202012Validator
     """The version 1 schema, loaded and checked once, its ``$defs`` inlined.
 
     The schema has no recursive references, so each ``$ref`` is replaced by what it names:
     validating then needs no reference lookups, which were half the time on large packages.
     """
+    from jsonschema import Draft202012Validator  # ~0.1 s to import: only when a package is made or opened
+
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(_inline(schema, schema["$defs"]))
