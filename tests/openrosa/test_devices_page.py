@@ -24,6 +24,15 @@ def test_the_secret_is_shown_once_and_only_its_digest_is_kept(app, session):
     assert "https://" not in page or "/openrosa" in page  # the server URL to type into the app
 
 
+def test_the_issued_page_has_a_configuration_qr_code(app, session):
+    client = app.test_client()
+    login_as(client, make_user(session, "admin"))
+    page = client.post("/staff/admin/devices/", data={"csrf_token": csrf_token(client, "/staff/admin/devices/"),
+                                                      "label": "Phone <b>9</b>"}).get_data(as_text=True)
+    assert '<svg' in page and 'class="collect-qr"' in page
+    assert "Phone &lt;b&gt;9&lt;/b&gt;" in page and "Phone <b>9</b>" not in page  # the label is escaped
+
+
 def test_issue_and_revoke_are_audited_and_revocation_is_immediate(app, client, session):
     device = issue_through_page(app, session)
     assert client.head("/openrosa/submission", headers=device.headers(), base_url=HTTPS).status_code == 204
