@@ -33,9 +33,9 @@ def _page(status: int = 200, **context) -> tuple[str, int]:
     card = {"recipient": identity.age_recipient, "signing_key": encode_key(identity.signing_public),
             "fingerprint": fingerprint(identity.signing_public)} if identity else None
     recent = session.exec(select(ExchangePackage).order_by(ExchangePackage.at.desc()).limit(RECENT)).all()
-    names = {p.id: p.name for p in partners(session)}
-    return render_template("exchange/partners.html", card=card, partners=partners(session), recent=recent,
-                           names=names, **context), status
+    listed = partners(session)
+    return render_template("exchange/partners.html", card=card, partners=listed, recent=recent,
+                           names={p.id: p.name for p in listed}, **context), status
 
 
 @bp.get("/")
