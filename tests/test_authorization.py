@@ -17,12 +17,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pyrage
 import pytest
 
 from tests.conftest import csrf_token, login_as, make_test_app
 from tests.factories import make_case, make_evidence, make_incident, make_person, make_report, make_user
 from tests.conftest import TEST_ORG_KID, TEST_ORG_PRIVATE
 from tracker.api.tokens import issue_token
+from tracker.exchange.partners import add_partner
 from tracker.models import AccessRequest, Notification, ClaimSource, DeviceCredential
 
 PERMISSIONS = Path(__file__).resolve().parents[1] / "docs" / "permissions.md"
@@ -52,6 +54,7 @@ PARAMETERS: dict[str, Callable[[Any, Any], Any]] = {
     "device_id": lambda session, actor: make_device(session).id,
     "consent_id": lambda session, actor: make_referral_consent(session).id,
     "intervention_id": lambda session, actor: make_intervention(session).id,
+    "partner_id": lambda session, actor: make_partner(session).id,
 }
 
 
@@ -71,6 +74,14 @@ def make_device(session) -> DeviceCredential:
     session.add(row)
     session.commit()
     return row
+
+
+def make_partner(session):
+    """A registered partner organisation (tracker/exchange), for the admin's deactivate route."""
+    partner = add_partner(session, f"Partner {secrets.token_hex(4)}",
+                          str(pyrage.x25519.Identity.generate().to_public()), None, user_id=None)
+    session.commit()
+    return partner
 
 
 def make_access_request(session) -> AccessRequest:

@@ -15,7 +15,8 @@ from tracker.exchange.package import PackageRefused, check_document, open_packag
 from tracker.exchange.package_export import export_for_partner, initials
 from tracker.exchange.package_import import import_package
 from tracker.exchange.partners import (
-    ExchangeError, OpenIdentity, add_partner, encode_key, ensure_identity, fingerprint, open_identity, partner_named,
+    ExchangeError, OpenIdentity, add_partner, deactivate_partner, encode_key, ensure_identity, fingerprint,
+    open_identity, partner_named,
 )
 from tracker.models import Person
 from tracker.models.inputs import IncidentCreate
@@ -178,3 +179,11 @@ def test_a_package_whose_records_do_not_hold_together_is_refused_whole(session, 
     with pytest.raises(PackageRefused, match=reason):
         import_package(session, opened, user_id=None)
     assert session.exec(select(func.count()).select_from(Person)).one() == people
+
+
+def test_a_deactivated_partners_packages_are_refused(session, ours):
+    package = from_partner(session, ours, build_case(session))
+    deactivate_partner(session, partner_named(session, "Org P"), user_id=None)
+    session.commit()
+    with pytest.raises(PackageRefused, match="not registered here"):
+        open_package(session, signed_by(ours, package, open_identity(session).age_recipient))

@@ -111,3 +111,20 @@ def test_a_file_that_is_not_a_package_is_refused_on_the_page(client, session):
                            content_type="multipart/form-data")
     assert response.status_code == 422 and "not a package encrypted to this organisation" in response.get_data(
         as_text=True)
+
+
+def test_an_admin_stops_sharing_with_a_partner(client, session):
+    ensure_identity(session, "Org A", user_id=None)
+    fake_partner(session)
+    build_case(session)
+    partner_id = session.exec(select(Partner.id)).one()
+    login_as(client, make_user(session, "admin"))
+    page = post_form(client, f"{PAGE}partners/{partner_id}/deactivate", {}, form_url=PAGE).get_data(as_text=True)
+    assert "No more packages to or from Org P." in page
+    session.expire_all()
+    assert session.get(Partner, partner_id).active is False
+    assert "exchange.partner_deactivate" in session.exec(select(AuditEvent.action)).all()
+    client.post("/staff/logout", data={"csrf_token": csrf_token(client, PAGE)})
+    login_as(client, make_user(session, "caseworker"))
+    refused = post_form(client, EXPORT, {"case_reference": "TNR-2026-00001", "partner_id": partner_id})
+    assert refused.status_code == 422 and "Choose a partner" in refused.get_data(as_text=True)

@@ -18,7 +18,9 @@ from ..staff.scope import set_scope
 from .package import MAX_PACKAGE_BYTES, REDACTIONS, open_package
 from .package_export import export_for_partner
 from .package_import import ImportOutcome, import_package
-from .partners import ExchangeError, add_partner, encode_key, ensure_identity, fingerprint, partner_named, partners
+from .partners import (
+    ExchangeError, add_partner, deactivate_partner, encode_key, ensure_identity, fingerprint, partner_named, partners,
+)
 
 exchange_cli = AppGroup("exchange", help="Share cases with partner organisations (signed, age-encrypted packages).")
 partner_cli = AppGroup("partner", help="Partner organisations packages are sent to and accepted from.")
@@ -74,6 +76,22 @@ def partner_add_command(name: str, recipient: str, signing_key: str | None, emai
         session.commit()
         note = "" if partner.signing_key else " (it can receive packages; add its signing key to accept its own)"
         click.echo(f"Registered partner {partner.id}: {partner.name}{note}")
+
+
+@partner_cli.command("remove")
+@click.argument("name")
+@click.option("--as", "email", required=True, help=AS_HELP)
+def partner_remove_command(name: str, email: str) -> None:
+    """Stop sending to a partner and accepting its packages (a lost key, a partnership ended)."""
+    with acting_as(email, "admin") as user:
+        session = get_session()
+        try:
+            partner = partner_named(session, name)
+        except ExchangeError as error:
+            raise click.ClickException(str(error)) from error
+        deactivate_partner(session, partner, user_id=user.id)
+        session.commit()
+        click.echo(f"No more packages to or from {partner.name}.")
 
 
 @partner_cli.command("list")

@@ -20,7 +20,7 @@ from .package import MAX_PACKAGE_BYTES, REDACTIONS, open_package
 from .package_export import export_for_partner
 from .package_import import import_package
 from .partners import ExchangeError, add_partner as register_partner, encode_key, ensure_identity, fingerprint
-from .partners import identity_row, partners
+from .partners import deactivate_partner, identity_row, partners
 
 bp = Blueprint("partners", __name__, url_prefix="/casework/exchange")
 RECENT = 20
@@ -71,6 +71,19 @@ def add_partner() -> tuple[str, int]:
         return _page(422, error=str(error), typed=form)
     session.commit()
     return _page(message=_("Registered %(name)s.", name=partner.name))
+
+
+@bp.post("/partners/<int:partner_id>/deactivate")
+@role_required("admin")
+def deactivate(partner_id: int) -> tuple[str, int]:
+    """Stop exporting to this partner and accepting its packages."""
+    session = get_session()
+    partner = session.get(Partner, partner_id)
+    if partner is None or not partner.active:
+        abort(404)
+    deactivate_partner(session, partner, user_id=current_user.id)
+    session.commit()
+    return _page(message=_("No more packages to or from %(name)s.", name=partner.name))
 
 
 @bp.get("/export")

@@ -145,6 +145,18 @@ def add_partner(session: Session, name: str, recipient: str, signing_key: str | 
     return partner
 
 
+def deactivate_partner(session: Session, partner: Partner, *, user_id: int | None) -> None:
+    """Stop exporting to a partner and accepting its packages (its key lost or the partnership over).
+
+    The row stays, so records that came from it keep their source; registering it again needs a
+    new recipient and signing key, as the old ones are still taken.
+    """
+    partner.active = False
+    session.add(partner)
+    session.flush()
+    record(session, "exchange.partner_deactivate", user_id=user_id, object_type="partner", object_id=partner.id)
+
+
 def partners(session: Session) -> list[Partner]:
     """Every active partner, oldest first."""
     return list(session.exec(select(Partner).where(Partner.active).order_by(Partner.id)).all())
