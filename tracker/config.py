@@ -70,6 +70,9 @@ def load(app: Flask, test_config: Mapping[str, Any] | None = None) -> None:
         app.config.from_prefixed_env("TRACKER")
     else:
         app.config.from_mapping(test_config)
+    if app.config["EVIDENCE_STORE"] not in ("folder", "database"):  # tracker.evidence_store.STORES
+        # Refused at start, not at the first upload: a reporter must never be the one to find out.
+        raise ConfigurationError(f"EVIDENCE_STORE must be 'folder' or 'database', not {app.config['EVIDENCE_STORE']!r}")
     _load_secrets(app)
 
 

@@ -21,13 +21,14 @@ def app_config(request) -> dict:
     return {"EVIDENCE_STORE": request.param}
 
 
-def test_the_setting_selects_the_store(app, session):
+def test_the_setting_selects_the_store_and_an_unknown_one_stops_the_app(app, session, tmp_path):
+    from tests.conftest import make_test_app
+    from tracker.config import ConfigurationError
+
     expected = FolderStore if app.config["EVIDENCE_STORE"] == "folder" else DatabaseStore
     assert type(current_store()) is expected
-    with pytest.raises(ValueError, match="EVIDENCE_STORE"):
-        from tracker.evidence_store import open_store
-
-        open_store({**app.config, "EVIDENCE_STORE": "s3"}, session)
+    with pytest.raises(ConfigurationError, match="EVIDENCE_STORE"):
+        make_test_app(tmp_path / "other", app.config["DATABASE_URL"], EVIDENCE_STORE="s3")
 
 
 def test_a_file_larger_than_a_part_round_trips_and_is_erased(app, session):
