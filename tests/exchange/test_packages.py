@@ -187,3 +187,11 @@ def test_a_deactivated_partners_packages_are_refused(session, ours):
     session.commit()
     with pytest.raises(PackageRefused, match="not registered here"):
         open_package(session, signed_by(ours, package, open_identity(session).age_recipient))
+
+
+
+def test_the_identity_command_says_what_is_missing(app, runner):
+    assert "name this organisation first" in runner.invoke(args=["exchange", "identity"]).output
+    app.extensions["tracker.sealer"].use_organisation_key_source(lambda: None)  # before `keys init`
+    result = runner.invoke(args=["exchange", "identity", "--organisation", "Org A"])
+    assert result.exit_code == 1 and "keys init" in result.output

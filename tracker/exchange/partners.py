@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption,
 from sqlmodel import Session, select
 
 from ..audit import record
-from ..crypto import get_sealer
+from ..crypto import NoOrganisationKey, get_sealer
 from ..models import ExchangeIdentity, Partner
 from ..models.types import Locked
 
@@ -98,6 +98,10 @@ def ensure_identity(session: Session, organisation: str, *, user_id: int | None)
         return row
     if not organisation.strip():
         raise ExchangeError("name this organisation first: it is the source named in every package")
+    try:
+        get_sealer().organisation_key()  # the private halves are sealed to it
+    except NoOrganisationKey as error:
+        raise ExchangeError(str(error)) from error
     age_identity = pyrage.x25519.Identity.generate()
     signing = Ed25519PrivateKey.generate()
     private = signing.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
