@@ -223,8 +223,23 @@ def insert_bare(client: Client) -> bool:
     return status == 200
 
 
+def workers_cpu(master: int) -> float:
+    """CPU seconds (user + system) used so far by the gunicorn master's workers (Linux /proc)."""
+    total = 0
+    for child in Path(f"/proc/{master}/task/{master}/children").read_text().split():
+        with contextlib.suppress(FileNotFoundError):  # a worker that just exited
+            fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def drive(port: int, action, clients: int, seconds: float) -> float:
     """Run ``action`` from concurrent clients for a fixed time; return successes per second."""
+    return drive_counted(port, action, clients, seconds)[0]
+
+
+def drive_counted(port: int, action, clients: int, seconds: float) -> tuple[float, int]:
+    """``drive``, also returning how many successes there were."""
     counts = [0] * clients
     failures = [0] * clients
     deadline = time.perf_counter() + seconds
@@ -245,7 +260,7 @@ def drive(port: int, action, clients: int, seconds: float) -> float:
         thread.join()
     if sum(failures):
         print(f"  ({sum(failures)} failed requests)")
-    return sum(counts) / (time.perf_counter() - started)
+    return sum(counts) / (time.perf_counter() - started), sum(counts)
 
 
 def prepare_instance(folder: Path, limits_storage: str | None = None) -> dict:
@@ -428,6 +443,7 @@ def main() -> None:
         print(f"receipt digest (Argon2id, keyed): {receipt_digest_ms(app):.1f} ms each")
         spec = f"tracker:create_app(instance_path={json.dumps(env.pop('INSTANCE'))})"
         results: dict[str, list[float]] = {"submit": [], "cycle": [], "required": [], "floor": []}
+        cpu_ms: dict[str, list[float]] = {name: [] for name in results}  # workers' CPU per success
         floor_env = {"BENCH_BARE_URL": bare_url}
         cases = [("submit", spec, submit, env), ("cycle", spec, form_cycle, env),
                  ("required", "benchmarks.bench_intake:required_app()", insert_required, floor_env),
@@ -438,21 +454,25 @@ def main() -> None:
                 process, port = start_gunicorn(app_spec, extra, folder, args.workers)
                 try:
                     drive(port, action, args.clients, 2)  # warm-up: imports, caches, first pages
-                    results[name].append(drive(port, action, args.clients, args.seconds))
+                    cpu = workers_cpu(process.pid)
+                    rate, count = drive_counted(port, action, args.clients, args.seconds)
+                    results[name].append(rate)
+                    cpu_ms[name].append((workers_cpu(process.pid) - cpu) / max(count, 1) * 1000)
                     if name == "submit":
                         sizes = {language: (form_transfer_bytes(port, language),
                                             form_transfer_bytes(port, language, True)) for language in LANGUAGES}
                 finally:
                     process.terminate()
                     process.wait(timeout=30)
-        report_rates(results, load_before)
+        report_rates(results, cpu_ms, load_before)
         print("reporter form transfer (HTML + CSS + JS, aim < 50 KB): as first loaded / with a relative's block")
         for language, (first, with_relative) in sizes.items():
             print(f"  {language:8} {first / 1024:5.1f} KB / {with_relative / 1024:5.1f} KB")
 
 
-def report_rates(results: dict[str, list[float]], load_before: str) -> None:
-    """Each case's rate per round and median, and the ratios of the medians to both floors."""
+def report_rates(results: dict[str, list[float]], cpu_ms: dict[str, list[float]], load_before: str) -> None:
+    """Each case's rate per round and median, and the ratios of the medians to both floors; then
+    the workers' CPU per success, which a busy machine disturbs far less than the rates."""
     print(f"load average before / after: {load_before} / {os.getloadavg()[0]:.2f}")
     required, bare = statistics.median(results["required"]), statistics.median(results["floor"])
     for name, label in [("submit", "report submissions/s (POST /report)"),
@@ -465,6 +485,10 @@ def report_rates(results: dict[str, list[float]], load_before: str) -> None:
         if name in ("submit", "cycle"):
             ratios += f"   / required {median / required:.2f}" + (" (aim 0.7)" if name == "submit" else "")
         print(f"{label:40} median {median:6.1f} (rounds: {rounds}){ratios}")
+    required_cpu = statistics.median(cpu_ms["required"])
+    print("gunicorn workers' CPU per success (median ms): "
+          + ", ".join(f"{name} {statistics.median(cpu_ms[name]):.1f}" for name in cpu_ms)
+          + f"; required / submit {required_cpu / statistics.median(cpu_ms['submit']):.2f}")
 
 
 if __name__ == "__main__":
