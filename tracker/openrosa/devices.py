@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from datetime import date
 
 from sqlmodel import Session, select
 
@@ -71,7 +70,7 @@ def authenticate_device(db: Session, sealer: Sealer, username: str | None,
 
 def note_use(db: Session, row: DeviceCredential) -> bool:
     """Set the day of last use (to the day only, at most one write a day); True if it changed."""
-    today = date.today()
+    today = clock.now().date()  # UTC, like every stored time
     if row.last_used_on == today:
         return False
     row.last_used_on = today

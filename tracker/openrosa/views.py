@@ -31,6 +31,7 @@ from ..models.inputs import ReportCreate
 from . import responses
 from .devices import authenticate_device, note_use
 from .instance import InstanceRejected, parse_instance
+from .xlsform import FORM_PREFIX
 
 bp = Blueprint("openrosa", __name__, url_prefix="/openrosa")
 KEY_PREFIX = "openrosa:"  # an instanceID never meets a web form's retry token
@@ -99,10 +100,10 @@ def form_list():
 def form_download(form_id: str):
     """One XForm, as the form list's downloadUrl names it."""
     builder = current_app.extensions["tracker.openrosa_forms"]
-    form = next((form for form in builder.forms() if form.form_id == form_id), None)
-    if form is None:
+    locale = form_id.removeprefix(FORM_PREFIX)
+    if not form_id.startswith(FORM_PREFIX) or locale not in builder.names:
         return responses.message(gettext("There is no form with this id."), 404)
-    return form.xml, 200, {"Content-Type": responses.XML}
+    return builder.form(locale).xml, 200, {"Content-Type": responses.XML}
 
 
 @bp.route("/submission", methods=["HEAD", "POST"])
