@@ -145,6 +145,8 @@ def main() -> None:
             imported, imported_cpu = time.perf_counter() - started, time.process_time() - cpu
             peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             assert result.counts == {"created": options.rows}, result.counts
+            print(f"import: {imported:.1f} s, {options.rows / imported:.0f} rows/s ({imported_cpu:.1f} s of CPU), "
+                  f"peak {peak_mb:.0f} MB; now the floor", flush=True)
             get_session().close()
             target = floor_engine(url, folder)
             timings = floor(engine, target)

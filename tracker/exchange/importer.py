@@ -221,8 +221,7 @@ def _planned_links(run: _Run, outcome: _Checked) -> None:
 def _write_batch(session: Session, run: _Run, checked: list[RowOutcome]) -> None:
     """Write the batch's good rows in bulk; if the database refuses, row by row (or, all-or-nothing, none)."""
     rows = [outcome.written for outcome in checked if isinstance(outcome, _Checked)]
-    before = dict(run.people) if not run.all_or_nothing else None
-    try:
+    try:  # write_rows adds the people it created to run.people only once everything is written
         write_rows(session, rows, run.people, run.digests, source_sha256=run.source_sha256,
                    profile_name=run.profile.name, user_id=run.user_id)
     except (IntegrityError, DBAPIError) as error:
@@ -232,7 +231,6 @@ def _write_batch(session: Session, run: _Run, checked: list[RowOutcome]) -> None
                 if isinstance(outcome, _Checked):
                     outcome.outcome, outcome.reason = "refused", _reason(error)
             return
-        run.people = before
         for outcome in checked:
             if isinstance(outcome, _Checked):
                 _write_or_refuse(session, run, outcome)
