@@ -113,6 +113,22 @@ def test_a_cell_of_a_known_group_and_fewer_than_k_others_is_withheld(session):
     assert kept[("HK",)] == 49 and kept[("HK", IN_GROUPS)] == 47
 
 
+def test_a_cell_of_a_group_alone_is_no_complement_for_a_small_cell(session):
+    """Withholding "the 47 and 2 more" with a group of 4 alone would give 2 back: 53 - 47 - 4."""
+    target(session, group(session, 47), host_country="HK")
+    for _ in range(2):
+        target(session, make_person(session), host_country="HK")
+    target(session, group(session, 4), host_country="GB")  # the smallest cell: the first complement tried
+    for host, people in (("TW", 6), ("JP", 5)):
+        for _ in range(people):
+            target(session, make_person(session), host_country=host)
+    published = {cell.key: cell.count for cell in incident_table(session, ["host_country"]).cells}
+    assert published[("HK",)] is None
+    outside_groups = {("HK",): 2, ("GB",): 0, ("TW",): 6, ("JP",): 5}
+    withheld = [key for key, count in published.items() if count is None]
+    assert len(withheld) >= 2 and sum(outside_groups[key] for key in withheld) >= K, withheld
+
+
 def test_a_group_in_the_grand_total_does_not_hide_few_people_beside_it(session):
     target(session, group(session, 47), host_country="HK")
     target(session, make_person(session), host_country="HK")

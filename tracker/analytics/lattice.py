@@ -59,14 +59,17 @@ def removable_axes(cube: Cube, parents: Mapping[str, str]) -> list[int]:
 
 def protect(cubes: Mapping[Cube, Mapping[Key, int]], parents: Mapping[str, str], k: int,
             decided: Mapping[Cube, set[Key]] | None = None,
-            sensitive: Mapping[Cube, set[Key]] | None = None) -> dict[Cube, set[Key]]:
+            sensitive: Mapping[Cube, set[Key]] | None = None,
+            outside: Mapping[Cube, Mapping[Key, int]] | None = None) -> dict[Cube, set[Key]]:
     """The withheld cells of every cube, decided smallest cube first (see the module docstring).
 
     ``cubes`` holds distinct-person counts per cell for every closed margin of the largest cube;
     the grand total is the cube ``()`` with the one key ``()``. Withheld empty cells (complements
     where nothing else was left) are part of the result. ``decided`` holds patterns already
     worked out for some of the cubes (a page releasing many tables decides each cube once).
-    ``sensitive`` holds cells withheld whatever their count (few people beside a group of known size).
+    ``sensitive`` holds cells withheld whatever their count (few people beside a group of known size);
+    ``outside`` the people of each cell outside its groups, which is what withheld cells must hold
+    at least k of together (a reader who knows the groups' sizes subtracts them from any sum).
     """
     hidden: dict[Cube, set[Key]] = dict(decided or {})
     for cube in sorted(cubes, key=lambda c: (len(c), c)):
@@ -75,12 +78,14 @@ def protect(cubes: Mapping[Cube, Mapping[Key, int]], parents: Mapping[str, str],
         counts = {key: count for key, count in cubes[cube].items() if count > 0}
         withheld = {key for key, count in counts.items() if count < k or key in (sensitive or {}).get(cube, ())}
         if cube:
-            _protect_cube(cube, counts, withheld, cubes, hidden, parents, k)
+            mass = counts if outside is None or cube not in outside else outside[cube]
+            _protect_cube(cube, counts, withheld, cubes, hidden, parents, k, mass)
         hidden[cube] = withheld
     return hidden
 
 
-def _protect_cube(cube: Cube, counts: Mapping[Key, int], withheld: set[Key], cubes, hidden, parents, k: int) -> None:
+def _protect_cube(cube: Cube, counts: Mapping[Key, int], withheld: set[Key], cubes, hidden, parents, k: int,
+                  mass: Mapping[Key, int]) -> None:
     """Withhold more cells of one cube until each of its lines is safe against its margin (in place)."""
     axes = removable_axes(cube, parents)
     values = [sorted({key[axis] for key in counts}) for axis in range(len(cube))]
@@ -103,7 +108,7 @@ def _protect_cube(cube: Cube, counts: Mapping[Key, int], withheld: set[Key], cub
         # Lazily: most lines never need an empty complement, and a line can have hundreds of values.
         empties = (key for key in (rest[:axis] + (value,) + rest[axis:] for value in values[axis])
                    if key not in counts and possible(key))
-        for key in _protect_line(lines[axis][rest], empties, counts, withheld, rest in margins[axis], k):
+        for key in _protect_line(lines[axis][rest], empties, counts, withheld, rest in margins[axis], k, mass):
             for other in axes:
                 if other != axis and (other, _rest(key, other)) not in queued:
                     queued.add((other, _rest(key, other)))
@@ -126,16 +131,18 @@ def _rest(key: Key, axis: int) -> Key:
 
 
 def _protect_line(smallest_first: list[Key], empties: Iterator[Key], counts: Mapping[Key, int], withheld: set[Key],
-                  margin_hidden: bool, k: int) -> list[Key]:
+                  margin_hidden: bool, k: int, people: Mapping[Key, int] | None = None) -> list[Key]:
     """Withhold the smallest published cells of one line until it is safe; returns those added.
 
     With the margin published, the withheld cells must be none, or at least two holding at least
-    k together. With the margin withheld, every cell or at least two must be withheld, or the
-    margin is the sum of the published cells. An empty cell is withheld when no published count
-    is left: a reader who cannot tell it is empty cannot subtract with it either.
+    k together (``people``: counted outside groups, when given). With the margin withheld, every
+    cell or at least two must be withheld, or the margin is the sum of the published cells. An
+    empty cell is withheld when no published count is left: a reader who cannot tell it is empty
+    cannot subtract with it either.
     """
+    people = counts if people is None else people
     hidden_now = [key for key in smallest_first if key in withheld]
-    mass = sum(counts[key] for key in hidden_now)
+    mass = sum(people.get(key, 0) for key in hidden_now)
 
     def safe() -> bool:
         if margin_hidden:
@@ -151,5 +158,5 @@ def _protect_line(smallest_first: list[Key], empties: Iterator[Key], counts: Map
         withheld.add(key)
         hidden_now.append(key)
         added.append(key)
-        mass += counts.get(key, 0)
+        mass += people.get(key, 0)
     return added

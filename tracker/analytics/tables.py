@@ -208,9 +208,11 @@ class Releaser:
         missing = [margin for margin in closed_subcubes(cube, PARENTS) if margin not in known]
         known.update(self.source(self.session, request.subject, cube, missing))
         lattice = {margin: people(known[margin]) for margin in closed_subcubes(cube, PARENTS)}
-        sensitive = {margin: outside_groups_too_few(known[margin], self.k) for margin in lattice}
+        outside = {margin: outside_groups(known[margin]) for margin in lattice}
+        sensitive = {margin: {key for key, count in outside[margin].items() if 0 < count < self.k}
+                     for margin in lattice}
         decided = self.hidden.setdefault(request.subject, {})
-        decided.update(protect(lattice, PARENTS, self.k, decided, sensitive))
+        decided.update(protect(lattice, PARENTS, self.k, decided, sensitive, outside))
         return sliced(request, cube, lattice, decided, self.k)
 
 
@@ -219,15 +221,18 @@ def people(cells: Mapping[Key, int]) -> dict[Key, int]:
     return {key: count for key, count in cells.items() if not key or key[-1] != IN_GROUPS}
 
 
-def outside_groups_too_few(cells: Mapping[Key, int], k: int) -> set[Key]:
-    """Cells that must be withheld although they hold k people: fewer than k outside their groups.
+def outside_groups(cells: Mapping[Key, int]) -> dict[Key, int]:
+    """People of each cell outside the groups it holds (all of them in a cell without a group).
 
-    A group's size is often public (the Hong Kong 47), so a cell of the 47 and two others would
-    tell a reader that two people are counted there beside them. Such a cell is withheld as if
-    it held two (issue 12 §3).
+    A group's size is often public (the Hong Kong 47), so a cell of the 47 and two others tells
+    a reader that two people are counted there beside them: such a cell is withheld as if it held
+    two, and withheld cells must hold k such people together, not k counting groups (issue 12 §3).
     """
-    return {key[:-1] for key, in_groups in cells.items()
-            if key and key[-1] == IN_GROUPS and 0 < cells.get(key[:-1], 0) - in_groups < k}
+    found = people(cells)
+    for key, in_groups in cells.items():
+        if key and key[-1] == IN_GROUPS:
+            found[key[:-1]] = max(0, found.get(key[:-1], 0) - in_groups)
+    return found
 
 
 def sliced(request: TableRequest, cube: Cube, counts: CubeCounts, hidden: Mapping[Cube, set[Key]],
