@@ -23,7 +23,7 @@ from ..notify.notices import notify_urgent_report
 from ..limits import counters
 from ..models.base import reporter_time
 from ..models.inputs import ReportCreate
-from ..models.types import Locked, SealedJSON, SealedText
+from ..models.types import Locked, SealedJSON, SealedText, engine_keyring
 from ..evidence_store import EvidenceStore
 from .evidence import CheckedUpload, evidence_files, store_evidence
 from .receipts import idempotency_digest, receipt_from_token
@@ -57,6 +57,9 @@ def submit_report(session: Session, data: ReportCreate, *, idempotency_key: str,
     commit, so work done in between is work no other submission can do meanwhile (issue 17).
     The rows then go in as plain INSERT statements, in one short burst before the commit.
     """
+    # The rows go in as plain INSERTs of values sealed here, past the sealed column types, so the
+    # check those types make is made here: a database engine without its keyring stores nothing.
+    engine_keyring(session.get_bind().dialect)
     key_digest = idempotency_digest(sealer, idempotency_key)
     receipt = receipt_from_token(sealer, idempotency_key)
     # Insert first and let the unique retry-token digest catch a retry: retries are rare, and

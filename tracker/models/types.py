@@ -43,6 +43,12 @@ def _open(dialect: Any, purpose: str, raw: bytes, opener) -> Any:
         return Locked(purpose, raw)
 
 
+def engine_keyring(dialect: Any) -> Sealer:
+    """The keyring this engine seals and opens with; KeyringUnavailable if it has none. Code that
+    writes values it sealed itself, past these column types, checks here first (fail closed)."""
+    return _sealer(dialect)
+
+
 def _sealer(dialect: Any) -> Sealer:
     sealer = getattr(dialect, "tracker_sealer", None)
     if sealer is None:
