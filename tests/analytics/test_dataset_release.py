@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from tests.factories import make_incident, make_person, make_report
 from tracker.analytics.dataset import LEVELS, MAX_WITHHELD, DeidentifiedDataset, deidentified_rows
+from tracker.analytics.statistics import Filters
 from tracker.models import Incident, IncidentReport, Involvement, Report
 
 
@@ -89,3 +90,13 @@ def test_an_incident_merged_into_another_is_left_out(session, app):
     session.commit()
     assert merged.merged_into_id == kept[0].id
     assert len(list(deidentified_rows(session))) == 1 + 3
+
+
+def test_filters_narrow_the_dataset_on_every_engine(session, app):
+    app.config["SUPPRESSION_THRESHOLD"] = 2
+    for community, year in (("uyghur", 2023), ("uyghur", 2023), ("tibetan", 2023), ("uyghur", 2021)):
+        incident = make_incident(session, community=community, start_date=date(year, 3, 1))
+        session.add(Involvement(incident_id=incident.id, person_id=make_person(session).id, role="target"))
+    session.commit()
+    rows = list(deidentified_rows(session, Filters(community="uyghur", year="2023")))[1:]
+    assert [(row[2], row[5]) for row in rows] == [("2023", "uyghur"), ("2023", "uyghur")]

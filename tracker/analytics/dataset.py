@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from sqlalchemy import func, literal, select
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from .. import taxonomy
@@ -97,7 +98,29 @@ def _classes_query(filters: Filters):
             month_of(Incident.start_date, Incident.start_precision)]
     return (select(*sort, Incident.verification, Incident.id, subject).select_from(source)
             .where(*filter_clauses(filters), Incident.merged_into_id.is_(None))
-            .order_by(*sort, Incident.id).execution_options(stream_results=True, yield_per=SPOOL_ROWS))
+            .order_by(*sort, Incident.id))
+
+
+def _plain_rows(connection: Connection, statement) -> Iterator[list[tuple]]:
+    """The statement's rows as the driver's plain tuples, SPOOL_ROWS at a time.
+
+    Straight from the driver's cursor, in the connection's transaction: SQLAlchemy's result
+    rows cost a fifth of the export's own time, and these columns need no type processing (text
+    and integers made in SQL). PostgreSQL streams through a server-side (named) cursor, SQLite
+    steps its statement as rows are fetched, so memory holds one batch either way.
+    """
+    compiled = statement.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
+    driver = connection.connection.driver_connection
+    if connection.dialect.name == "postgresql":
+        cursor, parameters = driver.cursor(name="deidentified_dataset"), compiled.params
+    else:
+        cursor, parameters = driver.cursor(), [compiled.params[name] for name in compiled.positiontup]
+    try:
+        cursor.execute(str(compiled), parameters)
+        while rows := cursor.fetchmany(SPOOL_ROWS):
+            yield rows
+    finally:
+        cursor.close()
 
 
 class DeidentifiedDataset:
@@ -129,8 +152,7 @@ class DeidentifiedDataset:
         starts = [0 for _ in levels]  # the incident count when each level's current class began
         incidents, last_incident, finest = 0, None, None
         self.spool = spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed when its rows have been read
-        result = self.session.connection().execute(_classes_query(self.filters))
-        for part in result.partitions(SPOOL_ROWS):
+        for part in _plain_rows(self.session.connection(), _classes_query(self.filters)):
             chunk = []
             for row in part:
                 key = row[:MONTH + 1]
