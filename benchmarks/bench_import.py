@@ -40,7 +40,7 @@ from sqlmodel import SQLModel  # noqa: E402
 
 from tracker import create_app, orgkey, sealed_box  # noqa: E402
 from tracker.config import generate_keys  # noqa: E402
-from tracker.db import get_engine, get_session  # noqa: E402
+from tracker.db import get_engine, get_session, make_engine  # noqa: E402
 from tracker.exchange.importer import import_rows  # noqa: E402
 from tracker.exchange.profiles import ImportProfile, RelativeColumns  # noqa: E402
 from tracker.models import (  # noqa: E402
@@ -99,16 +99,17 @@ def floor(source, target) -> dict[str, tuple[int, float]]:
 
 
 def floor_engine(url: str, folder: str):
-    """An empty database of the same engine with the app's schema: a second file, or a second database."""
+    """An empty database of the same engine with the app's schema and settings (SQLite's WAL,
+    foreign keys, synchronous=FULL: ``make_engine``): a second file, or a second database."""
     if url.startswith("sqlite"):
-        engine = create_engine(f"sqlite:///{folder}/floor.sqlite3")
+        engine = make_engine(f"sqlite:///{folder}/floor.sqlite3")
     else:
         parsed = make_url(url)
         name = f"{parsed.database}_import_floor"
         with create_engine(url, isolation_level="AUTOCOMMIT").connect() as server:
             server.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
             server.execute(text(f'CREATE DATABASE "{name}"'))
-        engine = create_engine(parsed.set(database=name))
+        engine = make_engine(parsed.set(database=name).render_as_string(hide_password=False))
     SQLModel.metadata.create_all(engine)
     return engine
 
