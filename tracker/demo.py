@@ -211,7 +211,7 @@ class _Writer:
             into, columns = quote.format_table(table), ", ".join(quote.quote(name) for name in names)
             values = ", ".join([marker] * len(names))
             # Table and column names come from the models, never from input.
-            self.statements[model] = f"INSERT INTO {into} ({columns}) VALUES ({values})"  # noqa: S608
+            self.statements[model] = f"INSERT INTO {into} ({columns}) VALUES ({values})"  # noqa: S608  # nosec B608
             processors = []
             for index, name in enumerate(names):
                 column_type = table.c[name].type
