@@ -9,6 +9,7 @@ matches when, for some way of grouping its words, every group is a key of the pe
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from itertools import combinations
 
 from .fold import FOLDS
@@ -23,7 +24,14 @@ PAIR = "+"
 def fold_run(family: str, words: tuple[str, ...]) -> str:
     """Words joined and folded the family's way (``raw`` is kept as typed)."""
     joined = "".join(words)
-    return FOLDS[family](joined) if family in FOLDS else joined
+    return _fold(family, joined) if family in FOLDS else joined
+
+
+@lru_cache(maxsize=65_536)
+def _fold(family: str, joined: str) -> str:
+    """Folding is a chain of regular expressions, and the same words come back in name after name
+    (family names, common given names, every run of a name's words): each is folded once."""
+    return FOLDS[family](joined)
 
 
 def word_runs(reading: Reading) -> set[str]:
