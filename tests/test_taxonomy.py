@@ -16,7 +16,9 @@ SPEC_CODES = {
     "attribution": {"confirmed", "likely", "possible", "unknown"},
     "date_precision": {"exact", "month", "year", "estimate", "unknown"},
     "submitter_role": {"self", "relative", "witness", "third_party"},
-    "intake_channel": {"web", "api", "caseworker", "import"},
+    # DESIGN lists web, api, caseworker and import; issue 15 adds offline collection from ODK
+    # Collect, Kobo and Tella, whose reports say they came that way (a departure noted on the issue).
+    "intake_channel": {"web", "api", "caseworker", "import", "openrosa"},
     "report_status": {"new", "in_triage", "accepted", "duplicate", "rejected", "spam"},
     "verification": {"unverified", "credible", "corroborated", "verified"},
     "case_status": {"open", "active", "monitoring", "referred", "closed"},
