@@ -162,7 +162,8 @@ INSERT_ORDER = list(COLUMNS)
 # again at the end: a sorted build is several times cheaper than millions of random insertions
 # into the name digests' index (issue 17: a million incidents in minutes).
 REBUILD_INDEXES_FROM = 20_000
-SQLITE_LOAD_CACHE_KIB = 256 * 1024
+# A bigger SQLite page cache for the loading connection: 256 MiB (negative: KiB, not pages).
+SQLITE_LOAD_CACHE = "PRAGMA cache_size=-262144"
 
 
 @contextmanager
@@ -174,7 +175,7 @@ def _indexes_rebuilt_after(session: Session) -> Iterator[None]:
     """
     connection = session.connection()
     if connection.dialect.name == "sqlite":  # a bigger page cache for this connection while it loads
-        connection.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_LOAD_CACHE_KIB}")
+        connection.exec_driver_sql(SQLITE_LOAD_CACHE)
     indexes = [index for model in INSERT_ORDER for index in sorted(model.__table__.indexes, key=lambda i: i.name)
                if not index.unique]
     for index in indexes:
