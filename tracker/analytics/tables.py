@@ -114,7 +114,9 @@ def counted_rows(subject: str, cube: Cube, consent: ColumnElement | None = None)
              for vocabulary in vocabularies]
     rows = select(*columns, subject_column.label("subject"), group.label("counted_group"),
                   *flags).select_from(joins.source)
-    return rows.where(counted_incident() if consent is None else consent), needs
+    # An incident merged into another is a marked row kept for undoing the merge; its people,
+    # sources and statuses moved to the one it was merged into, which counts them.
+    return rows.where(counted_incident() if consent is None else consent, Incident.merged_into_id.is_(None)), needs
 
 
 def distinct_list(column: ColumnElement, dialect: str | None) -> ColumnElement:

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 
 import hashlib
 from functools import lru_cache
@@ -50,6 +51,7 @@ COUNTED_WHEN_NEW = (Incident, IncidentCode, IncidentReport, Involvement, PersonR
 # (margin key, subject kind) -> person (or ("group", id)) -> cell -> how much they add to it
 Memberships = dict[tuple[str, str], dict[object, dict[Key, int]]]
 _BEFORE = "analytics.upkeep.before"
+_PAUSED = "analytics.upkeep.paused"
 
 
 def margin_key(subject: str, margin: Cube) -> str:
@@ -108,8 +110,41 @@ def _changed(session: Session) -> list:
     return new + [obj for obj in (*session.dirty, *session.deleted) if isinstance(obj, TRACKED)]
 
 
+@contextmanager
+def counted_across(session: Session, objects: Iterable) -> Iterator[None]:
+    """Keep the counts of these objects' people right across writes the flush hook cannot see.
+
+    A merge moves involvements, statuses and sources with bulk UPDATEs, which no flush reports.
+    The people the objects concern (as ``_people`` lists them, before and after) are counted as
+    the database stands before the block and after it, and the difference applied once; the hook
+    stands aside meanwhile, so a flush inside the block is not applied twice. The block may only
+    move rows among those people (a merge moves them between the two it merges).
+    """
+    session.flush()
+    connection = session.connection()
+    margins = _registered(connection) if _has_registry(connection) else {}
+    if not margins:
+        yield
+        return
+    objects = list(objects)
+    serialise_writes(connection)
+    people = _people(connection, objects)
+    old = _memberships(connection, margins, people)
+    session.info[_PAUSED] = True
+    try:
+        yield
+        session.flush()
+    finally:
+        session.info.pop(_PAUSED, None)
+    after = _people(connection, objects)
+    people = {kind: people[kind] | after[kind] for kind in people}
+    _apply(connection, old, _memberships(connection, margins, people))
+
+
 def _before_flush(session: Session, _context, _instances) -> None:
     session.info.pop(_BEFORE, None)  # left over from a flush that failed half way
+    if session.info.get(_PAUSED):
+        return  # inside counted_across, which counts the block's changes itself
     changed = _changed(session)
     if not changed:
         return

@@ -19,6 +19,7 @@ from datetime import timedelta
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, select
 
+from ..analytics.upkeep import counted_across
 from ..audit import record
 from ..models import AuditEvent, Case, CasePerson, Incident, IncidentReport, Involvement, Person, PersonNameToken
 from ..models import PersonRelationship, RelativeStatus
@@ -108,17 +109,18 @@ def merge_people(session: Session, keep: Person, drop: Person, *, user_id: int |
         raise Conflict("a person cannot be merged into themselves")
     if keep.merged_into_id is not None or drop.merged_into_id is not None:
         raise InvalidTransition("one of these people was already merged")
-    moved = {
-        "involvements": _move_involvements(session, keep.id, drop.id),
-        "relationships_from": _move_relationships(session, keep.id, drop.id, PersonRelationship.person_id),
-        "relationships_to": _move_relationships(session, keep.id, drop.id, PersonRelationship.related_person_id),
-        "statuses": _move_ids(session, RelativeStatus, RelativeStatus.person_id, drop.id, keep.id),
-        "primary_cases": _move_ids(session, Case, Case.primary_person_id, drop.id, keep.id),
-        "cases": _move_case_people(session, keep.id, drop.id),
-    }
-    drop.merged_into_id = keep.id
-    session.add(drop)
-    session.flush()
+    with counted_across(session, (keep, drop)):  # the moves are bulk UPDATEs: no flush reports them
+        moved = {
+            "involvements": _move_involvements(session, keep.id, drop.id),
+            "relationships_from": _move_relationships(session, keep.id, drop.id, PersonRelationship.person_id),
+            "relationships_to": _move_relationships(session, keep.id, drop.id, PersonRelationship.related_person_id),
+            "statuses": _move_ids(session, RelativeStatus, RelativeStatus.person_id, drop.id, keep.id),
+            "primary_cases": _move_ids(session, Case, Case.primary_person_id, drop.id, keep.id),
+            "cases": _move_case_people(session, keep.id, drop.id),
+        }
+        drop.merged_into_id = keep.id
+        session.add(drop)
+        session.flush()
     record(session, "person.merge", user_id=user_id, object_type="person", object_id=drop.id,
            detail={"into": keep.id, **moved})
     return moved
@@ -172,17 +174,18 @@ def unmerge_people(session: Session, drop: Person, *, user_id: int | None) -> No
         raise InvalidTransition("this person is not merged")
     event, moved = _last_merge(session, "person", drop.id)
     keep_id = moved["into"]
-    _restore(session, Involvement, Involvement.person_id, moved["involvements"], drop.id)
-    _restore(session, PersonRelationship, PersonRelationship.person_id, moved["relationships_from"], drop.id)
-    _restore(session, PersonRelationship, PersonRelationship.related_person_id, moved["relationships_to"], drop.id)
-    _restore(session, RelativeStatus, RelativeStatus.person_id, moved["statuses"], drop.id)
-    _restore(session, Case, Case.primary_person_id, moved["primary_cases"], drop.id)
-    if moved["cases"]:
-        session.execute(update(CasePerson).where(CasePerson.person_id == keep_id,
-                                                 CasePerson.case_id.in_(moved["cases"])).values(person_id=drop.id))
-    drop.merged_into_id = None
-    session.add(drop)
-    session.flush()
+    with counted_across(session, (drop, session.get(Person, keep_id))):
+        _restore(session, Involvement, Involvement.person_id, moved["involvements"], drop.id)
+        _restore(session, PersonRelationship, PersonRelationship.person_id, moved["relationships_from"], drop.id)
+        _restore(session, PersonRelationship, PersonRelationship.related_person_id, moved["relationships_to"], drop.id)
+        _restore(session, RelativeStatus, RelativeStatus.person_id, moved["statuses"], drop.id)
+        _restore(session, Case, Case.primary_person_id, moved["primary_cases"], drop.id)
+        if moved["cases"]:
+            session.execute(update(CasePerson).where(CasePerson.person_id == keep_id,
+                                                     CasePerson.case_id.in_(moved["cases"])).values(person_id=drop.id))
+        drop.merged_into_id = None
+        session.add(drop)
+        session.flush()
     record(session, "person.unmerge", user_id=user_id, object_type="person", object_id=drop.id,
            detail={"from": keep_id, "merge_event_id": event.id})
 
@@ -212,18 +215,20 @@ def merge_incidents(session: Session, keep: Incident, drop: Incident, *, user_id
     cited = set(session.exec(select(IncidentReport.report_id).where(IncidentReport.incident_id == keep.id)))
     sources = [r for r in session.exec(select(IncidentReport.report_id).where(IncidentReport.incident_id == drop.id))
                if r not in cited]
-    for report_id in sources:  # the kept incident cites the dropped one's reports too
-        session.add(IncidentReport(incident_id=keep.id, report_id=report_id))
-    taken = {(i.person_id, i.role) for i in session.exec(select(Involvement).where(Involvement.incident_id == keep.id))}
-    involvements = [i.id for i in session.exec(select(Involvement).where(Involvement.incident_id == drop.id))
-                    if (i.person_id, i.role) not in taken]
-    if involvements:
-        session.execute(update(Involvement).where(Involvement.id.in_(involvements)).values(incident_id=keep.id))
-    moved = {"into": keep.id, "sources": sources, "involvements": involvements,
-             "statuses": _move_ids(session, RelativeStatus, RelativeStatus.incident_id, drop.id, keep.id)}
-    drop.merged_into_id = keep.id
-    session.add(drop)
-    session.flush()
+    with counted_across(session, (keep, drop)):  # the moves are bulk UPDATEs: no flush reports them
+        for report_id in sources:  # the kept incident cites the dropped one's reports too
+            session.add(IncidentReport(incident_id=keep.id, report_id=report_id))
+        kept = session.exec(select(Involvement).where(Involvement.incident_id == keep.id))
+        taken = {(i.person_id, i.role) for i in kept}
+        involvements = [i.id for i in session.exec(select(Involvement).where(Involvement.incident_id == drop.id))
+                        if (i.person_id, i.role) not in taken]
+        if involvements:
+            session.execute(update(Involvement).where(Involvement.id.in_(involvements)).values(incident_id=keep.id))
+        moved = {"into": keep.id, "sources": sources, "involvements": involvements,
+                 "statuses": _move_ids(session, RelativeStatus, RelativeStatus.incident_id, drop.id, keep.id)}
+        drop.merged_into_id = keep.id
+        session.add(drop)
+        session.flush()
     record(session, "incident.merge", user_id=user_id, object_type="incident", object_id=drop.id, detail=moved)
     return moved
 
@@ -233,13 +238,14 @@ def unmerge_incidents(session: Session, drop: Incident, *, user_id: int | None) 
     if drop.merged_into_id is None:
         raise InvalidTransition("this incident is not merged")
     event, moved = _last_merge(session, "incident", drop.id)
-    if moved["sources"]:
-        session.execute(delete(IncidentReport).where(IncidentReport.incident_id == moved["into"],
-                                                     IncidentReport.report_id.in_(moved["sources"])))
-    _restore(session, Involvement, Involvement.incident_id, moved["involvements"], drop.id)
-    _restore(session, RelativeStatus, RelativeStatus.incident_id, moved["statuses"], drop.id)
-    drop.merged_into_id = None
-    session.add(drop)
-    session.flush()
+    with counted_across(session, (drop, session.get(Incident, moved["into"]))):
+        if moved["sources"]:
+            session.execute(delete(IncidentReport).where(IncidentReport.incident_id == moved["into"],
+                                                         IncidentReport.report_id.in_(moved["sources"])))
+        _restore(session, Involvement, Involvement.incident_id, moved["involvements"], drop.id)
+        _restore(session, RelativeStatus, RelativeStatus.incident_id, moved["statuses"], drop.id)
+        drop.merged_into_id = None
+        session.add(drop)
+        session.flush()
     record(session, "incident.unmerge", user_id=user_id, object_type="incident", object_id=drop.id,
            detail={"from": moved["into"], "merge_event_id": event.id})
