@@ -117,6 +117,34 @@ def test_place_search_finds_a_place_by_any_name_the_gazetteer_knows(session):
     assert _ids(queue_page(session, QueueFilters(query="Wang Lei"))) == []
 
 
+@pytest.mark.parametrize("collect_limit", [queue.PLACE_COLLECT_LIMIT, 1])
+def test_a_place_is_found_whether_its_reports_are_collected_or_walked(session, monkeypatch, collect_limit):
+    # Two locations carry Kashgar: within the limit their reports are collected through the
+    # location indexes, over it (limit 1) the queue walks and checks each row; same answer.
+    monkeypatch.setattr(queue, "PLACE_COLLECT_LIMIT", collect_limit)
+    kashgar = [Location(name="Kashgar", gazetteer_id="geonames:1280849", country="CN", status="geocoded")
+               for _ in range(2)]
+    by_hand = Location(name="Upper Orchard Village", country="CN", status="manual")
+    session.add_all([*kashgar, by_hand])
+    session.flush()
+    reported = make_report(session, location_id=kashgar[0].id, submitted_at=START)
+    cited, _ = _accepted_with_incident(session, location_id=kashgar[1].id)
+    elsewhere = make_report(session, location_id=by_hand.id, submitted_at=START + timedelta(minutes=1))
+    make_report(session)
+    assert set(_ids(queue_page(session, QueueFilters(query="喀什")))) == {reported.id, cited.id}
+    assert _ids(queue_page(session, QueueFilters(query="upper orchard VILLAGE"))) == [elsewhere.id]
+
+
+def test_a_search_that_names_no_place_reads_no_locations(session):
+    # A name nobody carries and no place bears: the queue reads the few report ids the name
+    # gave (none), never each report's location (that was a walk of the whole queue).
+    session.add(Location(name="Kashgar", country="CN", status="geocoded"))
+    session.commit()
+    condition = str(queue.matching_query(session, "Nobody Nameless").compile()).lower()
+    assert "location" not in condition
+    assert "location" in str(queue.matching_query(session, "kashgar").compile()).lower()
+
+
 def test_narrative_words_are_found_by_a_bounded_scan(session, monkeypatch):
     monkeypatch.setattr(queue, "SCAN_CHUNK", 2)
     monkeypatch.setattr(queue, "NARRATIVE_SCAN_LIMIT", 4)

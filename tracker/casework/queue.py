@@ -10,7 +10,7 @@ import base64
 from dataclasses import dataclass
 from datetime import date, datetime, time, UTC
 
-from sqlalchemy import String, cast, exists, func, or_, select as sa_select, tuple_
+from sqlalchemy import String, cast, exists, func, or_, select as sa_select, tuple_, union
 from sqlmodel import Session, select
 
 from ..models import Incident, IncidentReport, Involvement, Location, Report, ReportCode, ReportedRelative
@@ -25,6 +25,9 @@ PAGE_SIZE = 50
 # this many per request; the page then offers to continue from where the scan stopped.
 NARRATIVE_SCAN_LIMIT = 2_000
 SCAN_CHUNK = 200
+# A place search collects the reports of at most this many locations up front; a place that
+# more locations carry is matched as the queue walks (matching_query).
+PLACE_COLLECT_LIMIT = 1_000
 OPEN = "open"  # new and in_triage together
 SORTS = ("newest", "oldest")
 
@@ -98,8 +101,7 @@ def filtered(session: Session, filters: QueueFilters):
         statement = statement.where(exists().where(
             ReportedRelative.report_id == Report.id, or_(*[said.like(f'%"{c}"%') for c in detention_statuses()])))
     if filters.query:
-        statement = statement.where(or_(Report.id.in_(search_report_ids(session, filters.query)),
-                                        at_place(filters.query)))
+        statement = statement.where(matching_query(session, filters.query))
     need_to_know = community_clause(Report.community)
     if need_to_know is not None:
         statement = statement.where(need_to_know)
@@ -150,6 +152,23 @@ def _scan_narratives(session: Session, filters: QueueFilters, position, page_siz
         position = (chunk[-1].submitted_at, chunk[-1].id)
     return QueuePage(found, encode_cursor(last) if last else None, scan_stopped=True)
 
+def matching_query(session: Session, query: str):
+    """The condition for the queue's search box: a case reference, a person's name or a place.
+
+    What the query names is found first through indexes (the case, the people, the locations)
+    and the reports behind them are a handful of ids, so the queue reads only those. Only a
+    place that many locations carry (a city holding a large share of all reports) is matched
+    row by row as the queue walks its own index, where matches are dense (at_place).
+    """
+    report_ids = search_report_ids(session, query)
+    locations = location_ids_named(session, query)
+    if locations is None:
+        return or_(Report.id.in_(report_ids), at_place(query))
+    if locations:
+        report_ids = union(report_ids, *reports_at(locations))
+    return Report.id.in_(report_ids)
+
+
 def search_report_ids(session: Session, query: str):
     """Ids of reports behind a case reference or a person's name (any script): a handful of rows."""
     case = case_by_reference(session, query)
@@ -162,23 +181,45 @@ def search_report_ids(session: Session, query: str):
     ).where(Involvement.person_id.in_(person_ids or {-1}))
 
 
+def _named(query: str):
+    """A condition on Location: the place the gazetteer knows by this name (any script, by its
+    gazetteer id, so Kashgar, Kashi and 喀什 are one place) or a hand-set place's display name."""
+    ids = place_ids_named(query)
+    named = func.lower(Location.name) == func.lower(query.strip())
+    return or_(Location.gazetteer_id.in_(ids), named) if ids else named
+
+
+def location_ids_named(session: Session, query: str) -> list[int] | None:
+    """Ids of the locations that carry this name, or None when more than PLACE_COLLECT_LIMIT do.
+
+    Both conditions of ``_named`` have an index (migration 0018), so a name that no place
+    carries costs one probe, not a walk of the queue.
+    """
+    ids = list(session.exec(select(Location.id).where(_named(query)).limit(PLACE_COLLECT_LIMIT + 1)))
+    return None if len(ids) > PLACE_COLLECT_LIMIT else ids
+
+
+def reports_at(location_ids: list[int]):
+    """Two SELECTs of report ids, through indexed pointers: the reports at these locations, and
+    those cited by an incident at them (SQLite cannot nest a UNION, so the caller joins them)."""
+    return (sa_select(Report.id).where(Report.location_id.in_(location_ids)),
+            sa_select(IncidentReport.report_id).join(Incident, Incident.id == IncidentReport.incident_id)
+            .where(Incident.location_id.in_(location_ids)))
+
+
 def at_place(query: str):
     """A condition on the queue's current row: the report, or an incident from it, is at this place.
 
-    A place can hold a large share of all reports, so its matches are never collected up front
-    (that was a scan of every report and incident). The queue walks its own index in order and
-    checks each row through primary keys: report -> location, and report -> incident_report ->
-    incident -> location. The cost per row is constant, so a page costs the same at a thousand or
-    a million reports. The place matches by gazetteer id, so any name the gazetteer knows for it
-    (Kashgar, Kashi, 喀什) finds it, or by its stored display name (places set by hand).
+    Used only for a place that many locations carry: its matches are never collected up front
+    (that would be a scan of every report and incident). The queue walks its own index in order
+    and checks each row through primary keys: report -> location, and report -> incident_report
+    -> incident -> location. The cost per row is constant and matches are dense, so a page costs
+    the same at a thousand or a million reports.
     """
-    ids = place_ids_named(query)
-    name = func.lower(query.strip())
+    named = _named(query)
 
     def here(location_id):
-        located = select(Location.id).where(Location.id == location_id)
-        named = func.lower(Location.name) == name
-        return exists(located.where(or_(Location.gazetteer_id.in_(ids), named) if ids else named))
+        return exists(select(Location.id).where(Location.id == location_id, named))
 
     via_incident = exists(sa_select(IncidentReport.incident_id)
                           .join(Incident, Incident.id == IncidentReport.incident_id)

@@ -32,7 +32,7 @@ class Incident(HasCodes, SQLModel, table=True):
     start_precision: str = Field(default="unknown", max_length=CODE_LENGTH)
     end_date: date | None = None
     end_precision: str | None = Field(default=None, max_length=CODE_LENGTH)
-    location_id: int | None = Field(default=None, foreign_key="location.id", ondelete="SET NULL")
+    location_id: int | None = Field(default=None, foreign_key="location.id", ondelete="SET NULL", index=True)
     host_state_role: str | None = Field(default=None, max_length=CODE_LENGTH)
     verification: str = Field(default="unverified", max_length=CODE_LENGTH, index=True)
     severity: int | None = Field(default=None, ge=1, le=5)

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, UniqueConstraint
+from sqlalchemy import Column, Index, UniqueConstraint, func
 from sqlmodel import Field, SQLModel
 
 from .base import CODE_LENGTH, utcnow
@@ -21,7 +21,7 @@ class Location(SQLModel, table=True):
     raw_text: str | None = Field(default=None, sa_column=Column(SealedText("location.raw_text")))
     country_hint: str | None = Field(default=None, max_length=2)
     name: str | None = Field(default=None, max_length=200)
-    gazetteer_id: str | None = Field(default=None, max_length=64)
+    gazetteer_id: str | None = Field(default=None, max_length=64, index=True)
     country: str | None = Field(default=None, max_length=2, index=True)
     admin1: str | None = Field(default=None, max_length=100)
     lat: float | None = None
@@ -32,6 +32,11 @@ class Location(SQLModel, table=True):
     # pending -> geocoded | failed; "manual" when a caseworker set or corrected it by hand.
     status: str = Field(default="pending", max_length=16, index=True)
     geocoded_at: datetime | None = None
+
+
+# A queue search for a place first asks which locations carry its name (casework/queue.py):
+# by gazetteer id, or by the display name a caseworker gave a place set by hand, in any case.
+Index("ix_location_name_folded", func.lower(Location.__table__.c.name))
 
 
 class GeocodeCache(SQLModel, table=True):

@@ -31,7 +31,7 @@ class Report(HasCodes, SQLModel, table=True):
     event_date_precision: str = Field(default="unknown", max_length=CODE_LENGTH)
     place_text: str | None = Field(default=None, sa_column=Column(SealedText("report.place_text")))
     place_country: str | None = Field(default=None, max_length=2)
-    location_id: int | None = Field(default=None, foreign_key="location.id", ondelete="SET NULL")
+    location_id: int | None = Field(default=None, foreign_key="location.id", ondelete="SET NULL", index=True)
     origin_country: str | None = Field(default=None, max_length=2, index=True)
     host_country: str | None = Field(default=None, max_length=2, index=True)
     reporter_name: str | None = Field(default=None, sa_column=Column(SealedText("report.reporter_name")))

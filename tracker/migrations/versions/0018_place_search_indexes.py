@@ -1,0 +1,35 @@
+"""A queue search for a place finds its locations, reports and incidents through indexes.
+
+The queue searched places by walking every report of the status and checking each row's
+location, so a search that named no place at all (a name that matched nobody) read the whole
+queue: issue 17. The search now first asks which locations carry the name (by gazetteer id, or
+by a hand-set display name in any case) and, when few do, which reports and incidents point at
+them. Deleting a location also stops reading every report and incident to clear the pointer.
+
+Revision ID: 0018
+Revises: 0017
+Created: 2026-12-03 17:00:00
+"""
+from __future__ import annotations
+
+from alembic import op
+import sqlalchemy as sa
+
+revision = '0018'
+down_revision = '0017'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_index(op.f('ix_location_gazetteer_id'), 'location', ['gazetteer_id'], unique=False)
+    op.create_index('ix_location_name_folded', 'location', [sa.text('lower(name)')], unique=False)
+    op.create_index(op.f('ix_report_location_id'), 'report', ['location_id'], unique=False)
+    op.create_index(op.f('ix_incident_location_id'), 'incident', ['location_id'], unique=False)
+
+
+def downgrade() -> None:
+    op.drop_index(op.f('ix_incident_location_id'), table_name='incident')
+    op.drop_index(op.f('ix_report_location_id'), table_name='report')
+    op.drop_index('ix_location_name_folded', table_name='location')
+    op.drop_index(op.f('ix_location_gazetteer_id'), table_name='location')
