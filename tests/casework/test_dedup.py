@@ -4,13 +4,16 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
+from tracker.casework import dedup
 from tracker.casework.dedup import (
     merge_incidents, merge_people, suggest_duplicate_incidents, suggest_duplicate_people, unmerge_incidents,
     unmerge_people,
 )
 from tracker.casework.errors import Conflict, InvalidTransition
 from tracker.casework.people import create_person, find_people, involve_person
-from tracker.models import AuditEvent, CasePerson, IncidentReport, Involvement, PersonRelationship, RelativeStatus
+from tracker.models import (
+    AuditEvent, CasePerson, IncidentReport, Involvement, Location, PersonRelationship, RelativeStatus,
+)
 from tracker.models.inputs import PersonCreate
 from tests.factories import add_status, make_case, make_incident, make_relative, make_report
 
@@ -37,6 +40,23 @@ def test_incidents_sharing_a_person_within_a_month_are_suggested(session):
     for incident in (first, near, far):
         involve_person(session, incident.id, person, "target", user_id=None)
     assert [s.object_id for s in suggest_duplicate_incidents(session, first)] == [near.id]
+
+
+def test_an_incident_at_the_same_place_is_suggested_however_busy_the_month(session, monkeypatch):
+    # Many incidents of the same state in the same month: the one at this place is still found
+    # (candidates at the place come through its index, not from the month's first few rows).
+    monkeypatch.setattr(dedup, "CANDIDATES", 2)
+    place = Location(name="Kashgar", country="CN", status="geocoded")
+    session.add(place)
+    session.flush()
+    first = make_incident(session, start_date=date(2020, 5, 1), location_id=place.id)
+    for day in range(1, 20):
+        make_incident(session, start_date=date(2020, 5, day), primary_tactic="spyware")
+    twin = make_incident(session, start_date=date(2020, 5, 28), location_id=place.id)
+    make_incident(session, start_date=date(2020, 5, 28), location_id=place.id, origin_country="ER")
+    [suggestion] = suggest_duplicate_incidents(session, first)
+    assert suggestion.object_id == twin.id
+    assert set(suggestion.reasons) == {"same_place", "same_tactic", "same_host"}
 
 
 def test_a_merge_moves_everything_and_an_unmerge_puts_it_back(session):

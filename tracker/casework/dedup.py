@@ -78,28 +78,40 @@ def suggest_duplicate_people(session: Session, person: Person, *, limit: int = 1
 
 
 def suggest_duplicate_incidents(session: Session, incident: Incident, *, limit: int = 10) -> list[Suggestion]:
-    """Incidents within a month of this one that share a person, or its place, state and tactic."""
+    """Incidents within a month of this one that share a person, or its place, state and tactic.
+
+    Both kinds of candidate are found through indexes (a person's involvements; the incidents at
+    this location, migration 0018), at most CANDIDATES of each, so the incident page costs the
+    same however many incidents of the same state fall in the month. (It used to read 200 of
+    those and keep the ones at this place: at scale a duplicate at this place could be cut.)
+    """
     if incident.start_date is None:
         return []
     low, high = incident.start_date - INCIDENT_WINDOW, incident.start_date + INCIDENT_WINDOW
+    current = (Incident.id != incident.id, Incident.start_date.between(low, high), Incident.merged_into_id.is_(None))
     people = select(Involvement.person_id).where(Involvement.incident_id == incident.id)
-    by_person = session.exec(select(Involvement.incident_id).join(Incident, Incident.id == Involvement.incident_id)
-                             .where(Involvement.person_id.in_(people), Incident.id != incident.id,
-                                    Incident.start_date.between(low, high), Incident.merged_into_id.is_(None))
-                             .distinct().limit(CANDIDATES)).all()
-    nearby = session.exec(select(Incident).where(
-        Incident.origin_country == incident.origin_country, Incident.start_date.between(low, high),
-        Incident.id != incident.id, Incident.merged_into_id.is_(None)).limit(CANDIDATES * 4)).all()
+    by_person = set(session.exec(select(Involvement.incident_id).join(Incident, Incident.id == Involvement.incident_id)
+                                 .where(Involvement.person_id.in_(people), *current)
+                                 .distinct().limit(CANDIDATES)).all())
+    at_place = set()
+    if incident.location_id is not None:
+        at_place = set(session.exec(select(Incident.id).where(
+            Incident.location_id == incident.location_id, Incident.origin_country == incident.origin_country,
+            *current).limit(CANDIDATES)).all())
     scores: dict[int, Suggestion] = {iid: Suggestion(iid, 1.0, ["same_people"]) for iid in by_person}
-    for other in nearby:
-        reasons = [name for name, same in (("same_place", other.location_id == incident.location_id
-                                            and incident.location_id is not None),
+    if not by_person | at_place:
+        return []
+    others = session.exec(select(Incident.id, Incident.origin_country, Incident.location_id, Incident.primary_tactic,
+                                 Incident.host_country).where(Incident.id.in_(by_person | at_place))).all()
+    for other in others:
+        if other.origin_country != incident.origin_country:
+            continue  # the same people in another state's incident: suggested, with no more reasons
+        reasons = [name for name, same in (("same_place", other.id in at_place),
                                            ("same_tactic", other.primary_tactic == incident.primary_tactic),
                                            ("same_host", other.host_country == incident.host_country)) if same]
-        if "same_place" in reasons or other.id in scores:
-            suggestion = scores.setdefault(other.id, Suggestion(other.id, 0.0))
-            suggestion.score += 0.25 * len(reasons)
-            suggestion.reasons += reasons
+        suggestion = scores.setdefault(other.id, Suggestion(other.id, 0.0))
+        suggestion.score += 0.25 * len(reasons)
+        suggestion.reasons += reasons
     return sorted(scores.values(), key=lambda s: (-s.score, s.object_id))[:limit]
 
 

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import Column, Index, UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
-from .base import CODE_LENGTH, HasCodes, utcnow
+from .base import CODE_LENGTH, HasCodes, merged_index, utcnow
 from .types import SealedText
 
 
@@ -15,6 +15,7 @@ class Incident(HasCodes, SQLModel, table=True):
     __table_args__ = (
         Index("ix_incident_origin_start", "origin_country", "start_date"),
         Index("ix_incident_host_start", "host_country", "start_date"),
+        merged_index("incident"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -41,7 +42,7 @@ class Incident(HasCodes, SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
     is_synthetic: bool = False
     # Set when deduplication merged this incident into another; kept so the merge can be undone.
-    merged_into_id: int | None = Field(default=None, foreign_key="incident.id", ondelete="SET NULL", index=True)
+    merged_into_id: int | None = Field(default=None, foreign_key="incident.id", ondelete="SET NULL")
     # The partner organisation whose package brought this incident (tracker.exchange.package).
     source_partner_id: int | None = Field(default=None, foreign_key="partner.id", ondelete="SET NULL")
 

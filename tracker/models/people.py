@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from .base import CODE_LENGTH, utcnow
+from .base import CODE_LENGTH, merged_index, utcnow
 from .types import SealedJSON, SealedText
 
 
@@ -16,6 +16,8 @@ class Person(SQLModel, table=True):
     Screens and exports show the pseudonym; real names in every script stay sealed and are found
     through ``PersonNameToken`` blind-index digests.
     """
+
+    __table_args__ = (merged_index("person"),)
 
     id: int | None = Field(default=None, primary_key=True)
     pseudonym: str = Field(max_length=64, unique=True)
@@ -34,7 +36,7 @@ class Person(SQLModel, table=True):
     group_size_kind: str | None = Field(default=None, max_length=CODE_LENGTH)
     notes: str | None = Field(default=None, sa_column=Column(SealedText("person.notes")))
     # Set when deduplication merged this person into another; kept so a merge can be undone.
-    merged_into_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL", index=True)
+    merged_into_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
     # The partner organisation whose package brought this person (tracker.exchange.package).
     source_partner_id: int | None = Field(default=None, foreign_key="partner.id", ondelete="SET NULL")
     created_at: datetime = Field(default_factory=utcnow)

@@ -6,6 +6,10 @@ queue: issue 17. The search now first asks which locations carry the name (by ga
 by a hand-set display name in any case) and, when few do, which reports and incidents point at
 them. Deleting a location also stops reading every report and incident to clear the pointer.
 
+The indexes of merged people and incidents (0017) become partial, holding only merged rows:
+SQLite keeps no statistics, and offered a full index it took ``merged_into_id IS NULL`` (true
+of nearly every row) as a way into the table, reading every incident to suggest duplicates.
+
 Revision ID: 0018
 Revises: 0017
 Created: 2026-12-03 17:00:00
@@ -21,7 +25,14 @@ branch_labels = None
 depends_on = None
 
 
+MERGED = sa.text('merged_into_id IS NOT NULL')
+
+
 def upgrade() -> None:
+    for table in ('person', 'incident'):
+        op.drop_index(f'ix_{table}_merged_into_id', table_name=table)
+        op.create_index(f'ix_{table}_merged_into_id', table, ['merged_into_id'], unique=False,
+                        sqlite_where=MERGED, postgresql_where=MERGED)
     op.create_index(op.f('ix_location_gazetteer_id'), 'location', ['gazetteer_id'], unique=False)
     op.create_index('ix_location_name_folded', 'location', [sa.text('lower(name)')], unique=False)
     op.create_index(op.f('ix_report_location_id'), 'report', ['location_id'], unique=False)
@@ -33,3 +44,6 @@ def downgrade() -> None:
     op.drop_index(op.f('ix_report_location_id'), table_name='report')
     op.drop_index('ix_location_name_folded', table_name='location')
     op.drop_index(op.f('ix_location_gazetteer_id'), table_name='location')
+    for table in ('person', 'incident'):
+        op.drop_index(f'ix_{table}_merged_into_id', table_name=table)
+        op.create_index(f'ix_{table}_merged_into_id', table, ['merged_into_id'], unique=False)
