@@ -76,3 +76,11 @@ def test_two_common_words_are_searched_from_the_people_who_have_both(session, mo
     wanted = _person(session, "Wangchuk Sonam Tashi", community="tibetan")
     assert matching_person_ids(session, "Tashi Wangchuk") == [wanted.id]
     assert len(matching_person_ids(session, "Tashi")) == 5
+
+
+def test_a_limit_counts_people_not_the_digests_they_hold(session):
+    # Each Uyghur name is indexed under several readings of one part (script, ULY, English
+    # spellings): a limit of two must still give two people, so a caller can tell it was cut.
+    people = [_person(session, name) for name in ("ئەزىز تۇرسۇن", "Aziz Tursun", "Adil Tursun")]
+    assert len(matching_person_ids(session, "Tursun", limit=2)) == 2
+    assert sorted(matching_person_ids(session, "Tursun", limit=3)) == sorted(p.id for p in people)

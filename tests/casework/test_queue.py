@@ -5,6 +5,7 @@ import pytest
 
 from tracker.casework import queue
 from tracker.casework.cases import link_incident_to_case
+from tracker.casework.dedup import merge_people
 from tracker.casework.people import create_person, involve_person
 from tracker.casework.queue import QueueFilters, queue_page
 from tracker.models import IncidentReport, Location, ReportCode, ReportedRelative
@@ -115,6 +116,36 @@ def test_place_search_finds_a_place_by_any_name_the_gazetteer_knows(session):
             [reported_there.id, placed_there.id], reverse=True), query
     # A person's name a letter away from a town ("Wang Lei" ~ Whangarei) finds no report there.
     assert _ids(queue_page(session, QueueFilters(query="Wang Lei"))) == []
+
+
+@pytest.mark.parametrize("collect_limit", [queue.PEOPLE_COLLECT_LIMIT, 1])
+def test_a_name_many_people_hold_reaches_every_report(session, monkeypatch, collect_limit):
+    # Over the limit (1) the queue stops collecting people and checks each row for the name:
+    # every report stays reachable, a merged person's name still finds the kept person's
+    # reports, and a given name never matches a different given name.
+    monkeypatch.setattr(queue, "PEOPLE_COLLECT_LIMIT", collect_limit)
+    found = []
+    for name in ("Aziz Tursun", "Aziz Tursun", "ئەزىز تۇرسۇن"):
+        report, incident = _accepted_with_incident(session)
+        person = create_person(session, PersonCreate(names=[{"name": name}]), user_id=None)
+        involve_person(session, incident.id, person, "target", user_id=None)
+        found.append((report, person))
+    other, incident = _accepted_with_incident(session)
+    involve_person(session, incident.id, create_person(session, PersonCreate(names=[{"name": "Adil Tursun"}]),
+                                                     user_id=None), "target", user_id=None)
+    kept = create_person(session, PersonCreate(names=[{"name": "A. T."}]), user_id=None)
+    merge_people(session, kept, found[2][1], user_id=None)
+    session.commit()
+    everyone = {report.id for report, _ in found}
+    assert {r.id for r in queue_page(session, QueueFilters(query="Aziz Tursun"), page_size=2).reports} < everyone
+    pages, cursor = [], None
+    while True:
+        page = queue_page(session, QueueFilters(query="aziz tursun"), cursor, page_size=2)
+        pages += _ids(page)
+        if not (cursor := page.next_cursor):
+            break
+    assert set(pages) == everyone and len(pages) == 3
+    assert other.id in _ids(queue_page(session, QueueFilters(query="Tursun")))
 
 
 @pytest.mark.parametrize("collect_limit", [queue.PLACE_COLLECT_LIMIT, 1])

@@ -14,7 +14,8 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
-    Integer, Select, bindparam, cast, delete, exists, func, literal, null, select as sa_select, union_all,
+    Integer, Select, and_, bindparam, cast, delete, exists, func, literal, null, or_, select as sa_select,
+    union_all,
 )
 from sqlmodel import Session, select
 
@@ -103,6 +104,19 @@ def matching_person_ids(session: Session, query: str, *, limit: int = 200) -> li
     return list(found)[:limit]
 
 
+def holds_name(person_id, query: str):
+    """A condition on a person id column: that person has a digest of every part of the query
+    under some grouping of its words (the rule of ``matching_person_ids``, checked row by row
+    through the primary key (person_id, digest)); None for a query with no name in it."""
+    sealer = get_sealer()
+    alternatives = [[sorted({sealer.blind_index(NAME_PURPOSE, key) for key in part}) for part in parts]
+                    for parts in query_alternatives(query)]
+    if not alternatives:
+        return None
+    return or_(*(and_(*(exists().where(_TOKEN.c.person_id == person_id, _TOKEN.c.digest.in_(part))
+                        for part in parts)) for parts in alternatives))
+
+
 # The statements below are built once per shape (how many groupings, how many parts each) and
 # cached: building SQLAlchemy aliases and subqueries costs more CPU than running the statement,
 # and it is the same work at any size of database. Digests go in as expanding bound parameters
@@ -118,9 +132,11 @@ def _has_part(person_id, name: str):
 
 
 def _probe(name: str, limit: str):
-    """At most ``limit`` people holding a digest of the part bound to ``name``."""
+    """At most ``limit`` people holding a digest of the part bound to ``name``, each once (a
+    person holds several digests of one part, one per reading: without DISTINCT the limit
+    counted rows, so a one-part search could return fewer people than it had room for)."""
     return (sa_select(_TOKEN.c.person_id).where(_TOKEN.c.digest.in_(bindparam(name, expanding=True)))
-            .limit(bindparam(limit)).subquery())
+            .distinct().limit(bindparam(limit)).subquery())
 
 
 @lru_cache(maxsize=256)

@@ -10,11 +10,12 @@ import base64
 from dataclasses import dataclass
 from datetime import date, datetime, time, UTC
 
-from sqlalchemy import String, cast, exists, func, or_, select as sa_select, tuple_, union
+from sqlalchemy import String, cast, exists, false, func, or_, select as sa_select, tuple_, union
 from sqlmodel import Session, select
 
-from ..models import Incident, IncidentReport, Involvement, Location, Report, ReportCode, ReportedRelative
+from ..models import Incident, IncidentReport, Involvement, Location, Person, Report, ReportCode, ReportedRelative
 from .cases import case_by_reference
+from .names import holds_name
 from .places import place_ids_named
 from .people import person_ids_matching, survivor_ids
 from .need_to_know import community_clause
@@ -25,8 +26,9 @@ PAGE_SIZE = 50
 # this many per request; the page then offers to continue from where the scan stopped.
 NARRATIVE_SCAN_LIMIT = 2_000
 SCAN_CHUNK = 200
-# A place search collects the reports of at most this many locations up front; a place that
-# more locations carry is matched as the queue walks (matching_query).
+# A search collects the reports of at most this many people, or of this many locations, up
+# front; a name or place held more widely is matched as the queue walks (matching_query).
+PEOPLE_COLLECT_LIMIT = 1_000
 PLACE_COLLECT_LIMIT = 1_000
 OPEN = "open"  # new and in_triage together
 SORTS = ("newest", "oldest")
@@ -156,29 +158,52 @@ def matching_query(session: Session, query: str):
     """The condition for the queue's search box: a case reference, a person's name or a place.
 
     What the query names is found first through indexes (the case, the people, the locations)
-    and the reports behind them are a handful of ids, so the queue reads only those. Only a
-    place that many locations carry (a city holding a large share of all reports) is matched
-    row by row as the queue walks its own index, where matches are dense (at_place).
+    and the reports behind them are a handful of ids, so the queue reads only those. A name that
+    more than PEOPLE_COLLECT_LIMIT people hold, or a place that more than PLACE_COLLECT_LIMIT
+    locations carry (a city holding a large share of all reports), is matched row by row as the
+    queue walks its own index instead, where its matches are dense: every match stays reachable
+    page after page, and no page collects thousands of ids.
     """
-    report_ids = search_report_ids(session, query)
-    locations = location_ids_named(session, query)
-    if locations is None:
-        return or_(Report.id.in_(report_ids), at_place(query))
-    if locations:
-        report_ids = union(report_ids, *reports_at(locations))
-    return Report.id.in_(report_ids)
-
-
-def search_report_ids(session: Session, query: str):
-    """Ids of reports behind a case reference or a person's name (any script): a handful of rows."""
+    collected, walked = [], []
     case = case_by_reference(session, query)
     if case is not None:
         incidents = select(Incident.id).where(Incident.case_id == case.id)
-        return sa_select(IncidentReport.report_id).where(IncidentReport.incident_id.in_(incidents))
-    person_ids = survivor_ids(session, person_ids_matching(session, query))
+        collected.append(sa_select(IncidentReport.report_id).where(IncidentReport.incident_id.in_(incidents)))
+    else:
+        people = person_ids_matching(session, query, limit=PEOPLE_COLLECT_LIMIT + 1)
+        if len(people) > PEOPLE_COLLECT_LIMIT:
+            walked.append(by_name(query))
+        elif people:
+            collected.append(reports_of(survivor_ids(session, people)))
+    locations = location_ids_named(session, query)
+    if locations is None:
+        walked.append(at_place(query))
+    elif locations:
+        collected.extend(reports_at(locations))
+    if collected:
+        walked.append(Report.id.in_(union(*collected) if len(collected) > 1 else collected[0]))
+    return or_(*walked) if walked else false()
+
+
+def reports_of(person_ids: set[int]):
+    """Ids of the reports behind the incidents these people are involved in."""
     return sa_select(IncidentReport.report_id).join(
         Involvement, Involvement.incident_id == IncidentReport.incident_id
-    ).where(Involvement.person_id.in_(person_ids or {-1}))
+    ).where(Involvement.person_id.in_(person_ids))
+
+
+def by_name(query: str):
+    """A condition on the queue's current row: someone involved in an incident drawn from this
+    report holds the name, or someone merged into them did (one step of a merge chain: the
+    dropped person's involvements moved to the kept one). Checked through primary keys, for a
+    name too common to collect its people (matching_query)."""
+    def holds(person_id):
+        return holds_name(person_id, query)
+
+    merged = exists(select(Person.id).where(Person.merged_into_id == Involvement.person_id, holds(Person.id)))
+    return exists(sa_select(IncidentReport.report_id)
+                  .join(Involvement, Involvement.incident_id == IncidentReport.incident_id)
+                  .where(IncidentReport.report_id == Report.id, or_(holds(Involvement.person_id), merged)))
 
 
 def _named(query: str):
