@@ -162,6 +162,10 @@ def pages(app, client) -> dict[str, str]:
         "queue: name, open": f"/casework/?q={quote('Bench 0')}",
         "queue: name, accepted": f"/casework/?status=accepted&q={quote('Bench 0')}",
         "queue: name, no match": f"/casework/?q={quote('Nobody Nameless')}",
+        # Demo names are drawn from a few dozen parts, so these are held by thousands of people at
+        # scale: the queue checks rows for the name as it walks (casework/queue.py).
+        "queue: common name, open": f"/casework/?q={quote('Tursun')}",
+        "queue: common name, accepted": f"/casework/?status=accepted&q={quote('ئەزىز تۇرسۇن')}",
         "person page": f"/casework/people/{bench_person}",
         "incident page": f"/casework/incidents/{bench_incident}",
         "report page": f"/casework/reports/{bench_report}",

@@ -37,6 +37,24 @@ def test_pages_follow_each_other_without_gaps_or_repeats(session):
     assert _ids(oldest) == [r.id for r in reports[:3]]
 
 
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_open_reports_of_both_statuses_page_in_one_order(session, sort):
+    # "open" is two walks of the queue index, new and in triage, merged page by page.
+    reports = [make_report(session, submitted_at=START + timedelta(minutes=i // 2),
+                           status=("new", "in_triage")[i % 3 == 0], urgent_risk=i % 2 == 0) for i in range(11)]
+    make_report(session, status="accepted")
+    for filters, wanted in ((QueueFilters(sort=sort), reports),
+                            (QueueFilters(sort=sort, urgent=True), reports[::2])):
+        seen, cursor = [], None
+        while True:
+            page = queue_page(session, filters, cursor, page_size=3)
+            seen += _ids(page)
+            if (cursor := page.next_cursor) is None:
+                break
+        expected = sorted(wanted, key=lambda r: (r.submitted_at, r.id), reverse=sort == "newest")
+        assert seen == [r.id for r in expected]
+
+
 def test_a_malformed_cursor_starts_from_the_top(session):
     reports = _reports(session, 2)
     assert _ids(queue_page(session, QueueFilters(), "not-a-cursor")) == [r.id for r in reversed(reports)]

@@ -10,7 +10,7 @@ import base64
 from dataclasses import dataclass
 from datetime import date, datetime, time, UTC
 
-from sqlalchemy import String, cast, exists, false, func, or_, select as sa_select, tuple_, union
+from sqlalchemy import String, cast, exists, false, func, or_, select as sa_select, tuple_, union, union_all
 from sqlmodel import Session, select
 
 from ..models import Incident, IncidentReport, Involvement, Location, Person, Report, ReportCode, ReportedRelative
@@ -78,11 +78,15 @@ def decode_cursor(cursor: str | None) -> tuple[datetime, int] | None:
         return None
 
 
-def filtered(session: Session, filters: QueueFilters):
+def statuses_of(filters: QueueFilters) -> tuple[str, ...]:
+    """The report statuses the queue shows: "open" is new and in triage together."""
+    return ("new", "in_triage") if filters.status == OPEN else (filters.status,)
+
+
+def filtered(session: Session, filters: QueueFilters, statuses: tuple[str, ...] | None = None):
     """The queue's SELECT with every filter applied, not yet ordered or paginated."""
     statement = select(Report)
-    statuses = ("new", "in_triage") if filters.status == OPEN else (filters.status,)
-    statement = statement.where(Report.status.in_(statuses))
+    statement = statement.where(Report.status.in_(statuses or statuses_of(filters)))
     for column, value in ((Report.community, filters.community), (Report.origin_country, filters.origin_country),
                           (Report.host_country, filters.host_country),
                           (Report.assigned_to_id, filters.assigned_to_id)):
@@ -127,7 +131,17 @@ def queue_page(session: Session, filters: QueueFilters, cursor: str | None = Non
     position = decode_cursor(cursor)
     if filters.words:
         return _scan_narratives(session, filters, position, page_size)
-    rows = list(session.exec(_ordered(filtered(session, filters), filters, position).limit(page_size + 1)).all())
+    statuses = statuses_of(filters)
+    if len(statuses) == 1:
+        statement = filtered(session, filters)
+    else:
+        # One ordered walk of ix_report_queue per status, merged: over "status IN (...)" the
+        # index gives no order, so SQLite sorted every open report (or went in through another
+        # index, urgent or community, and sorted all of its rows). Each walk stops at a page.
+        walks = [_ordered(filtered(session, filters, (status,)), filters, position)
+                 .with_only_columns(Report.id).limit(page_size + 1).subquery() for status in statuses]
+        statement = select(Report).where(Report.id.in_(union_all(*(sa_select(walk.c.id) for walk in walks))))
+    rows = list(session.exec(_ordered(statement, filters, position).limit(page_size + 1)).all())
     more = len(rows) > page_size
     rows = rows[:page_size]
     return QueuePage(rows, encode_cursor(rows[-1]) if more and rows else None)

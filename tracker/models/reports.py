@@ -13,7 +13,10 @@ from .types import SealedText
 class Report(HasCodes, SQLModel, table=True):
     """One submission, kept as sent. Corrections and additions are new rows (``follow_up_of``)."""
 
-    __table_args__ = (Index("ix_report_queue", "status", "submitted_at", "id"),)
+    # The queue walks one of these in order (casework/queue.py): a status, or a status and the
+    # community a caseworker filtered on, so a page stops after its rows at any size.
+    __table_args__ = (Index("ix_report_queue", "status", "submitted_at", "id"),
+                      Index("ix_report_queue_community", "status", "community", "submitted_at", "id"))
 
     id: int | None = Field(default=None, primary_key=True)
     # To the hour (reporter_time); the queue orders by (submitted_at, id).

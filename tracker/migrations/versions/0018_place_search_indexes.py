@@ -6,6 +6,11 @@ queue: issue 17. The search now first asks which locations carry the name (by ga
 by a hand-set display name in any case) and, when few do, which reports and incidents point at
 them. Deleting a location also stops reading every report and incident to clear the pointer.
 
+The open queue walks the queue index once per status (new, in triage) and merges the walks,
+and a queue filtered on a community walks ``ix_report_queue_community`` (status, community,
+time): over ``status IN (...)`` SQLite sorted every open report, or entered through the urgent
+or community index and sorted all their rows.
+
 The indexes of merged people and incidents (0017) become partial, holding only merged rows:
 SQLite keeps no statistics, and offered a full index it took ``merged_into_id IS NULL`` (true
 of nearly every row) as a way into the table, reading every incident to suggest duplicates.
@@ -37,9 +42,12 @@ def upgrade() -> None:
     op.create_index('ix_location_name_folded', 'location', [sa.text('lower(name)')], unique=False)
     op.create_index(op.f('ix_report_location_id'), 'report', ['location_id'], unique=False)
     op.create_index(op.f('ix_incident_location_id'), 'incident', ['location_id'], unique=False)
+    op.create_index('ix_report_queue_community', 'report', ['status', 'community', 'submitted_at', 'id'],
+                    unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index('ix_report_queue_community', table_name='report')
     op.drop_index(op.f('ix_incident_location_id'), table_name='incident')
     op.drop_index(op.f('ix_report_location_id'), table_name='report')
     op.drop_index('ix_location_name_folded', table_name='location')
