@@ -75,6 +75,20 @@ def test_instance_config_then_environment_override(tmp_path, monkeypatch):
     assert app.config["GEOCODER"] == "offline"
 
 
+@pytest.mark.parametrize("key_id", ["20261203", "1e000042", "0a1b2c3d"])
+def test_a_data_key_id_from_the_environment_stays_a_string(tmp_path, monkeypatch, key_id):
+    # Random hex ids are sometimes digits only, or digits around one "e": read as JSON, as
+    # other TRACKER_* values are, they became numbers and the app refused its own keys.
+    keys = generate_keys()
+    monkeypatch.setenv("TRACKER_DATABASE_URL", f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    monkeypatch.setenv("TRACKER_SECRET_KEY", keys["SECRET_KEY"])
+    monkeypatch.setenv("TRACKER_INDEX_KEY", keys["INDEX_KEY"])
+    monkeypatch.setenv("TRACKER_DATA_KEYS", json.dumps({key_id: next(iter(keys["DATA_KEYS"].values()))}))
+    monkeypatch.setenv("TRACKER_ACTIVE_DATA_KEY", key_id)
+    app = create_app(instance_path=str(tmp_path / "instance"))
+    assert app.config["ACTIVE_DATA_KEY"] == key_id
+
+
 def test_test_config_replaces_instance_and_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("TRACKER_SUPPRESSION_THRESHOLD", "15")
     app = create_app({**generate_keys(), "DATABASE_URL": "sqlite://"}, instance_path=str(tmp_path))

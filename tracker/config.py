@@ -68,6 +68,11 @@ def load(app: Flask, test_config: Mapping[str, Any] | None = None) -> None:
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
         app.config.from_prefixed_env("TRACKER")
+        # Every TRACKER_* value is read as JSON where it parses, but a data key's id is always a
+        # string: a random hex id such as 20261203 or 1e000042 would otherwise become a number
+        # and match no key of DATA_KEYS (whose JSON object keys stay strings).
+        if "TRACKER_ACTIVE_DATA_KEY" in os.environ:
+            app.config["ACTIVE_DATA_KEY"] = os.environ["TRACKER_ACTIVE_DATA_KEY"]
     else:
         app.config.from_mapping(test_config)
     if app.config["EVIDENCE_STORE"] not in ("folder", "database"):  # tracker.evidence_store.STORES
