@@ -131,12 +131,16 @@ def _has_part(person_id, name: str):
     return exists().where(other.c.person_id == person_id, other.c.digest.in_(bindparam(name, expanding=True)))
 
 
-def _probe(name: str, limit: str):
-    """At most ``limit`` people holding a digest of the part bound to ``name``, each once (a
-    person holds several digests of one part, one per reading: without DISTINCT the limit
-    counted rows, so a one-part search could return fewer people than it had room for)."""
-    return (sa_select(_TOKEN.c.person_id).where(_TOKEN.c.digest.in_(bindparam(name, expanding=True)))
-            .distinct().limit(bindparam(limit)).subquery())
+def _probe(name: str, limit: str, *, people: bool = False):
+    """At most ``limit`` rows of people holding a digest of the part bound to ``name``.
+
+    A person holds several digests of one part (one per reading), so rows are not people. A
+    probe that only has to tell whether it saw the whole part counts rows (fewer rows than the
+    limit: it saw them all); ``people`` makes each person one row, for a one-part search whose
+    limit is a number of people (without it a search could return fewer than it had room for).
+    """
+    statement = sa_select(_TOKEN.c.person_id).where(_TOKEN.c.digest.in_(bindparam(name, expanding=True)))
+    return (statement.distinct() if people else statement).limit(bindparam(limit)).subquery()
 
 
 @lru_cache(maxsize=256)
@@ -149,7 +153,7 @@ def _search_statement(shape: tuple[tuple[int, bool], ...]) -> Select:
         starts = list(range(count)) + ([count] if has_pair else [])
         for start in starts:
             if count == 1:  # one part: its people are the answer, up to the limit
-                probe = _probe(f"a{number}_0", "limit")
+                probe = _probe(f"a{number}_0", "limit", people=True)
                 selects.append(sa_select(literal(number), literal(start), probe.c.person_id, _NONE))
                 continue
             checked = range(2, count) if start == count else (i for i in range(count) if i != start)
