@@ -7,9 +7,6 @@ from pathlib import Path
 
 import click
 from babel import Locale, UnknownLocaleError
-from babel.messages.frontend import CommandLineInterface
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from flask import Flask, current_app, request, session
 from flask.cli import AppGroup
 from flask_babel import Babel, get_locale
@@ -128,12 +125,15 @@ def translations_dir(app: Flask) -> Path:
 
 
 # -- `flask translate`: the catalog workflow, wrapping pybabel so nobody has to remember flags.
+# Babel's catalog tools are imported by the commands that use them, not by every start-up (issue 17).
 
 translate_cli = AppGroup("translate", help="Extract, update, compile and add translations.")
 
 
 def _pybabel(*args: str) -> None:
     """Run one pybabel subcommand in this process; raise ClickException if it fails."""
+    from babel.messages.frontend import CommandLineInterface
+
     try:
         CommandLineInterface().run(["pybabel", "--quiet", *args])
     except SystemExit as exit_:  # pybabel exits on bad input; turn that into a clean CLI error
@@ -177,6 +177,9 @@ def compile_catalog(po_path: Path) -> tuple[int, int]:
     """Write messages.mo beside `po_path` with only complete, non-fuzzy translations; return
     (compiled, total). pybabel compile keeps a plural whose forms are all empty, and gettext
     would then show a blank where the English text belongs."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
     with po_path.open("rb") as po:
         catalog = read_po(po)
     messages = [message for message in catalog if message.id]

@@ -6,6 +6,7 @@ Caseworkers only, authenticated by a personal bearer token (tracker.api.tokens).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import g, jsonify, request
@@ -44,13 +45,33 @@ def schemas_of(**models: type[BaseModel]) -> dict[str, Any]:
     return schemas
 
 
-OPENAPI_SCHEMAS: dict[str, Any] = {
-    **schemas_of(IncidentInput=IncidentWithSources, InvolvementInput=InvolvementCreate, CaseInput=CaseCreate,
-               PersonInput=PersonCreate, RelationshipInput=RelationshipCreate,
-               RelativeStatusInput=RelativeStatusCreate, AcceptWithFamilyInput=AcceptWithFamily,
-               FamilyImport=FamilyImport, FamilyUpdateApply=FamilyUpdateApply),
-    "CaseworkObject": {"type": "object", "description": "The stored object, with its id", "additionalProperties": True},
-}
+def built_on_first_use(namespace: dict[str, Any], **builders: Callable[[], Any]) -> Callable[[str], Any]:
+    """A module ``__getattr__`` (PEP 562) that builds each named value on first use and keeps it.
+
+    For the OpenAPI fragments made from pydantic's JSON Schemas: generating them took a tenth of a
+    second of every start-up, page or command (issue 17), and only /api/v1/openapi.json reads them.
+    """
+    def build(name: str) -> Any:
+        if name not in builders:
+            raise AttributeError(f"module {namespace['__name__']!r} has no attribute {name!r}")
+        namespace[name] = value = builders[name]()  # kept: the module's __getattr__ is not asked again
+        return value
+
+    return build
+
+
+def _openapi_schemas() -> dict[str, Any]:
+    return {
+        **schemas_of(IncidentInput=IncidentWithSources, InvolvementInput=InvolvementCreate, CaseInput=CaseCreate,
+                     PersonInput=PersonCreate, RelationshipInput=RelationshipCreate,
+                     RelativeStatusInput=RelativeStatusCreate, AcceptWithFamilyInput=AcceptWithFamily,
+                     FamilyImport=FamilyImport, FamilyUpdateApply=FamilyUpdateApply),
+        "CaseworkObject": {"type": "object", "description": "The stored object, with its id",
+                           "additionalProperties": True},
+    }
+
+
+__getattr__ = built_on_first_use(globals(), OPENAPI_SCHEMAS=_openapi_schemas)
 
 
 def json_of(ref: str) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from ..db import get_session
 from ..evidence_store import current_store
 from ..models import Evidence
 from . import bp
-from .casework import body_of, caseworker_token, operation, path_id, schemas_of, viewed
+from .casework import body_of, built_on_first_use, caseworker_token, operation, path_id, schemas_of, viewed
 
 
 class CustodyInput(SQLModel):
@@ -34,7 +34,8 @@ EVIDENCE = path_id("evidence_id")
 ORIGINAL = {"name": "copy", "in": "query", "required": False,
             "schema": {"type": "string", "enum": ["clean", "original"]},
             "description": "original: the file as sent, where the deployment keeps it (may hold GPS data)"}
-OPENAPI_SCHEMAS: dict[str, Any] = schemas_of(CustodyInput=CustodyInput)
+# OPENAPI_SCHEMAS is built on first use (see built_on_first_use).
+__getattr__ = built_on_first_use(globals(), OPENAPI_SCHEMAS=lambda: schemas_of(CustodyInput=CustodyInput))
 _download = operation("Download the file (decrypted, as an attachment; recorded in its custody chain)",
                       "downloadEvidence", parameters=(EVIDENCE, ORIGINAL))
 _download["responses"]["200"] = {"description": "The file", "content": {"application/octet-stream": {}}}

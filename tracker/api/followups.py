@@ -20,7 +20,7 @@ from ..models import FollowUp, Notification
 from ..models.base import utcnow
 from ..notify.notices import mark_read, schedule_follow_up, unread
 from . import bp
-from .casework import body_of, caseworker_token, fail, json_of, operation, path_id, schemas_of
+from .casework import body_of, built_on_first_use, caseworker_token, fail, json_of, operation, path_id, schemas_of
 
 MAX_EVERY_DAYS = 3660
 
@@ -61,7 +61,9 @@ def tagged(documented: dict[str, Any], *, invalid: bool = False) -> dict[str, An
 
 
 CASE_ID = (path_id("case_id"),)
-OPENAPI_SCHEMAS: dict[str, Any] = schemas_of(FollowUpCreate=FollowUpCreate, CasePersonAdd=CasePersonAdd)
+# OPENAPI_SCHEMAS is built on first use (see built_on_first_use).
+__getattr__ = built_on_first_use(globals(), OPENAPI_SCHEMAS=lambda: schemas_of(
+    FollowUpCreate=FollowUpCreate, CasePersonAdd=CasePersonAdd))
 OPENAPI_PATHS: dict[str, Any] = {
     "/cases/{case_id}/follow-ups": {
         "get": tagged(operation("The case's active follow-ups, soonest first", "listFollowUps", parameters=CASE_ID)),

@@ -26,7 +26,7 @@ from ..db import get_session
 from ..models import Report
 from ..models.base import SHORT_TEXT, Code, Country
 from . import bp
-from .casework import body_of, caseworker_token, json_of, operation, path_id, schemas_of, viewed
+from .casework import body_of, built_on_first_use, caseworker_token, json_of, operation, path_id, schemas_of, viewed
 
 ReportStatus = Literal["open", *sorted(taxonomy.codes("report_status"))]  # type: ignore[valid-type]
 
@@ -152,29 +152,39 @@ def triage_operation(summary: str, operation_id: str, *, body: str | None = None
 
 
 REPORT_ID = (path_id("report_id"),)
-OPENAPI_SCHEMAS: dict[str, Any] = schemas_of(SearchTerms=SearchTerms, BulkAction=BulkAction,
-                                             IncidentCitation=IncidentCitation, Rejection=ApiRejection,
-                                             TriageUpdate=TriageUpdate)
-OPENAPI_PATHS: dict[str, Any] = {
-    "/queue": {"get": triage_operation("Reports waiting for triage, filtered and paged by cursor", "getQueue",
-                                       parameters=_queue_parameters())},
-    "/searches": {"post": triage_operation("Keep search terms server-side; use the id as the queue's search",
-                                           "saveSearch", body="SearchTerms", created=True)},
-    "/reports/{report_id}": {"get": triage_operation("Read a report as sent, with its workflow fields",
-                                                     "getReport", parameters=REPORT_ID)},
-    "/reports/{report_id}/triage": {"post": triage_operation(
-        "Assign the report and set priority, risk and verification", "triageReport", body="TriageUpdate",
-        parameters=REPORT_ID)},
-    "/reports/{report_id}/reject": {"post": triage_operation(
-        "Reject the report, or mark it spam, with a reason", "rejectReport", body="Rejection", parameters=REPORT_ID)},
-    "/reports/{report_id}/reopen": {"post": triage_operation("Put a closed report back in triage", "reopenReport",
-                                                             parameters=REPORT_ID)},
-    "/reports/{report_id}/incident": {"post": triage_operation(
-        "Accept the report as one more source of an existing incident", "acceptIntoIncident",
-        body="IncidentCitation", parameters=REPORT_ID)},
-    "/bulk": {"post": triage_operation("Apply one action to many reports; refused ones come back with a reason",
-                                       "bulkAction", body="BulkAction")},
-}
+
+
+def _openapi_schemas() -> dict[str, Any]:
+    return schemas_of(SearchTerms=SearchTerms, BulkAction=BulkAction, IncidentCitation=IncidentCitation,
+                      Rejection=ApiRejection, TriageUpdate=TriageUpdate)
+
+
+def _openapi_paths() -> dict[str, Any]:
+    return {
+        "/queue": {"get": triage_operation("Reports waiting for triage, filtered and paged by cursor", "getQueue",
+                                           parameters=_queue_parameters())},
+        "/searches": {"post": triage_operation("Keep search terms server-side; use the id as the queue's search",
+                                               "saveSearch", body="SearchTerms", created=True)},
+        "/reports/{report_id}": {"get": triage_operation("Read a report as sent, with its workflow fields",
+                                                         "getReport", parameters=REPORT_ID)},
+        "/reports/{report_id}/triage": {"post": triage_operation(
+            "Assign the report and set priority, risk and verification", "triageReport", body="TriageUpdate",
+            parameters=REPORT_ID)},
+        "/reports/{report_id}/reject": {"post": triage_operation(
+            "Reject the report, or mark it spam, with a reason", "rejectReport", body="Rejection",
+            parameters=REPORT_ID)},
+        "/reports/{report_id}/reopen": {"post": triage_operation("Put a closed report back in triage", "reopenReport",
+                                                                 parameters=REPORT_ID)},
+        "/reports/{report_id}/incident": {"post": triage_operation(
+            "Accept the report as one more source of an existing incident", "acceptIntoIncident",
+            body="IncidentCitation", parameters=REPORT_ID)},
+        "/bulk": {"post": triage_operation("Apply one action to many reports; refused ones come back with a reason",
+                                           "bulkAction", body="BulkAction")},
+    }
+
+
+# Both are built on first use: the queue's parameters come from QueueQuery's JSON Schema too.
+__getattr__ = built_on_first_use(globals(), OPENAPI_SCHEMAS=_openapi_schemas, OPENAPI_PATHS=_openapi_paths)
 
 
 def report_json(report: Report, *, full: bool = False) -> dict[str, Any]:

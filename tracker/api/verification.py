@@ -19,9 +19,11 @@ from ..casework.verification import (
 from ..db import get_session
 from ..models import ClaimSource, Incident, Report
 from . import bp
-from .casework import body_of, caseworker_token, operation, path_id, schemas_of, viewed
+from .casework import body_of, built_on_first_use, caseworker_token, operation, path_id, schemas_of, viewed
 
-OPENAPI_SCHEMAS: dict[str, Any] = schemas_of(ClaimSourceInput=ClaimSourceCreate, VerificationInput=VerificationUpdate)
+# OPENAPI_SCHEMAS is built on first use (see built_on_first_use).
+__getattr__ = built_on_first_use(globals(), OPENAPI_SCHEMAS=lambda: schemas_of(
+    ClaimSourceInput=ClaimSourceCreate, VerificationInput=VerificationUpdate))
 
 
 def _paths(kind: str, noun: str) -> dict[str, Any]:

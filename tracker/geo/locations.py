@@ -3,14 +3,17 @@ from __future__ import annotations
 
 from datetime import datetime, UTC
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from geopy.geocoders.base import Geocoder
 from sqlmodel import Session, select
 
 from tracker.models import Location
 
 from .match import PlaceMatch
 from .resolve import get_offline_geocoder, resolve_place
+
+if TYPE_CHECKING:
+    from geopy.geocoders.base import Geocoder  # only annotations: geopy is imported on first geocoding
 
 
 def apply_match(location: Location, match: PlaceMatch | None, *, manual: bool = False) -> None:

@@ -2,15 +2,22 @@
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
 from flask import Flask, current_app, has_app_context
-from geopy.geocoders.base import Geocoder
 
 from .cache import DatabaseCache
 from .factory import build_geocoder, parse_setting
 from .match import PlaceMatch
-from .offline import OfflineGeocoder, best_with_alternatives
-from .remote import to_match
+
+if TYPE_CHECKING:
+    from geopy.geocoders.base import Geocoder
+
+    from .offline import OfflineGeocoder
+
+# The geopy-based modules (offline, remote) are imported by the functions that build or read a
+# geocoder: every page module imports this one, and geopy brings requests and urllib3 with
+# it, which no command or page needs until it geocodes (issue 17: start-up).
 
 EXTENSION = "tracker.geocoder"
 _LOCK = threading.Lock()
@@ -38,6 +45,8 @@ def get_offline_geocoder() -> OfflineGeocoder:
     """One offline geocoder per process: the gazetteer is shared, not loaded per app."""
     global _DEFAULT
     if _DEFAULT is None:
+        from .offline import OfflineGeocoder
+
         _DEFAULT = OfflineGeocoder()
     return _DEFAULT
 
@@ -57,6 +66,9 @@ def resolve_place(text: str, country_hint: str | None = None, *,
     if resolve is not None:
         return resolve(text, country_hint)
     # Any other geopy geocoder: read its Locations the way the self-hosted path does.
+    from .offline import best_with_alternatives
+    from .remote import to_match
+
     found = geocoder.geocode(text, exactly_one=False) or []
     name = type(geocoder).__name__.lower()
     return best_with_alternatives([to_match(name, location) for location in found])

@@ -5,7 +5,6 @@ import base64
 import json
 import zlib
 
-import segno
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -38,6 +37,8 @@ def collect_settings_qr(device: DeviceCredential, secret: str) -> Markup:
     settings = {"general": {"server_url": server_url(), "username": device.username, "password": secret},
                 "admin": {}, "project": {"name": device.label}}
     payload = base64.b64encode(zlib.compress(json.dumps(settings).encode("utf-8"))).decode("ascii")
+    import segno  # only this page draws a QR code: not imported at every start-up (issue 17)
+
     return Markup(segno.make(payload, error="m").svg_inline(  # noqa: S704 (server-made SVG)  # nosec B704
         scale=4, title="ODK Collect settings QR code", svgclass="collect-qr", lineclass=None))
 

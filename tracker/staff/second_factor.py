@@ -11,7 +11,6 @@ import secrets
 from datetime import datetime
 
 import pyotp
-import segno
 from markupsafe import Markup
 from sqlalchemy import or_, update
 from sqlalchemy.orm import object_session
@@ -128,5 +127,7 @@ def enrolment_qr_svg(uri: str) -> Markup:
     Marked safe here, not with ``|safe`` in a template: segno builds the SVG from the account's
     own URI, and no reporter or caseworker text reaches it.
     """
+    import segno  # only enrolment draws a QR code: not imported at every start-up (issue 17)
+
     return Markup(segno.make(uri, error="m").svg_inline(  # noqa: S704 (server-made SVG)  # nosec B704
         scale=5, title="TOTP enrolment QR code", svgclass="totp-qr", lineclass=None))
