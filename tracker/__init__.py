@@ -20,11 +20,13 @@ def create_app(test_config: Mapping[str, Any] | None = None, instance_path: str 
         template_folder="../templates",
         static_folder="../static",
     )
-    from . import config
+    from . import cli, config
 
+    # Command groups registered by import path are imported only when run (tracker/cli.py).
+    app.cli = cli.CommandGroups(app.name)
     config.load(app, test_config)
 
-    from . import analytics, api, audit, cli, crypto, db, health, i18n, intake, limits, maintenance, security, staff
+    from . import analytics, api, audit, crypto, db, health, i18n, intake, limits, maintenance, security, staff
     from . import casework, dossiers, errors, exchange, geo, key_check, keyholder, notify, openrosa, orgkey
 
     crypto.init_app(app)

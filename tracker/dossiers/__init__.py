@@ -13,8 +13,8 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Mount the dossier page (reached from the case page) and register ``flask dossier``."""
-    from .cli import dossier_command
+    from ..cli import add_command_path
     from .views import bp
 
     app.register_blueprint(bp)
-    app.cli.add_command(dossier_command)
+    add_command_path(app, "dossier", "tracker.dossiers.cli:dossier_command")

@@ -40,13 +40,13 @@ __all__ = [
 def init_app(app: Flask) -> None:
     """Register ``flask geocode`` and check GEOCODER now; the geocoder is built on first use."""
     # A bad or public GEOCODER setting stops the app at start, not at a victim's first report.
+    from ..cli import add_command_path
     from .attribution import ATTRIBUTION
-    from .cli import geocode_cli
     from .factory import parse_setting
     from .resolve import EXTENSION
 
     parse_setting(app.config.get("GEOCODER", "offline"))
     app.extensions.setdefault(EXTENSION, None)
-    app.cli.add_command(geocode_cli)
+    add_command_path(app, "geocode", "tracker.geo.cli:geocode_cli")
     # GeoNames is CC BY 4.0: pages that show geocoded places carry this line.
     app.jinja_env.globals.setdefault("geonames_attribution", ATTRIBUTION)

@@ -23,8 +23,8 @@ DEFAULTS = {
 
 def init_app(app: Flask) -> None:
     """Settings and the ``flask notify`` commands."""
-    from .cli import notify_cli
+    from ..cli import add_command_path
 
     for name, value in DEFAULTS.items():
         app.config.setdefault(name, value)
-    app.cli.add_command(notify_cli)
+    add_command_path(app, "notify", "tracker.notify.cli:notify_cli")
