@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any
 
+from .dataset import DeidentifiedRows
 from .dimensions import INCIDENT_DIMENSIONS, RELATIVE_DIMENSIONS, value_label
 from .disclosure import ReleasedTable
 
@@ -79,13 +80,27 @@ def cell_labels(table: ReleasedTable, key: tuple[str, ...], memo: dict | None = 
     return labels
 
 
+class _Labels(dict):
+    """One dimension's translated labels by value, each looked up when first needed."""
+
+    def __init__(self, vocabulary: str | None):
+        super().__init__()
+        self.vocabulary = vocabulary
+
+    def __missing__(self, value: str) -> str:
+        label = self[value] = value_label(self.vocabulary, value)
+        return label
+
+
 def table_rows(table: ReleasedTable) -> Iterator[list[Any]]:
     """Header, one row per cell (empty count when withheld), then the total."""
     yield [*table.dimensions, *(f"{name}_label" for name in table.dimensions), "count", "suppressed"]
-    memo: dict = {}
+    # Each dimension's labels looked up once per value (cell_labels' memo, without a call per cell).
+    labels = [_Labels(dimension_vocabulary(name)) for name in table.dimensions]
     for cell in table.cells:
-        yield [*cell.key, *cell_labels(table, cell.key, memo), "" if cell.suppressed else cell.count,
-               "yes" if cell.suppressed else "no"]
+        key, count = cell.key, cell.count
+        yield [*key, *[label[value] for label, value in zip(labels, key, strict=True)], "" if count is None else count,
+               "yes" if count is None else "no"]
     blanks = [""] * (2 * len(table.dimensions) - 1)
     yield ["total", *blanks, "" if table.total is None else table.total, "no" if table.total is not None else "yes"]
 
@@ -168,6 +183,8 @@ def dataset_chunks(rows: Iterable[list[Any]], fmt: str, codebook: dict[str, Any]
         return dataset_json_chunks(rows, codebook)
     if fmt == "xlsx":
         return xlsx_chunks(rows, "incidents")
+    if isinstance(rows, DeidentifiedRows):
+        return rows.csv_chunks(CHUNK_ROWS)  # the same text, a run's shared values rendered once
     return csv_chunks(rows)
 
 

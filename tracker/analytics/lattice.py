@@ -23,9 +23,9 @@ Cells are keyed by the cube's dimensions in the cube's order; dimensions are pla
 from __future__ import annotations
 
 import heapq
-from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
-from itertools import chain, combinations
+from itertools import chain, combinations, repeat
+from operator import add, itemgetter, mul, sub
 
 Key = tuple[str, ...]
 Cube = tuple[str, ...]
@@ -76,7 +76,8 @@ def protect(cubes: Mapping[Cube, Mapping[Key, int]], parents: Mapping[str, str],
         if cube in hidden:
             continue
         counts = {key: count for key, count in cubes[cube].items() if count > 0}
-        withheld = {key for key, count in counts.items() if count < k or key in (sensitive or {}).get(cube, ())}
+        marked = (sensitive or {}).get(cube, ())
+        withheld = {key for key, count in counts.items() if count < k or key in marked}
         if cube:
             mass = counts if outside is None or cube not in outside else outside[cube]
             _protect_cube(cube, counts, withheld, cubes, hidden, parents, k, mass)
@@ -86,61 +87,113 @@ def protect(cubes: Mapping[Cube, Mapping[Key, int]], parents: Mapping[str, str],
 
 def _protect_cube(cube: Cube, counts: Mapping[Key, int], withheld: set[Key], cubes, hidden, parents, k: int,
                   mass: Mapping[Key, int]) -> None:
-    """Withhold more cells of one cube until each of its lines is safe against its margin (in place)."""
+    """Withhold more cells of one cube until each of its lines is safe against its margin (in place).
+
+    Cells are numbered for the work: a cell's number is its values' positions in each axis's
+    sorted values, written in mixed radix with the first axis most significant, so numbers sort
+    as the keys do, and a line (the cells that differ only along one axis) is a cell's number
+    with that axis's digit zeroed: integers are cheaper set members and dictionary keys than
+    tuples of text, whose hash is computed again at each use.
+    """
     axes = removable_axes(cube, parents)
     values = [sorted({key[axis] for key in counts}) for axis in range(len(cube))]
-    lines: list[dict[Key, list[Key]]] = [defaultdict(list) for _ in cube]
-    for key in sorted(counts, key=lambda key: (counts[key], key)):
-        for axis in axes:
-            lines[axis][_rest(key, axis)].append(key)
-    possible = _possible_cells(cube, counts, parents)
+    positions = [{value: index for index, value in enumerate(axis_values)} for axis_values in values]
+    strides = [1] * len(cube)
+    for axis in range(len(cube) - 2, -1, -1):
+        strides[axis] = strides[axis + 1] * len(values[axis + 1])
+
+    def digit(code: int, axis: int) -> int:
+        return code // strides[axis] % len(values[axis])
+
+    def key_of(code: int) -> Key:
+        return tuple(values[axis][digit(code, axis)] for axis in range(len(cube)))
+
+    # Cells smallest first (count, then key): the order complements are taken in.
+    ordered = sorted(counts.items(), key=itemgetter(1, 0))
+    keys = [key for key, _count in ordered]
+    digits = [list(map(positions[axis].__getitem__, map(itemgetter(axis), keys))) for axis in range(len(cube))]
+    codes = [0] * len(keys)
+    for axis in range(len(cube)):
+        codes = list(map(add, codes, map(mul, digits[axis], repeat(strides[axis]))))
+    code_of = dict(zip(keys, codes, strict=True))
+    people = dict(zip(codes, map(itemgetter(1), ordered), strict=True))  # the cells that hold people
+    weights = dict(zip(codes, map(mass.get, keys, repeat(0)), strict=True))
+    hidden_codes = set(map(code_of.__getitem__, withheld))
+    lines: dict[int, dict[int, list[int]]] = {}
+    for axis in axes:
+        found: dict[int, list[int]] = {}
+        for rest, code in zip(map(sub, codes, map(mul, digits[axis], repeat(strides[axis]))), codes, strict=True):
+            line = found.get(rest)
+            if line is None:
+                found[rest] = [code]
+            else:
+                line.append(code)
+        lines[axis] = found
+    # A margin's withheld cells as lines of this cube (a margin cell with a value the cube has no
+    # cell for is no line of it).
+    margins: dict[int, set[int]] = {}
+    for axis in axes:
+        others = [other for other in range(len(cube)) if other != axis]
+        known = [key for key in hidden[cube[:axis] + cube[axis + 1:]]
+                 if all(value in positions[other] for other, value in zip(others, key, strict=True))]
+        rests = [0] * len(known)
+        for place, other in enumerate(others):
+            column = map(positions[other].__getitem__, map(itemgetter(place), known))
+            rests = list(map(add, rests, map(mul, column, repeat(strides[other]))))
+        margins[axis] = set(rests)
+    pairs = [(axis, cube.index(parents[name])) for axis, name in enumerate(cube) if name in parents]
+    seen = set().union(*(zip(repeat(axis), digits[axis], digits[parent]) for axis, parent in pairs))  # noqa: B905 - repeat is endless
+
+    def possible(code: int) -> bool:
+        """Whether an empty cell could hold people: a month only within its own year, and so on.
+
+        An empty cell withheld as a complement must not be one a reader knows is empty by
+        construction (March 2024 in the year 2023), or subtracting with it would still work.
+        """
+        return all((axis, digit(code, axis), digit(code, parent)) in seen for axis, parent in pairs)
+
     # A work list in sorted order: the same counts must always give the same pattern. A line with
     # nothing withheld under a published margin is safe until one of its cells is withheld, and
     # then it is queued again below, so only lines with a withheld cell or margin start in it.
-    margins = {axis: hidden[cube[:axis] + cube[axis + 1:]] for axis in axes}
     pending = sorted((axis, rest) for axis in axes for rest, line in lines[axis].items()
-                     if rest in margins[axis] or any(key in withheld for key in line))
+                     if rest in margins[axis] or not hidden_codes.isdisjoint(line))
     queued = set(pending)
     heapq.heapify(pending)
     while pending:
         axis, rest = heapq.heappop(pending)
         queued.discard((axis, rest))
+        # Most lines are found safe as they are (nine in ten at 100,000 incidents): said here
+        # first, as _protect_line would, without setting up its candidates.
+        line = lines[axis].get(rest, ())
+        withheld_here = [code for code in line if code in hidden_codes]
+        if rest in margins[axis]:
+            if len(withheld_here) >= 2 or len(withheld_here) == len(line):
+                continue
+        elif not withheld_here or (len(withheld_here) >= 2 and sum(map(weights.get, withheld_here)) >= k):
+            continue
+        stride = strides[axis]
         # Lazily: most lines never need an empty complement, and a line can have hundreds of values.
-        empties = (key for key in (rest[:axis] + (value,) + rest[axis:] for value in values[axis])
-                   if key not in counts and possible(key))
-        for key in _protect_line(lines[axis][rest], empties, counts, withheld, rest in margins[axis], k, mass):
+        empties = (code for code in range(rest, rest + len(values[axis]) * stride, stride)
+                   if code not in people and possible(code))
+        for code in _protect_line(line, empties, people, hidden_codes, rest in margins[axis], k, weights):
+            withheld.add(key_of(code))
             for other in axes:
-                if other != axis and (other, _rest(key, other)) not in queued:
-                    queued.add((other, _rest(key, other)))
-                    heapq.heappush(pending, (other, _rest(key, other)))
+                other_rest = code - digit(code, other) * strides[other]
+                if other != axis and (other, other_rest) not in queued:
+                    queued.add((other, other_rest))
+                    heapq.heappush(pending, (other, other_rest))
 
 
-def _possible_cells(cube: Cube, counts: Mapping[Key, int], parents: Mapping[str, str]):
-    """Whether an empty cell could hold people: a month only within its own year, and so on.
-
-    An empty cell withheld as a complement must not be one a reader knows is empty by
-    construction (March 2024 in the year 2023), or subtracting with it would still work.
-    """
-    pairs = [(axis, cube.index(parents[name])) for axis, name in enumerate(cube) if name in parents]
-    seen = {(axis, key[axis], key[parent]) for key in counts for axis, parent in pairs}
-    return lambda key: all((axis, key[axis], key[parent]) in seen for axis, parent in pairs)
-
-
-def _rest(key: Key, axis: int) -> Key:
-    return key[:axis] + key[axis + 1:]
-
-
-def _protect_line(smallest_first: list[Key], empties: Iterator[Key], counts: Mapping[Key, int], withheld: set[Key],
-                  margin_hidden: bool, k: int, people: Mapping[Key, int] | None = None) -> list[Key]:
+def _protect_line(smallest_first: Sequence[int], empties: Iterator[int], counts: Mapping[int, int], withheld: set[int],
+                  margin_hidden: bool, k: int, people: Mapping[int, int]) -> list[int]:
     """Withhold the smallest published cells of one line until it is safe; returns those added.
 
     With the margin published, the withheld cells must be none, or at least two holding at least
-    k together (``people``: counted outside groups, when given). With the margin withheld, every
+    k together (``people``: counted outside groups). With the margin withheld, every
     cell or at least two must be withheld, or the margin is the sum of the published cells. An
     empty cell is withheld when no published count is left: a reader who cannot tell it is empty
     cannot subtract with it either.
     """
-    people = counts if people is None else people
     hidden_now = [key for key in smallest_first if key in withheld]
     mass = sum(people.get(key, 0) for key in hidden_now)
 
@@ -150,7 +203,7 @@ def _protect_line(smallest_first: list[Key], empties: Iterator[Key], counts: Map
         return not hidden_now or (len(hidden_now) >= 2 and mass >= k)
 
     candidates = chain([key for key in smallest_first if key not in withheld], empties)
-    added: list[Key] = []
+    added: list[int] = []
     while not safe():
         key = next(candidates, None)
         if key is None or (key not in counts and len(hidden_now) >= 2):

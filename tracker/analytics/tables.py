@@ -8,7 +8,9 @@ Page, export, API and CLI all come through here (issue 16: statistics that canno
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import gc
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from sqlalchemy import String, and_, case, cast, distinct, func, literal, null, select, true, union_all
@@ -205,6 +207,10 @@ class Releaser:
 
     def release(self, request: TableRequest) -> ReleasedTable:
         """The request's slice of its protected cube."""
+        with paused_collector():
+            return self._release(request)
+
+    def _release(self, request: TableRequest) -> ReleasedTable:
         cube = request.cube()
         known = self.counts.setdefault(request.subject, {})
         missing = [margin for margin in closed_subcubes(cube, PARENTS) if margin not in known]
@@ -216,6 +222,25 @@ class Releaser:
         decided = self.hidden.setdefault(request.subject, {})
         decided.update(protect(lattice, PARENTS, self.k, decided, sensitive, outside))
         return sliced(request, cube, lattice, decided, self.k)
+
+
+@contextmanager
+def paused_collector() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a cube is read, protected and sliced.
+
+    The work builds tens of thousands of tuples, lists and dictionaries that live until it ends
+    and hold no reference cycles; each collection they set off walked them and every object of
+    the application again (at 100,000 incidents a third of the CPU time of ``export stats``).
+    Reference counting still frees everything as usual; the collector resumes afterwards (when
+    it was running before: nested or concurrent pauses leave it as the outermost found it).
+    """
+    running = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if running:
+            gc.enable()
 
 
 def people(cells: Mapping[Key, int]) -> dict[Key, int]:
