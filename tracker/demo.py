@@ -37,6 +37,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.schema import CreateIndex, DropIndex
 from sqlmodel import Session, SQLModel
 
 from . import sealed_box
@@ -178,8 +179,11 @@ def _indexes_rebuilt_after(session: Session) -> Iterator[None]:
         connection.exec_driver_sql(SQLITE_LOAD_CACHE)
     indexes = [index for model in INSERT_ORDER for index in sorted(model.__table__.indexes, key=lambda i: i.name)
                if not index.unique]
+    # IF [NOT] EXISTS rather than checkfirst: SQLAlchemy cannot reflect an expression index on
+    # SQLite (ix_location_name_folded), so checkfirst saw none, kept it, and then failed to
+    # create it again at the end of a 1,000,000-incident load.
     for index in indexes:
-        index.drop(connection, checkfirst=True)
+        connection.execute(DropIndex(index, if_exists=True))
     session.commit()
     try:
         yield
@@ -187,7 +191,7 @@ def _indexes_rebuilt_after(session: Session) -> Iterator[None]:
         session.rollback()
         connection = session.connection()
         for index in indexes:
-            index.create(connection, checkfirst=True)
+            connection.execute(CreateIndex(index, if_not_exists=True))
         session.commit()
 
 
