@@ -16,6 +16,7 @@ ANALYTICS_ROLES = ("analyst", "admin")
 
 def init_app(app: Flask) -> None:
     """Mount the dashboard, add its navigation link and the ``flask export`` and ``flask analytics`` commands."""
+    from ..cli import add_command_path
     from ..staff.navigation import add_nav_item
     from . import upkeep
     from .disclosure import check_threshold
@@ -23,9 +24,8 @@ def init_app(app: Flask) -> None:
     check_threshold(app.config)
     upkeep.init_app(app)
     from . import views  # noqa: F401 - registers the routes on bp
-    from .cli import analytics_cli, export_cli
 
     app.register_blueprint(bp)
-    app.cli.add_command(export_cli)
-    app.cli.add_command(analytics_cli)
+    add_command_path(app, "export", "tracker.analytics.cli:export_cli")
+    add_command_path(app, "analytics", "tracker.analytics.cli:analytics_cli")
     add_nav_item(app, "analytics.dashboard", "Statistics", ANALYTICS_ROLES)
