@@ -155,6 +155,18 @@ def _protect_cube(cube: Cube, counts: Mapping[Key, int], withheld: set[Key], cub
     # A work list in sorted order: the same counts must always give the same pattern. A line with
     # nothing withheld under a published margin is safe until one of its cells is withheld, and
     # then it is queued again below, so only lines with a withheld cell or margin start in it.
+    #
+    # It ends: a line is queued only at the start or when a cell through it is newly withheld
+    # (``_protect_line`` returns only cells that were not withheld before), a withheld cell is
+    # never released, and the cube has finitely many cells, so at most the starting lines plus
+    # (dimensions - 1) per cell are ever queued, and each turn of the loop takes one off. (An
+    # empty cell already withheld, by another line or by this one earlier, used to be returned
+    # again: lines hold only cells with people, so the line it came back from still had one
+    # withheld cell, took it once more and queued the other lines through it, which did the
+    # same, for ever: an L of three cells of 1, 2 and 2 at k = 2 never finished.) Only returning
+    # it no more changes no pattern the old loop finished with: a line's turn depends only on
+    # which of its cells with people are withheld, which such a cell does not change, so the
+    # lines it queued found nothing new to do.
     pending = sorted((axis, rest) for axis in axes for rest, line in lines[axis].items()
                      if rest in margins[axis] or not hidden_codes.isdisjoint(line))
     queued = set(pending)
@@ -192,7 +204,9 @@ def _protect_line(smallest_first: Sequence[int], empties: Iterator[int], counts:
     k together (``people``: counted outside groups). With the margin withheld, every
     cell or at least two must be withheld, or the margin is the sum of the published cells. An
     empty cell is withheld when no published count is left: a reader who cannot tell it is empty
-    cannot subtract with it either.
+    cannot subtract with it either. An empty cell already withheld counts for the line as it is
+    (``smallest_first`` holds only cells with people) but is not returned: only cells withheld
+    here for the first time are, so that the caller's loop ends (see ``_protect_cube``).
     """
     hidden_now = [key for key in smallest_first if key in withheld]
     mass = sum(people.get(key, 0) for key in hidden_now)
@@ -208,8 +222,9 @@ def _protect_line(smallest_first: Sequence[int], empties: Iterator[int], counts:
         key = next(candidates, None)
         if key is None or (key not in counts and len(hidden_now) >= 2):
             break  # empty cells add no mass: two withheld are all they can give
-        withheld.add(key)
+        if key not in withheld:  # only an empty cell can be withheld already here
+            withheld.add(key)
+            added.append(key)
         hidden_now.append(key)
-        added.append(key)
         mass += people.get(key, 0)
     return added
