@@ -16,7 +16,9 @@ suppressed together with all its margins, bottom up:
   within its parent for a month or a tactic), with the line's margin from the smaller cube:
   when the margin is published, the withheld cells are none, or at least two holding at least
   the threshold together; when the margin is withheld, the line withholds all its cells or at
-  least two, so neither the margin nor a cell follows by subtraction.
+  least two, so neither the margin nor a cell follows by subtraction. A withheld empty cell
+  (a complement where no count was left) counts as withheld on each of its lines and is never
+  the only withheld cell of one: a reader would have its 0 and subtract on from there.
 
 Cells are keyed by the cube's dimensions in the cube's order; dimensions are plain names.
 """
@@ -156,19 +158,41 @@ def _protect_cube(cube: Cube, counts: Mapping[Key, int], withheld: set[Key], cub
     # nothing withheld under a published margin is safe until one of its cells is withheld, and
     # then it is queued again below, so only lines with a withheld cell or margin start in it.
     #
+    # A withheld empty cell is a cell like any other to a reader who cannot tell it is empty, so
+    # every line counts the withheld empty cells on it (``empty_on``): left the only withheld cell
+    # of a line under a published margin it would be 0 by subtraction, and the subtraction would
+    # go on from there (a count below k came out of about one random cube in thirty). A line
+    # with a withheld empty cell needs a withheld cell with people beside it, two of them holding
+    # at least k if it has any; a line under a withheld margin is a line even with no cell with
+    # people (the margin is a withheld empty cell), and needs one withheld cell at least.
+    #
     # It ends: a line is queued only at the start or when a cell through it is newly withheld
     # (``_protect_line`` returns only cells that were not withheld before), a withheld cell is
     # never released, and the cube has finitely many cells, so at most the starting lines plus
     # (dimensions - 1) per cell are ever queued, and each turn of the loop takes one off. (An
     # empty cell already withheld, by another line or by this one earlier, used to be returned
-    # again: lines hold only cells with people, so the line it came back from still had one
-    # withheld cell, took it once more and queued the other lines through it, which did the
-    # same, for ever: an L of three cells of 1, 2 and 2 at k = 2 never finished.) Only returning
-    # it no more changes no pattern the old loop finished with: a line's turn depends only on
-    # which of its cells with people are withheld, which such a cell does not change, so the
-    # lines it queued found nothing new to do.
-    pending = sorted((axis, rest) for axis in axes for rest, line in lines[axis].items()
-                     if rest in margins[axis] or not hidden_codes.isdisjoint(line))
+    # again, and the lines through it queued again, for ever: an L of three cells of 1, 2 and 2
+    # at k = 2 never finished.)
+    empty_on: dict[tuple[int, int], list[int]] = {}
+
+    def usable(code: int, axis: int) -> bool:
+        """Whether a cell can be a complement along ``axis``: not withheld yet, empty ones only
+        possible ones, and on no other line the one cell that could hold anyone under a
+        published margin (a single month of a year, a dimension with one value): a reader has
+        its count from that margin, so it hides nothing."""
+        if code in hidden_codes or (code not in people and not possible(code)):
+            return False
+        for other in axes:
+            stride = strides[other]
+            rest = code - digit(code, other) * stride
+            if other != axis and rest not in margins[other] and all(
+                    cell == code or (cell not in people and not possible(cell))
+                    for cell in range(rest, rest + len(values[other]) * stride, stride)):
+                return False
+        return True
+
+    pending = sorted({(axis, rest) for axis in axes for rest in chain(lines[axis], margins[axis])
+                      if rest in margins[axis] or not hidden_codes.isdisjoint(lines[axis][rest])})
     queued = set(pending)
     heapq.heapify(pending)
     while pending:
@@ -178,53 +202,64 @@ def _protect_cube(cube: Cube, counts: Mapping[Key, int], withheld: set[Key], cub
         # first, as _protect_line would, without setting up its candidates.
         line = lines[axis].get(rest, ())
         withheld_here = [code for code in line if code in hidden_codes]
+        empty_here = empty_on.get((axis, rest), [])
+        number = len(withheld_here) + len(empty_here)
         if rest in margins[axis]:
-            if len(withheld_here) >= 2 or len(withheld_here) == len(line):
+            if len(withheld_here) >= 2 or (number and len(withheld_here) == len(line)):
                 continue
-        elif not withheld_here or (len(withheld_here) >= 2 and sum(map(weights.get, withheld_here)) >= k):
+        elif not number or (number >= 2 and (not withheld_here or len(withheld_here) >= 2)
+                            and sum(map(weights.get, withheld_here)) >= k):
             continue
         stride = strides[axis]
         # Lazily: most lines never need an empty complement, and a line can have hundreds of values.
-        empties = (code for code in range(rest, rest + len(values[axis]) * stride, stride)
-                   if code not in people and possible(code))
-        for code in _protect_line(line, empties, people, hidden_codes, rest in margins[axis], k, weights):
+        empties = (code for code in range(rest, rest + len(values[axis]) * stride, stride) if code not in people)
+        candidates = (code for code in chain(line, empties) if usable(code, axis))
+        for code in _protect_line(line, empty_here, candidates, people, hidden_codes, rest in margins[axis], k,
+                                  weights):
             withheld.add(key_of(code))
+            empty = code not in people
             for other in axes:
                 other_rest = code - digit(code, other) * strides[other]
+                if empty:
+                    empty_on.setdefault((other, other_rest), []).append(code)
                 if other != axis and (other, other_rest) not in queued:
                     queued.add((other, other_rest))
                     heapq.heappush(pending, (other, other_rest))
 
 
-def _protect_line(smallest_first: Sequence[int], empties: Iterator[int], counts: Mapping[int, int], withheld: set[int],
-                  margin_hidden: bool, k: int, people: Mapping[int, int]) -> list[int]:
+def _protect_line(smallest_first: Sequence[int], empty_withheld: Sequence[int], candidates: Iterator[int],
+                  counts: Mapping[int, int], withheld: set[int], margin_hidden: bool, k: int,
+                  people: Mapping[int, int]) -> list[int]:
     """Withhold the smallest published cells of one line until it is safe; returns those added.
 
     With the margin published, the withheld cells must be none, or at least two holding at least
     k together (``people``: counted outside groups). With the margin withheld, every
     cell or at least two must be withheld, or the margin is the sum of the published cells. An
     empty cell is withheld when no published count is left: a reader who cannot tell it is empty
-    cannot subtract with it either. An empty cell already withheld counts for the line as it is
-    (``smallest_first`` holds only cells with people) but is not returned: only cells withheld
-    here for the first time are, so that the caller's loop ends (see ``_protect_cube``).
+    cannot subtract with it either. Empty cells already withheld on the line (``empty_withheld``;
+    ``smallest_first`` holds only cells with people) count as withheld cells of it, holding no one.
+    Only cells withheld here for the first time are returned, so that the caller's loop ends
+    (see ``_protect_cube``); ``candidates`` yields only cells not withheld yet, cells with people
+    (smallest first) before empty ones.
     """
-    hidden_now = [key for key in smallest_first if key in withheld]
-    mass = sum(people.get(key, 0) for key in hidden_now)
+    hidden_people = [key for key in smallest_first if key in withheld]
+    hidden_now = len(hidden_people) + len(empty_withheld)
+    mass = sum(people.get(key, 0) for key in hidden_people)
 
     def safe() -> bool:
         if margin_hidden:
-            return len(hidden_now) >= 2 or len(hidden_now) == len(smallest_first)
-        return not hidden_now or (len(hidden_now) >= 2 and mass >= k)
+            return len(hidden_people) >= 2 or (hidden_now > 0 and len(hidden_people) == len(smallest_first))
+        return not hidden_now or (hidden_now >= 2 and len(hidden_people) != 1 and mass >= k)
 
-    candidates = chain([key for key in smallest_first if key not in withheld], empties)
     added: list[int] = []
     while not safe():
         key = next(candidates, None)
-        if key is None or (key not in counts and len(hidden_now) >= 2):
+        if key is None or (key not in counts and hidden_now >= 2):
             break  # empty cells add no mass: two withheld are all they can give
-        if key not in withheld:  # only an empty cell can be withheld already here
-            withheld.add(key)
-            added.append(key)
-        hidden_now.append(key)
-        mass += people.get(key, 0)
+        withheld.add(key)
+        added.append(key)
+        hidden_now += 1
+        if key in counts:
+            hidden_people.append(key)
+            mass += people.get(key, 0)
     return added
