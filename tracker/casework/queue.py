@@ -83,35 +83,37 @@ def statuses_of(filters: QueueFilters) -> tuple[str, ...]:
     return ("new", "in_triage") if filters.status == OPEN else (filters.status,)
 
 
-def filtered(session: Session, filters: QueueFilters, statuses: tuple[str, ...] | None = None):
+def filtered(session: Session, filters: QueueFilters):
     """The queue's SELECT with every filter applied, not yet ordered or paginated."""
-    statement = select(Report)
-    statement = statement.where(Report.status.in_(statuses or statuses_of(filters)))
-    for column, value in ((Report.community, filters.community), (Report.origin_country, filters.origin_country),
-                          (Report.host_country, filters.host_country),
-                          (Report.assigned_to_id, filters.assigned_to_id)):
-        if value is not None:
-            statement = statement.where(column == value)
+    return select(Report).where(Report.status.in_(statuses_of(filters)), *conditions(session, filters))
+
+
+def conditions(session: Session, filters: QueueFilters) -> list:
+    """Every filter but the status, as WHERE conditions (the search box's lookups run here, once)."""
+    where = [column == value for column, value in (
+        (Report.community, filters.community), (Report.origin_country, filters.origin_country),
+        (Report.host_country, filters.host_country), (Report.assigned_to_id, filters.assigned_to_id))
+        if value is not None]
     if filters.urgent:
-        statement = statement.where(Report.urgent_risk.is_(True))
+        where.append(Report.urgent_risk.is_(True))
     if filters.submitted_from:
-        statement = statement.where(Report.submitted_at >= datetime.combine(filters.submitted_from, time.min, UTC))
+        where.append(Report.submitted_at >= datetime.combine(filters.submitted_from, time.min, UTC))
     if filters.submitted_to:
-        statement = statement.where(Report.submitted_at <= datetime.combine(filters.submitted_to, time.max, UTC))
+        where.append(Report.submitted_at <= datetime.combine(filters.submitted_to, time.max, UTC))
     if filters.tactic:
-        statement = statement.where(exists().where(
+        where.append(exists().where(
             ReportCode.report_id == Report.id, ReportCode.vocabulary == "tactic", ReportCode.code == filters.tactic))
     if filters.relative_detained:
         # The reporter's own account of their relatives, a JSON list; status codes are unique words.
         said = cast(ReportedRelative.statuses, String)
-        statement = statement.where(exists().where(
+        where.append(exists().where(
             ReportedRelative.report_id == Report.id, or_(*[said.like(f'%"{c}"%') for c in detention_statuses()])))
     if filters.query:
-        statement = statement.where(matching_query(session, filters.query))
+        where.append(matching_query(session, filters.query))
     need_to_know = community_clause(Report.community)
     if need_to_know is not None:
-        statement = statement.where(need_to_know)
-    return statement
+        where.append(need_to_know)
+    return where
 
 
 def _ordered(statement, filters: QueueFilters, cursor: tuple[datetime, int] | None):
@@ -138,8 +140,10 @@ def queue_page(session: Session, filters: QueueFilters, cursor: str | None = Non
         # One ordered walk of ix_report_queue per status, merged: over "status IN (...)" the
         # index gives no order, so SQLite sorted every open report (or went in through another
         # index, urgent or community, and sorted all of its rows). Each walk stops at a page.
-        walks = [_ordered(filtered(session, filters, (status,)), filters, position)
-                 .with_only_columns(Report.id).limit(page_size + 1).subquery() for status in statuses]
+        # The conditions are made once: a search's lookups are not repeated per walk.
+        where = conditions(session, filters)
+        walks = [_ordered(sa_select(Report.id).where(Report.status == status, *where), filters, position)
+                 .limit(page_size + 1).subquery() for status in statuses]
         statement = select(Report).where(Report.id.in_(union_all(*(sa_select(walk.c.id) for walk in walks))))
     rows = list(session.exec(_ordered(statement, filters, position).limit(page_size + 1)).all())
     more = len(rows) > page_size
