@@ -1,12 +1,16 @@
 """Casework latency at 1,000 and at 1,000,000 incidents, in one run: the ratio should stay near 1.
 
-Run: ``python benchmarks/bench_casework.py [--repeat 30] [--sizes 1000 1000000]``. Each size gets a
-SQLite database under benchmarks/results/casework-N/ built with ``flask demo-data`` (reused when
-present; the 1,000,000 one is copied from the demo-data benchmark's demo-1m.sqlite3 if that exists,
-since building it takes minutes). The script then adds the same small fixture to each database
-(a caseworker, 200 new reports, half of them in Kashgar, one case with 5 incidents and 3 people)
-and times pages through the test client as that signed-in caseworker, audit writes included,
-alternating between the databases request by request so the machine's load weighs on both alike. It prints the median of
+Run: ``python benchmarks/bench_casework.py [--repeat 30] [--sizes 1000 1000000] [--postgresql URL]``.
+Each size gets a SQLite database under benchmarks/results/casework-N/ built with ``flask demo-data``
+(reused when present; the 1,000,000 one is copied from the demo-data benchmark's demo-1m.sqlite3 if
+that exists, since building it takes minutes). With ``--postgresql
+postgresql+psycopg://postgres@127.0.0.1:5432/test`` each size gets its own database on that server
+instead (``bench_casework_N``, made when missing; its keys under benchmarks/results/casework-pg-N/,
+and a ``built`` file there once demo-data has finished, so a half-built database is made again).
+The script then adds the same small fixture to each database (a caseworker, 200 new reports, half
+of them in Kashgar, one case with 5 incidents and 3 people) and times pages through the test
+client as that signed-in caseworker, audit writes included, alternating between the databases
+request by request so the machine's load weighs on both alike. It prints the median of
 each page per size and the ratio between the largest and the smallest.
 """
 from __future__ import annotations
@@ -45,17 +49,28 @@ CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 NEXT = re.compile(r'rel="next" href="([^"]+)"')
 
 
-def prepare(size: int):
+def prepare(size: int, postgresql: str | None = None):
     """The app over this size's database, built or reused, with the benchmark fixture added."""
-    folder = RESULTS / f"casework-{size}"
-    database = folder / "tracker.sqlite3"
-    if not database.exists() and size == 1_000_000 and DEMO_1M[0].exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        shutil.copy(DEMO_1M[1] / "keys.json", folder / "keys.json")
-        shutil.copy(DEMO_1M[0], database)
-    fresh = not database.exists()
-    app = create_app({"DATABASE_URL": f"sqlite:///{database}", "RATELIMIT_STORAGE_URI": "memory://"},
-                     instance_path=str(folder))
+    if postgresql:
+        folder = RESULTS / f"casework-pg-{size}"
+        fresh = not (folder / "built").exists()
+        url = postgres_database(postgresql, f"bench_casework_{size}", fresh=fresh)
+    else:
+        folder = RESULTS / f"casework-{size}"
+        database = folder / "tracker.sqlite3"
+        if not database.exists() and size == 1_000_000 and DEMO_1M[0].exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            shutil.copy(DEMO_1M[1] / "keys.json", folder / "keys.json")
+            shutil.copy(DEMO_1M[0], database)
+        fresh = not database.exists()
+        url = f"sqlite:///{database}"
+    folder.mkdir(parents=True, exist_ok=True)
+    # A new server database is empty, so its keys may be made (SQLite tells that by its missing file).
+    settings = {"DATABASE_URL": url, "RATELIMIT_STORAGE_URI": "memory://"}
+    if postgresql and fresh:
+        (folder / "keys.json").unlink(missing_ok=True)
+        settings["INIT_KEYS"] = True
+    app = create_app(settings, instance_path=str(folder))
     runner = app.test_cli_runner()
     # A reused database is brought to the current schema first (newer migrations may exist).
     steps = [["db", "upgrade"]] + ([["demo-data", "--incidents", str(size), "--seed", "1"]] if fresh else [])
@@ -66,9 +81,28 @@ def prepare(size: int):
         result = runner.invoke(args=args)
         if result.exit_code:
             raise SystemExit(result.output)
+    if postgresql and fresh:
+        (folder / "built").write_text("demo-data finished\n")
     with app.app_context():
         add_fixture(get_session())
     return app
+
+
+def postgres_database(server_url: str, name: str, *, fresh: bool) -> str:
+    """The URL of database ``name`` on the server of ``server_url``, made (again, if ``fresh``)."""
+    import psycopg
+    from psycopg import sql
+    from sqlalchemy.engine import make_url
+
+    url = make_url(server_url)
+    with psycopg.connect(url.set(drivername="postgresql", database="postgres")
+                         .render_as_string(hide_password=False), autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if exists and fresh:
+            connection.execute(sql.SQL("DROP DATABASE {}").format(sql.Identifier(name)))
+        if not exists or fresh:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return url.set(database=name).render_as_string(hide_password=False)
 
 
 def add_key_holder(session) -> None:
@@ -195,8 +229,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 1_000_000])
+    parser.add_argument("--postgresql", metavar="URL", help="a PostgreSQL server's URL: one database per size there")
     args = parser.parse_args(argv)
-    apps = {size: prepare(size) for size in args.sizes}
+    apps = {size: prepare(size, args.postgresql) for size in args.sizes}
     clients = {size: signed_in_client(app) for size, app in apps.items()}
     urls = {size: pages(apps[size], clients[size]) for size in args.sizes}
     results: dict[int, dict[str, float]] = {size: {} for size in args.sizes}
