@@ -10,7 +10,9 @@ import base64
 from dataclasses import dataclass
 from datetime import date, datetime, time, UTC
 
-from sqlalchemy import String, cast, exists, false, func, or_, select as sa_select, tuple_, union, union_all
+from sqlalchemy import (
+    String, cast, exists, false, func, or_, select as sa_select, true, tuple_, union, union_all,
+)
 from sqlmodel import Session, select
 
 from ..models import Incident, IncidentReport, Involvement, Location, Person, Report, ReportCode, ReportedRelative
@@ -95,7 +97,9 @@ def conditions(session: Session, filters: QueueFilters) -> list:
         (Report.host_country, filters.host_country), (Report.assigned_to_id, filters.assigned_to_id))
         if value is not None]
     if filters.urgent:
-        where.append(Report.urgent_risk.is_(True))
+        # "= 1" (SQLite) / "= true", as the urgent walks' partial indexes are defined: SQLite
+        # uses a partial index only for a condition written as its own (IS 1 would not do).
+        where.append(Report.urgent_risk == true())
     if filters.submitted_from:
         where.append(Report.submitted_at >= datetime.combine(filters.submitted_from, time.min, UTC))
     if filters.submitted_to:

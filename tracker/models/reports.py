@@ -3,20 +3,34 @@
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, LargeBinary
+from sqlalchemy import JSON, Column, Index, LargeBinary, text
 from sqlmodel import Field, Relationship, SQLModel
 
 from .base import CODE_LENGTH, HasCodes, SHORT_TEXT, reporter_time, utcnow
 from .types import SealedText
 
 
+# The condition of the urgent queue walks' partial indexes, as the queue writes it (SQLite uses a
+# partial index only for a query that repeats its condition: "urgent_risk IS 1" would not do).
+URGENT = {"sqlite_where": text("urgent_risk = 1"), "postgresql_where": text("urgent_risk")}
+
+
 class Report(HasCodes, SQLModel, table=True):
     """One submission, kept as sent. Corrections and additions are new rows (``follow_up_of``)."""
 
     # The queue walks one of these in order (casework/queue.py): a status, or a status and the
-    # community a caseworker filtered on, so a page stops after its rows at any size.
+    # community a caseworker filtered on, so a page stops after its rows at any size. Reports
+    # flagged as urgent have walks of their own, holding only them: triage asks for them most,
+    # and they are a few in a hundred, so a walk through every report of a community would
+    # read all of it to fill a page of urgent ones in a large queue (issue 17). Their leading
+    # urgent_risk column is the same in every row: it is there because SQLite, keeping no
+    # statistics, takes the index that matches more of the query's equalities, and so prefers
+    # these to the full walks when the queue asks for urgent reports.
     __table_args__ = (Index("ix_report_queue", "status", "submitted_at", "id"),
-                      Index("ix_report_queue_community", "status", "community", "submitted_at", "id"))
+                      Index("ix_report_queue_community", "status", "community", "submitted_at", "id"),
+                      Index("ix_report_urgent_queue", "urgent_risk", "status", "submitted_at", "id", **URGENT),
+                      Index("ix_report_urgent_queue_community", "urgent_risk", "status", "community", "submitted_at",
+                            "id", **URGENT))
 
     id: int | None = Field(default=None, primary_key=True)
     # To the hour (reporter_time); the queue orders by (submitted_at, id).
