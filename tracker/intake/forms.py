@@ -44,6 +44,11 @@ FOLDED_PARTS: dict[str, tuple[str, ...]] = {
 }
 
 
+def new_retry_token() -> str:
+    """A fresh retry token (idempotency key) for a form load, or for a POST that came without one."""
+    return secrets.token_urlsafe(24)
+
+
 def answered(field) -> bool:
     """True when a field holds something the person chose or typed (not just its default)."""
     if isinstance(field, MultipleFileField):  # files never survive a reload; only errors open
@@ -168,7 +173,7 @@ class ReportForm(FlaskForm):
     def ensure_idempotency_key(self) -> None:
         """Give a freshly loaded form its retry token (kept as is when the form is re-shown)."""
         if not self.idempotency_key.data:
-            self.idempotency_key.data = secrets.token_urlsafe(24)
+            self.idempotency_key.data = new_retry_token()
 
 
 class ReceiptForm(FlaskForm):

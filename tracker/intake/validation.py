@@ -7,7 +7,7 @@ mapped to a message of ours, translated, and attached to the form field it belon
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import get_locale, gettext
 from pydantic import ValidationError
@@ -15,6 +15,9 @@ from pydantic import ValidationError
 from ..countries import country_codes, country_names
 from ..models.inputs import ReportCreate, ReportedRelativeCreate
 from .forms import ReportForm
+
+if TYPE_CHECKING:
+    from .posted import PostedForm
 
 COUNTRY_FIELDS = frozenset({"place_country", "origin_country", "host_country", "residence_country"})
 DATE_FIELDS = frozenset({"event_date", "status_date"})  # status_date: the API's name
@@ -52,8 +55,11 @@ def parse_date(value: str | None) -> date | None:
     return date.fromisoformat(text)
 
 
-def report_from_form(form: ReportForm) -> tuple[ReportCreate | None, FieldErrors]:
-    """Build and validate the report; on failure, return the errors keyed by form field name."""
+def report_from_form(form: ReportForm | PostedForm) -> tuple[ReportCreate | None, FieldErrors]:
+    """Build and validate the report; on failure, return the errors keyed by form field name.
+
+    ``form`` is the WTForms form or the same fields read straight from the request (posted.py):
+    both hold the same names and data."""
     errors = FieldErrors()
     raw, relative_prefixes = _collect(form, errors)
     if errors:
@@ -67,7 +73,7 @@ def report_from_form(form: ReportForm) -> tuple[ReportCreate | None, FieldErrors
         return None, errors
 
 
-def _collect(form: ReportForm, errors: FieldErrors) -> tuple[dict[str, Any], list[str]]:
+def _collect(form: ReportForm | PostedForm, errors: FieldErrors) -> tuple[dict[str, Any], list[str]]:
     """The form's values in ReportCreate's shape (countries and dates parsed here), and the form
     prefix of each relative in it (blank relative blocks are left out, so indexes differ)."""
     raw: dict[str, Any] = {
