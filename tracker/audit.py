@@ -91,10 +91,29 @@ def record_many(session: Session, events: list, *, sealer: Sealer | None = None)
     _serialise_appends(session)
     table = AuditEvent.__table__
     rows = [event if isinstance(event, dict) else _row(event) for event in events]
-    previous = session.execute(select(table.c.hash).order_by(table.c.id.desc()).limit(1)).scalar()
+    previous = session.execute(_LAST_HASH).scalar()
     for row in rows:
         row["prev_hash"] = previous or GENESIS
         row["hash"] = previous = _digest(sealer, row)
+    if len(rows) == 1:  # most appends (a submission, a page's action): its id comes back with the insert
+        rows[0]["id"] = session.execute(_INSERT_RETURNING_ID, rows[0]).scalar_one()
+    else:
+        _insert_many(session, rows)
+    for event, row in zip(events, rows, strict=True):
+        if not isinstance(event, dict):
+            event.id, event.prev_hash, event.hash = row["id"], row["prev_hash"], row["hash"]
+    return events
+
+
+# Built once: these run in every append, under the write lock (issue 17, item 4).
+_LAST_HASH = select(AuditEvent.__table__.c.hash).order_by(AuditEvent.__table__.c.id.desc()).limit(1)
+_INSERT_RETURNING_ID = insert(AuditEvent.__table__).returning(AuditEvent.__table__.c.id)
+
+
+def _insert_many(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert chained rows in one statement and read their ids back by their (unique) hashes,
+    checking the database numbered them in chain order."""
+    table = AuditEvent.__table__
     session.execute(insert(table), rows)
     by_hash = {row["hash"]: row for row in rows}
     hashes = list(by_hash)
@@ -104,10 +123,6 @@ def record_many(session: Session, events: list, *, sealer: Sealer | None = None)
             by_hash[digest]["id"] = event_id
     if any(earlier["id"] >= later["id"] for earlier, later in zip(rows, rows[1:], strict=False)):
         raise RuntimeError("audit events were not numbered in the order they were chained")
-    for event, row in zip(events, rows, strict=True):
-        if not isinstance(event, dict):
-            event.id, event.prev_hash, event.hash = row["id"], row["prev_hash"], row["hash"]
-    return events
 
 
 def _row(event: AuditEvent) -> dict[str, Any]:
@@ -121,12 +136,23 @@ def _serialise_appends(session: Session) -> None:
 
     PostgreSQL: an advisory lock. SQLite: a write statement that changes nothing takes the
     database's write lock (waiting for it like any write), so no other writer can append between
-    reading the last hash here and inserting after it.
+    reading the last hash here and inserting after it. A transaction that has already written
+    holds that lock until it ends (the driver opens the transaction at its first write, and a
+    write that could not get the lock failed), so it needs no such statement: a report's
+    submission appends right after inserting the report (issue 17, item 4).
     """
     if session.get_bind().dialect.name == "postgresql":
         serialise_writes(session.connection())
-    else:
+    elif not _has_written(session.connection()):
         session.execute(text("UPDATE audit_event SET id = id WHERE 0 = 1"))
+
+
+def _has_written(connection: Connection) -> bool:
+    """SQLite: whether this transaction already wrote, and so holds the database's write lock.
+    The sqlite3 driver (in its default, legacy transaction mode) begins a transaction only right
+    before a data-changing statement; reads alone leave ``in_transaction`` false."""
+    driver = connection.connection.dbapi_connection
+    return bool(getattr(driver, "isolation_level", None) is not None and driver.in_transaction)
 
 
 def serialise_writes(connection: Connection) -> None:
