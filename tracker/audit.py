@@ -89,7 +89,6 @@ def record_many(session: Session, events: list, *, sealer: Sealer | None = None)
     sealer = sealer or get_sealer()
     session.flush()  # the caller's pending changes first, as before (bulk triage relies on it)
     _serialise_appends(session)
-    table = AuditEvent.__table__
     rows = [event if isinstance(event, dict) else _row(event) for event in events]
     previous = session.execute(_LAST_HASH).scalar()
     for row in rows:
