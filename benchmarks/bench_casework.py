@@ -8,7 +8,8 @@ postgresql+psycopg://postgres@127.0.0.1:5432/test`` each size gets its own datab
 instead (``bench_casework_N``, made when missing; its keys under benchmarks/results/casework-pg-N/,
 and a ``built`` file there once demo-data has finished, so a half-built database is made again).
 The script then adds the same small fixture to each database (a caseworker, 200 new reports, half
-of them in Kashgar, one case with 5 incidents and 3 people) and times pages through the test
+of them in Kashgar, 60 open urgent Eritrean spyware reports (5 sent from Iceland) for the rare
+filters, one case with 5 incidents and 3 people) and times pages through the test
 client as that signed-in caseworker, audit writes included, alternating between the databases
 request by request so the machine's load weighs on both alike. It prints the median of
 each page per size and the ratio between the largest and the smallest.
@@ -85,6 +86,7 @@ def prepare(size: int, postgresql: str | None = None):
         (folder / "built").write_text("demo-data finished\n")
     with app.app_context():
         add_fixture(get_session())
+        add_rare_reports(get_session())
     return app
 
 
@@ -154,6 +156,24 @@ def add_fixture(session) -> None:
     session.commit()
 
 
+def add_rare_reports(session) -> None:
+    """Open urgent Eritrean spyware reports in the same number at every size, so the rare filters
+    show the same rows at 1,000 incidents as at 1,000,000 and the ratio is the cost of the
+    reports walked past, not of more rows drawn: 60 (with demo-data's own, a full page at both
+    sizes) submitted before demo-data's open reports, and 5 of them in a host country demo-data
+    never gives Eritreans (Iceland), the only matches of the rarer filter."""
+    if session.exec(select(Report.id).where(Report.community == "eritrean", Report.host_country == "IS")).first():
+        return
+    start = clock.now() - timedelta(days=300)
+    for n in range(60):
+        report = Report(community="eritrean", origin_country="ER", host_country="IS" if n < 5 else "SE",
+                        status=("new", "in_triage")[n % 2], urgent_risk=True, submitted_at=start + timedelta(hours=n),
+                        narrative=f"[SYNTHETIC] benchmark rare report {n}", is_synthetic=True)
+        report.codes = [ReportCode(vocabulary="tactic", code="spyware")]
+        session.add(report)
+    session.commit()
+
+
 def signed_in_client(app):
     """A test client signed in as the benchmark caseworker through the real login form."""
     client = app.test_client()
@@ -193,6 +213,8 @@ def pages(app, client) -> dict[str, str]:
         "queue: place, accepted": f"/casework/?status=accepted&q={quote('Synthetic city 1')}",
         "queue: accepted, page 6": deep,
         "queue: rare filter, open": "/casework/?community=eritrean&tactic=spyware&urgent=1",
+        "queue: rarer filter, 5 matches": "/casework/?community=eritrean&tactic=spyware&urgent=1&host_country=IS",
+        "queue: rare filter, no urgent flag": "/casework/?community=eritrean&tactic=spyware&host_country=IS",
         "queue: name, open": f"/casework/?q={quote('Bench 0')}",
         "queue: name, accepted": f"/casework/?status=accepted&q={quote('Bench 0')}",
         "queue: name, no match": f"/casework/?q={quote('Nobody Nameless')}",
