@@ -12,6 +12,8 @@ import gc
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import compress, islice, repeat
+from operator import eq, gt, itemgetter, not_, sub
 
 from sqlalchemy import String, and_, case, cast, distinct, func, literal, null, select, true, union_all
 from sqlalchemy.orm import aliased
@@ -215,10 +217,9 @@ class Releaser:
         known = self.counts.setdefault(request.subject, {})
         missing = [margin for margin in closed_subcubes(cube, PARENTS) if margin not in known]
         known.update(self.source(self.session, request.subject, cube, missing))
-        lattice = {margin: people(known[margin]) for margin in closed_subcubes(cube, PARENTS)}
-        outside = {margin: outside_groups(known[margin]) for margin in lattice}
-        sensitive = {margin: {key for key, count in outside[margin].items() if 0 < count < self.k}
-                     for margin in lattice}
+        lattice, outside, sensitive = {}, {}, {}
+        for margin in closed_subcubes(cube, PARENTS):
+            lattice[margin], outside[margin], sensitive[margin] = beside_groups(known[margin], len(margin), self.k)
         decided = self.hidden.setdefault(request.subject, {})
         decided.update(protect(lattice, PARENTS, self.k, decided, sensitive, outside))
         return sliced(request, cube, lattice, decided, self.k)
@@ -262,6 +263,26 @@ def outside_groups(cells: Mapping[Key, int]) -> dict[Key, int]:
     return found
 
 
+def beside_groups(cells: Mapping[Key, int], width: int, k: int) -> tuple[dict[Key, int], dict[Key, int], set[Key]]:
+    """A margin's ``people``, ``outside_groups`` and the cells with groups that hold 1 to k - 1 others.
+
+    The same as those functions, a column at a time (tens of thousands of cells at 100,000
+    incidents): a margin's ``IN_GROUPS`` entries are its keys one longer than its width. Only a
+    cell with groups can be sensitive without being below k already (a cell without one has as
+    many people outside groups as in it), so only those are listed for ``lattice.protect``.
+    """
+    keys = list(cells)
+    grouped = list(map(eq, map(len, keys), repeat(width + 1)))
+    found = dict(compress(cells.items(), map(not_, grouped)))
+    entries = list(compress(keys, grouped))
+    if not entries:
+        return found, found, set()
+    heads = list(map(itemgetter(slice(None, -1)), entries))
+    beside = list(map(max, repeat(0), map(sub, map(found.get, heads, repeat(0)), map(cells.__getitem__, entries))))
+    outside = {**found, **dict(zip(heads, beside, strict=True))}
+    return found, outside, {head for head, alone in zip(heads, beside, strict=True) if 0 < alone < k}
+
+
 def sliced(request: TableRequest, cube: Cube, counts: CubeCounts, hidden: Mapping[Cube, set[Key]],
            k: int) -> ReleasedTable:
     """The cells of ``cube`` inside the request's filters, keyed by its breakdown, and its total.
@@ -277,12 +298,21 @@ def sliced(request: TableRequest, cube: Cube, counts: CubeCounts, hidden: Mappin
         return ReleasedTable(request.by, (), None, k)
     inside = [(cube.index(name), value) for name, value in fixed.items()]
     wanted = [cube.index(name) for name in request.by]
-    cells = []
-    for key in sorted(set(counts[cube]) | hidden[cube]):
-        if all(key[index] == value for index, value in inside):
-            projected = tuple(key[index] for index in wanted)
-            cells.append(Cell(projected, None if key in hidden[cube] else counts[cube][key]))
-    return ReleasedTable(request.by, tuple(sorted(cells, key=lambda cell: cell.key)), total, k)
+    kept, withheld = counts[cube], hidden[cube]
+    keys = set(kept).union(withheld)
+    if inside:  # (the filter before the sort: the same cells, fewer to sort)
+        keys = [key for key in keys if all(key[index] == value for index, value in inside)]
+    keys = sorted(keys)
+    # Tens of thousands of cells at 100,000 incidents: each step a column at a time.
+    projected = (keys if wanted == list(range(len(cube))) else list(map(itemgetter(*wanted), keys))
+                 if len(wanted) > 1 else [(key[wanted[0]],) for key in keys])
+    released = [None if key in withheld else kept[key] for key in keys]
+    if any(map(gt, projected, islice(projected, 1, None))):
+        # Out of order once projected (a dimension sorts before a parent left out): sorted by the
+        # projected key, cube order among equals, as a stable sort of the cells would.
+        order = sorted(range(len(keys)), key=projected.__getitem__)
+        projected, released = [projected[i] for i in order], [released[i] for i in order]
+    return ReleasedTable(request.by, tuple(map(Cell, projected, released)), total, k)
 
 
 def release_table(session: Session, request: TableRequest) -> ReleasedTable:

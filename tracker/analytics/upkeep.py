@@ -29,7 +29,7 @@ import hashlib
 from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import bindparam, delete, event, insert, inspect, or_, select, update
+from sqlalchemy import String, bindparam, cast, delete, event, func, insert, inspect, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
@@ -67,19 +67,18 @@ def read_margins(session: Session, subject: str, cube: Cube, wanted: Sequence[Cu
     keys = {margin_key(subject, margin): margin for margin in wanted}
     registered = set(session.execute(select(StatisticsMargin.key).where(StatisticsMargin.key.in_(keys))).scalars())
     connection = session.connection()  # (the session has flushed its changes for the statement above)
-    # Core rows, and each margin's cells decoded as one JSON array: a json.loads and an ORM row
-    # per cell were most of the reading (75,000 cells at 100,000 incidents).
-    texts: dict[str, list[str]] = {key: [] for key in registered}
-    people: dict[str, list[int]] = {key: [] for key in registered}
-    for key, cell, count in connection.execute(select(StatisticsCell.margin_key, StatisticsCell.cell,
-                                                      StatisticsCell.people)
-                                               .where(StatisticsCell.margin_key.in_(registered))):
-        if count:
-            texts[key].append(cell)
-            people[key].append(count)
-    found: dict[Cube, dict[Key, int]] = {
-        keys[key]: dict(zip(map(tuple, json.loads("[" + ",".join(texts[key]) + "]")), people[key], strict=True))
-        for key in keys if key in registered}
+    # Each margin's cells come as one text, "people,cell,people,cell..." (cells are JSON lists),
+    # decoded by one json.loads: a row, a JSON text and a Python step per cell were most of the
+    # reading (75,000 cells at 100,000 incidents). Count and cell travel in the same element, so
+    # no aggregate order has to match another's.
+    pairs = func.aggregate_strings(cast(StatisticsCell.people, String) + literal(",") + StatisticsCell.cell, ",")
+    found: dict[Cube, dict[Key, int]] = {keys[key]: {} for key in registered}
+    for key, text in connection.execute(select(StatisticsCell.margin_key, pairs)
+                                        .where(StatisticsCell.margin_key.in_(registered), StatisticsCell.people != 0)
+                                        .group_by(StatisticsCell.margin_key)):
+        if text:
+            flat = json.loads("[" + text + "]")
+            found[keys[key]] = dict(zip(map(tuple, flat[1::2]), flat[::2], strict=True))
     missing = [margin for margin in wanted if margin not in found]
     counted = count_cubes(session, subject, cube, missing)
     if counted:
