@@ -15,7 +15,7 @@ from .exports import MEDIA_TYPES, dataset_chunks, record_export, table_chunks
 from .dashboard import TREND_PERIODS, dashboard_tables
 from .upkeep import recount_registered
 from .statistics import Filters, TooFine, UnknownDimension
-from .tables import MAX_CUBE_DIMENSIONS, incident_table, relative_table
+from .tables import MAX_CUBE_DIMENSIONS, incident_table, paused_collector, relative_table
 
 export_cli = AppGroup("export", help="Export statistics and the de-identified dataset (audited).")
 analytics_cli = AppGroup("analytics", help="Maintain the analyst dashboard's stored counts.")
@@ -69,7 +69,10 @@ def export_stats(by: str, subject: str, fmt: str, output: str | None, **filter_v
         bar.update(1)
         record_export(session, f"stats.{subject}", fmt, {"by": names, **filters.as_dict()}, actor="cli")
         bar.update(1)
-        _write(table_chunks(table, fmt), output)
+        # A row list per cell again (tens of thousands): the collector would walk them and the
+        # whole application as they pile up, for cycles they never form (see paused_collector).
+        with paused_collector():
+            _write(table_chunks(table, fmt), output)
         bar.update(1)
 
 
