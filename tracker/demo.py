@@ -336,6 +336,7 @@ class DemoGenerator:
         else:
             self._batches(incidents, progress)
         self._advance_sequences()
+        self._analyse()
 
     def _batches(self, incidents: int, progress) -> None:
         done = 0
@@ -362,6 +363,14 @@ class DemoGenerator:
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608 - table names from the models
                     f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)"))  # nosec B608
         self.session.commit()
+
+    def _analyse(self) -> None:
+        """PostgreSQL: planner statistics for the tables just filled. Autovacuum gathers them
+        later, but until it does the planner takes a million-row table for an empty one."""
+        connection = self.session.connection()
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql("ANALYZE " + ", ".join(model.__tablename__ for model in INSERT_ORDER))
+            self.session.commit()
 
     def _write(self, batch: _Batch) -> None:
         connection = self.session.connection()  # a new one after each commit
