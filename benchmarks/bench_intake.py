@@ -325,6 +325,7 @@ def stages() -> list[tuple[str, object, str]]:
     import flask
     import flask_wtf.csrf
     import wtforms.form
+    from sqlalchemy.engine import Connection
     from sqlalchemy.engine.default import DefaultDialect
     from sqlalchemy.orm import Session
 
@@ -338,16 +339,18 @@ def stages() -> list[tuple[str, object, str]]:
         ("the whole request (Flask)", flask.Flask, "wsgi_app"),
         ("  rate limits (per form pass and global: limits.admit)", tracker.intake.throttle, "admit"),
         ("  CSRF check (Flask-WTF)", flask_wtf.csrf.CSRFProtect, "protect"),
-        ("  form parsing (WTForms)", wtforms.form.FormMeta, "__call__"),
+        ("  reading the posted form (posted.py)", tracker.intake.views, "posted_report"),
+        ("  WTForms forms built (only to show the form again)", wtforms.form.FormMeta, "__call__"),
         ("  validation (ReportCreate)", tracker.intake.views, "report_from_form"),
         ("  submit_report", tracker.intake.views, "submit_report"),
         ("    receipt digest (Argon2id)", tracker.crypto.Sealer, "receipt_digest"),
         ("    sealing the personal values (before any write)", tracker.intake.submission, "sealed_values"),
-        ("    place (offline geocoding, its insert)", tracker.intake.submission, "_place_of"),
-        ("    audit event (append lock, chain read, insert)", tracker.audit, "record_many"),
+        ("    place (offline geocoding)", tracker.intake.submission, "_place_of"),
+        ("    Core statements (rows, audit; the first takes the lock)", Connection, "execute"),
+        ("    audit event (chain read, insert returning its id)", tracker.audit, "record_many"),
         ("    ORM flushes (inside the stages above too)", Session, "flush"),
-        ("    statements (inside the stages above too)", Session, "execute"),
         ("    commit (SQLite, synchronous=FULL: fsync)", DefaultDialect, "do_commit"),
+        ("    replay memory (one Redis round trip)", tracker.intake.submission, "_remember_receipt"),
         ("  receipt page (Jinja)", tracker.intake.views, "render_template"),
     ]
 
