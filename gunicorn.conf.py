@@ -46,3 +46,7 @@ def when_ready(server):
         server.halt(reason=f"{server.cfg.workers} workers with in-memory rate limits would make every limit "
                            f"{server.cfg.workers} times looser: set TRACKER_RATELIMIT_STORAGE_URI to a Redis "
                            "URL, or TRACKER_WORKERS=1", exit_status=1)
+    # The app sets its pages up when first needed (tracker/pages.py): do it here, once, so each
+    # forked worker serves its first request at once, as the preloaded app is meant to.
+    if hasattr(app, "load_pages"):
+        app.load_pages()

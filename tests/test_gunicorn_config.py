@@ -48,3 +48,14 @@ def test_an_app_without_rate_limits_is_left_alone():
     arbiter = FakeArbiter({}, 4, extensions={})
     CONFIG["when_ready"](arbiter)
     assert arbiter.halted is None
+
+
+def test_the_master_sets_the_pages_up_before_forking(app):
+    """The app sets its pages up on first need (tracker/pages.py); gunicorn's master does it
+    once, so no forked worker imports the views at its first request."""
+    arbiter = FakeArbiter({}, 1)
+    arbiter.app = SimpleNamespace(wsgi=lambda: app)
+    assert not app.pages_set_up
+    CONFIG["when_ready"](arbiter)
+    assert arbiter.halted is None
+    assert app.pages_set_up

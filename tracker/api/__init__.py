@@ -18,7 +18,14 @@ API_MODULES: list[str] = ["openapi", "reports", "tokens", "casework", "verificat
 
 
 def init_app(app: Flask) -> None:
-    """Import the API modules (they register their routes) and mount the blueprint."""
+    """Import the API modules (they register their routes) and mount the blueprint, with the
+    app's pages (tracker/pages.py)."""
+    from ..pages import defer
+
+    defer(app, lambda: _mount(app))
+
+
+def _mount(app: Flask) -> None:
     from importlib import import_module
 
     for name in API_MODULES:

@@ -13,15 +13,22 @@ VIEW_MODULES = ("queue", "reports", "incidents", "people", "cases", "verificatio
 
 
 def init_app(app: Flask) -> None:
-    """Mount the casework pages and add them to the staff navigation."""
+    """Add the casework pages to the staff navigation; they are mounted with the app's pages (tracker/pages.py)."""
+    from ..pages import defer
+    from ..staff.navigation import add_nav_item
+
+    defer(app, lambda: _mount(app))
+    for endpoint, label in (("casework.queue", "Triage queue"), ("casework.cases", "Cases"),
+                            ("casework.people", "People"), ("casework.inbox", "Inbox")):
+        add_nav_item(app, endpoint, label, ("caseworker",))
+
+
+def _mount(app: Flask) -> None:
+    """Import the casework views (they register their routes on ``bp``) and mount it."""
     from importlib import import_module
 
-    from ..staff.navigation import add_nav_item
     from .views import bp
 
     for name in VIEW_MODULES:
         import_module(f"{__name__}.views.{name}")
     app.register_blueprint(bp)
-    for endpoint, label in (("casework.queue", "Triage queue"), ("casework.cases", "Cases"),
-                            ("casework.people", "People"), ("casework.inbox", "Inbox")):
-        add_nav_item(app, endpoint, label, ("caseworker",))

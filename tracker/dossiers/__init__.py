@@ -12,9 +12,16 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Mount the dossier page (reached from the case page) and register ``flask dossier``."""
+    """Register ``flask dossier``; the dossier page (reached from the case page) is mounted with
+    the app's pages (tracker/pages.py)."""
     from ..cli import add_command_path
+    from ..pages import defer
+
+    defer(app, lambda: _mount(app))
+    add_command_path(app, "dossier", "tracker.dossiers.cli:dossier_command")
+
+
+def _mount(app: Flask) -> None:
     from .views import bp
 
     app.register_blueprint(bp)
-    add_command_path(app, "dossier", "tracker.dossiers.cli:dossier_command")

@@ -5,12 +5,20 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Mount the import and partner exchange pages and add them to the staff navigation."""
+    """Add the import and partner exchange pages to the staff navigation; they are mounted with
+    the app's pages (tracker/pages.py)."""
+    from ..pages import defer
     from ..staff.navigation import add_nav_item
+
+    defer(app, lambda: _mount(app))
+    add_nav_item(app, "exchange.import_page", "Import", ("caseworker",))
+    add_nav_item(app, "partners.exchange_page", "Partners", ("caseworker", "admin"))
+
+
+def _mount(app: Flask) -> None:
+    """Mount the import pages, then the partner exchange pages."""
     from .partner_views import bp as partners_bp
     from .views import bp
 
     app.register_blueprint(bp)
-    add_nav_item(app, "exchange.import_page", "Import", ("caseworker",))
     app.register_blueprint(partners_bp)
-    add_nav_item(app, "partners.exchange_page", "Partners", ("caseworker", "admin"))

@@ -26,14 +26,23 @@ DEFAULTS = {
 
 
 def init_app(app: Flask) -> None:
-    """Mount the collection endpoints and the admin page; forms are built on first request."""
-    from ..security import csrf
+    """Settings and the navigation link now; the collection endpoints and the admin page are
+    mounted with the app's pages (tracker/pages.py); forms are built on first request."""
+    from ..pages import defer
     from ..staff.navigation import add_nav_item
-    from . import staff_views, views
-    from .xlsform import FormBuilder
 
     for name, value in DEFAULTS.items():
         app.config.setdefault(name, value)
+    defer(app, lambda: _mount(app))
+    add_nav_item(app, "openrosa_staff.devices", "Devices", ("admin",))
+
+
+def _mount(app: Flask) -> None:
+    """The form builder (after the reporter pages' INTAKE_* settings), then both blueprints."""
+    from ..security import csrf
+    from . import staff_views, views
+    from .xlsform import FormBuilder
+
     config = app.config
     limits = {"files": int(config["INTAKE_MAX_FILES"]), "file_mb": int(config["INTAKE_MAX_FILE_BYTES"]) // 2**20}
     app.extensions["tracker.openrosa_forms"] = FormBuilder(
@@ -42,4 +51,3 @@ def init_app(app: Flask) -> None:
     csrf.exempt(views.bp)  # devices authenticate each request with a credential, never a cookie
     app.register_blueprint(views.bp)
     app.register_blueprint(staff_views.bp)
-    add_nav_item(app, "openrosa_staff.devices", "Devices", ("admin",))

@@ -15,23 +15,31 @@ VIEW_MODULES = ("login", "first_login", "account", "admin", "audit_log", "api_to
 
 
 def init_app(app: Flask) -> None:
-    """Install Flask-Login and the navigation, and mount the staff blueprint."""
-    from importlib import import_module
-
-    from .auth import login_manager
-    from .cookies import TlsAwareSessionInterface
+    """Check the password settings and add the navigation now; the staff pages, Flask-Login and
+    the session cookies are set up with the app's pages (tracker/pages.py)."""
+    from ..pages import defer
     from .navigation import add_nav_item, nav_items
     from .passwords import check_profile
 
     check_profile(app.config)
+    app.jinja_env.globals["staff_nav_items"] = nav_items
+    add_nav_item(app, "staff.list_users", "Staff accounts", ("admin",))
+    add_nav_item(app, "staff.audit_log", "Audit log", ("admin",))
+    defer(app, lambda: _mount(app))
+
+
+def _mount(app: Flask) -> None:
+    """Import the staff views (they register their routes on ``bp``), install Flask-Login and mount ``bp``."""
+    from importlib import import_module
+
+    from .auth import login_manager
+    from .cookies import TlsAwareSessionInterface
+
     for name in VIEW_MODULES:
         import_module(f"{__name__}.{name}")
     login_manager.init_app(app)
     app.session_interface = TlsAwareSessionInterface()
     app.before_request(forget_previous_request)
-    app.jinja_env.globals["staff_nav_items"] = nav_items
-    add_nav_item(app, "staff.list_users", "Staff accounts", ("admin",))
-    add_nav_item(app, "staff.audit_log", "Audit log", ("admin",))
     app.register_blueprint(bp)
 
 
