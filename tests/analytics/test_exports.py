@@ -128,3 +128,22 @@ def test_dataset_has_one_row_per_incident_and_counts_every_target(session):
     session.commit()
     rows = list(deidentified_rows(session))
     assert [row[0] for row in rows[1:]] == [1, 2]
+
+
+@pytest.mark.parametrize("total", [57, None])
+def test_table_csv_is_the_csv_modules_text_for_awkward_values(app, total):
+    """The CSV of a table is made from fields quoted once per distinct value: it must be the
+    csv module's own text, row by row, whatever the values hold (commas, quotes, line breaks,
+    spaces, empty values, non-ASCII, a value that looks like a count)."""
+    from tracker.analytics.disclosure import Cell, ReleasedTable
+    from tracker.analytics.exports import csv_chunks, table_csv_chunks, table_rows
+
+    awkward = ["a,b", 'say "hi"', "two\nlines", "cr\rhere", " padded ", "", "ünïcødé", "12", "plain", "'"]
+    cells = tuple(Cell((first, second), count) for first, second, count in
+                  zip(awkward, reversed(awkward), [3, None, 0, 12, None, 7, 99, None, 1, 10_000], strict=True))
+    table = ReleasedTable(("origin_country", "some_unknown_dimension"), cells, total, 10)
+    with app.test_request_context():
+        expected = "".join(csv_chunks(table_rows(table)))
+        made = "".join(table_csv_chunks(table))
+    assert made == expected
+    assert list(csv.reader(io.StringIO(made)))[1][0] == "a,b"

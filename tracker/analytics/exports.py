@@ -95,19 +95,69 @@ class _Labels(dict):
 
 def table_rows(table: ReleasedTable) -> Iterator[list[Any]]:
     """Header, one row per cell (empty count when withheld), then the total."""
-    yield [*table.dimensions, *(f"{name}_label" for name in table.dimensions), "count", "suppressed"]
-    # Each dimension's labels looked up once per value (cell_labels' memo, without a call per cell),
-    # and the rows made a column at a time (tens of thousands of cells at 100,000 incidents).
-    labels = [_Labels(dimension_vocabulary(name)) for name in table.dimensions]
-    keys = list(map(attrgetter("key"), table.cells))
-    counts = list(map(attrgetter("count"), table.cells))
-    values = [list(map(itemgetter(place), keys)) for place in range(len(table.dimensions))]
-    named = [list(map(label.__getitem__, column)) for label, column in zip(labels, values, strict=True)]
+    yield _table_header(table)
+    values, named, counts = _table_columns(table)
     shown = ["" if count is None else count for count in counts]
     withheld = ["yes" if count is None else "no" for count in counts]
     yield from map(list, zip(*values, *named, shown, withheld, strict=True))
+    yield _table_total(table)
+
+
+def _table_header(table: ReleasedTable) -> list[str]:
+    return [*table.dimensions, *(f"{name}_label" for name in table.dimensions), "count", "suppressed"]
+
+
+def _table_total(table: ReleasedTable) -> list[Any]:
     blanks = [""] * (2 * len(table.dimensions) - 1)
-    yield ["total", *blanks, "" if table.total is None else table.total, "no" if table.total is not None else "yes"]
+    return ["total", *blanks, "" if table.total is None else table.total, "no" if table.total is not None else "yes"]
+
+
+def _table_columns(table: ReleasedTable) -> tuple[list[list[str]], list[list[str]], list[int | None]]:
+    """The cells' values and labels per dimension, and their counts, a column at a time.
+
+    Each dimension's labels are looked up once per value (cell_labels' memo, without a call per
+    cell): a table can have tens of thousands of cells at 100,000 incidents.
+    """
+    labels = [_Labels(dimension_vocabulary(name)) for name in table.dimensions]
+    keys = list(map(attrgetter("key"), table.cells))
+    values = [list(map(itemgetter(place), keys)) for place in range(len(table.dimensions))]
+    named = [list(map(label.__getitem__, column)) for label, column in zip(labels, values, strict=True)]
+    return values, named, list(map(attrgetter("count"), table.cells))
+
+
+class _Fields(dict):
+    """Values as the csv module writes them in a row of several fields, each worked out once."""
+
+    def __missing__(self, value: Any) -> str:
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\r\n").writerow([value, ""])
+        field = self[value] = buffer.getvalue()[:-3]  # without the empty last field's "," and "\r\n"
+        return field
+
+
+def table_csv_chunks(table: ReleasedTable) -> Iterator[str]:
+    """The same text as ``csv_chunks(table_rows(table))``, each distinct value quoted once.
+
+    A table has a few hundred distinct values and labels but tens of thousands of cells, so the
+    body is made of fields the csv module quoted once each (quoting a field depends on nothing
+    else in its row when the row has more than one), joined in C; the header and total row are
+    the csv module's own.
+    """
+    head = io.StringIO()
+    writer = csv.writer(head, lineterminator="\r\n")
+    writer.writerow(_table_header(table))
+    yield head.getvalue()
+    values, named, counts = _table_columns(table)
+    fields = _Fields()
+    columns = [list(map(fields.__getitem__, column)) for column in (*values, *named)]
+    shown = ["" if count is None else fields[count] for count in counts]
+    withheld = ["yes" if count is None else "no" for count in counts]
+    lines = map(",".join, zip(*columns, shown, withheld, strict=True))
+    while chunk := list(islice(lines, CHUNK_ROWS)):
+        yield "\r\n".join(chunk) + "\r\n"
+    tail = io.StringIO()
+    csv.writer(tail, lineterminator="\r\n").writerow(_table_total(table))
+    yield tail.getvalue()
 
 
 def table_document(table: ReleasedTable) -> dict[str, Any]:
@@ -179,7 +229,7 @@ def table_chunks(table: ReleasedTable, fmt: str) -> Iterator[str | bytes]:
         return _table_json_chunks(table)
     if fmt == "xlsx":
         return xlsx_chunks(table_rows(table), "statistics")
-    return csv_chunks(table_rows(table))
+    return table_csv_chunks(table)
 
 
 def dataset_chunks(rows: Iterable[list[Any]], fmt: str, codebook: dict[str, Any]) -> Iterator[str | bytes]:
