@@ -27,6 +27,18 @@ def test_sqlite_connections_are_configured_for_safety(tmp_path):
         assert pragma("synchronous") == 2  # FULL
 
 
+def test_postgresql_connections_neither_compile_nor_start_workers(session):
+    # Both cost more to start than the app's index reads take (tracker.db._configure_postgresql),
+    # and they must survive the pool's rollback when a connection is returned and taken again.
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("PostgreSQL settings")
+    for _ in range(2):
+        assert session.execute(text("SHOW jit")).scalar() == "off"
+        assert session.execute(text("SHOW max_parallel_workers_per_gather")).scalar() == "0"
+        session.rollback()
+        session.close()
+
+
 def test_one_session_per_request_closed_on_teardown(app):
     with app.test_request_context("/"):
         first = get_session()
