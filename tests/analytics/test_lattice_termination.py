@@ -165,3 +165,18 @@ def test_random_cubes_finish_within_the_bound_and_every_line_is_safe(monkeypatch
         _bounded(monkeypatch, case)
         again = protect(case["cubes"], case["parents"], case["k"], None, case.get("sensitive"), case.get("outside"))
         assert again == hidden, seed  # the same counts always give the same pattern
+
+
+@pytest.mark.parametrize("block", range(2))
+def test_the_largest_cubes_cells_come_in_key_order(block):
+    """``in_order`` lists the largest cube's cells with people or withheld, sorted as keys are
+    (a release slices them as given), and does not change any pattern."""
+    for seed in range(block * 100, block * 100 + 100):
+        case = _random_case(seed)
+        in_order: dict = {}
+        hidden = protect(case["cubes"], case["parents"], case["k"], None, case.get("sensitive"), case.get("outside"),
+                         in_order)
+        largest = max(case["cubes"], key=len)
+        assert in_order[largest] == sorted(set(case["cubes"][largest]) | hidden[largest]), seed
+        assert hidden == protect(case["cubes"], case["parents"], case["k"], None, case.get("sensitive"),
+                                 case.get("outside")), seed

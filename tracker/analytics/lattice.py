@@ -62,7 +62,8 @@ def removable_axes(cube: Cube, parents: Mapping[str, str]) -> list[int]:
 def protect(cubes: Mapping[Cube, Mapping[Key, int]], parents: Mapping[str, str], k: int,
             decided: Mapping[Cube, set[Key]] | None = None,
             sensitive: Mapping[Cube, set[Key]] | None = None,
-            outside: Mapping[Cube, Mapping[Key, int]] | None = None) -> dict[Cube, set[Key]]:
+            outside: Mapping[Cube, Mapping[Key, int]] | None = None,
+            in_order: dict[Cube, list[Key]] | None = None) -> dict[Cube, set[Key]]:
     """The withheld cells of every cube, decided smallest cube first (see the module docstring).
 
     ``cubes`` holds distinct-person counts per cell for every closed margin of the largest cube;
@@ -72,8 +73,12 @@ def protect(cubes: Mapping[Cube, Mapping[Key, int]], parents: Mapping[str, str],
     ``sensitive`` holds cells withheld whatever their count (few people beside a group of known size);
     ``outside`` the people of each cell outside its groups, which is what withheld cells must hold
     at least k of together (a reader who knows the groups' sizes subtracts them from any sum).
+    ``in_order``, when given, receives the largest cube's cells (with people or withheld) in key
+    order, if that cube is decided here: its cells are numbered in key order already, and a
+    release slices them without sorting tens of thousands of tuples of text again.
     """
     hidden: dict[Cube, set[Key]] = dict(decided or {})
+    largest = max(cubes, key=len, default=None)
     for cube in sorted(cubes, key=lambda c: (len(c), c)):
         if cube in hidden:
             continue
@@ -85,12 +90,16 @@ def protect(cubes: Mapping[Cube, Mapping[Key, int]], parents: Mapping[str, str],
             hidden[cube] = {key for key, count in counts.items() if count < k or key in marked}
             continue
         mass = counts if outside is None or cube not in outside else outside[cube]
-        hidden[cube] = _protect_cube(cube, counts, marked, hidden, parents, k, mass)
+        order = None
+        if in_order is not None and cube == largest and counts is cubes[cube]:
+            order = in_order[cube] = []
+        hidden[cube] = _protect_cube(cube, counts, marked, hidden, parents, k, mass, order)
     return hidden
 
 
 def _protect_cube(cube: Cube, counts: Mapping[Key, int], marked: Container[Key], hidden: Mapping[Cube, set[Key]],
-                  parents: Mapping[str, str], k: int, mass: Mapping[Key, int]) -> set[Key]:
+                  parents: Mapping[str, str], k: int, mass: Mapping[Key, int],
+                  order: list[Key] | None = None) -> set[Key]:
     """The withheld cells of one cube: those below k or marked, and more until each of its lines is
     safe against its margin (whose pattern ``hidden`` holds).
 
@@ -258,6 +267,10 @@ def _protect_cube(cube: Cube, counts: Mapping[Key, int], marked: Container[Key],
                 if other != axis and (other, other_rest) not in queued:
                     queued.add((other, other_rest))
                     heapq.heappush(pending, (other, other_rest))
+    if order is not None:  # every cell, with people or withheld, in key order (numbers sort as keys do)
+        by_code = dict(zip(codes, keys, strict=True))
+        by_code.update((code, key_of(code)) for code in hidden_codes.difference(people))
+        order.extend(map(by_code.__getitem__, sorted(by_code)))
     return withheld
 
 
