@@ -177,9 +177,10 @@ def _protect_cube(cube: Cube, counts: Mapping[Key, int], marked: Container[Key],
         """
         return all((axis, digit(code, axis), digit(code, parent)) in seen for axis, parent in pairs)
 
-    # A work list in sorted order: the same counts must always give the same pattern. A line with
-    # nothing withheld under a published margin is safe until one of its cells is withheld, and
-    # then it is queued again below, so only lines with a withheld cell or margin start in it.
+    # A work list in sorted order: the same counts must always give the same pattern. A line safe
+    # as it starts (nothing withheld under a published margin, most often) stays safe until one
+    # of its cells is withheld, and then it is queued again below, so only the lines that are not
+    # safe at the start start in it (``_unsafe_lines``).
     #
     # A withheld empty cell is a cell like any other to a reader who cannot tell it is empty, so
     # every line counts the withheld empty cells on it (``empty_on``): left the only withheld cell
