@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import compress, islice, repeat
-from operator import eq, gt, itemgetter, not_, sub
+from operator import eq, gt, itemgetter, sub
 
 from sqlalchemy import String, and_, case, cast, distinct, func, literal, null, select, true, union_all
 from sqlalchemy.orm import aliased
@@ -272,15 +272,16 @@ def beside_groups(cells: Mapping[Key, int], width: int, k: int) -> tuple[dict[Ke
     cell with groups can be sensitive without being below k already (a cell without one has as
     many people outside groups as in it), so only those are listed for ``lattice.protect``.
     """
-    keys = list(cells)
-    grouped = list(map(eq, map(len, keys), repeat(width + 1)))
-    found = dict(compress(cells.items(), map(not_, grouped)))
-    entries = list(compress(keys, grouped))
+    entries = list(compress(cells, map(eq, map(len, cells), repeat(width + 1))))
+    found = dict(cells)  # (a copy of a dictionary is made without hashing its keys again)
+    for entry in entries:
+        del found[entry]
     if not entries:
         return found, found, set()
     heads = list(map(itemgetter(slice(None, -1)), entries))
     beside = list(map(max, repeat(0), map(sub, map(found.get, heads, repeat(0)), map(cells.__getitem__, entries))))
-    outside = {**found, **dict(zip(heads, beside, strict=True))}
+    outside = found.copy()
+    outside.update(zip(heads, beside, strict=True))
     return found, outside, {head for head, alone in zip(heads, beside, strict=True) if 0 < alone < k}
 
 
