@@ -75,7 +75,8 @@ class Joins:
         """The incident's targets (a row per target), left-joined so an incident with none stays."""
         if "target" not in self._made:
             alias = aliased(Involvement, name="target")
-            self.source = self.source.outerjoin(alias, and_(alias.incident_id == Incident.id, alias.role == "target"))
+            self.source = self.source.outerjoin(alias, and_(alias.incident_id == Incident.id, alias.role == "target",
+                                                            unmerged(alias.person_id)))
             self._made["target"] = alias
         return self._made["target"]
 
@@ -93,6 +94,18 @@ class Joins:
                            .outerjoin(listed, text.like(literal('%"') + listed.c.code + literal('"%'))))
             self._made["target_type"] = func.coalesce(listed.c.code, literal(UNKNOWN))
         return self._made["target_type"]
+
+
+def unmerged(person: ColumnElement) -> ColumnElement:
+    """True for a person not merged into another: a merged person's rows are never counted.
+
+    A merge (tracker.casework.dedup) moves every involvement and member link of the dropped person
+    that can move; what stays is where the kept person already had that role in that incident or
+    was already a member of that group, kept only so the merge can be undone exactly. Counted, it
+    was the same human twice in a cell (the kept id and the merged id). Merged people are few and
+    indexed (``ix_person_merged_into_id`` holds only them), so the list is read once per statement.
+    """
+    return person.not_in(select(Person.id).where(Person.merged_into_id.is_not(None)))
 
 
 def month_of(day, precision) -> ColumnElement:

@@ -7,6 +7,8 @@ Which records count (decided here, documented in the README, tested):
   from reports that withheld consent never counts.
 - The unit is the targeted person: each person is counted at most once per cell, however many
   incidents they suffered in it. An incident with no recorded target counts as one person.
+  A person merged into another (tracker.casework.dedup) is not counted: the involvements left on
+  them duplicate the kept person's, whose id counts (``dimensions.unmerged``).
 - Relatives are counted as distinct people, through their statuses linked to a counted incident.
 - A group (tracker.casework.groups) counts as its number: its size, or its named members when
   more are named; a named member also counted on their own is inside that number, not added.
@@ -23,7 +25,7 @@ from sqlalchemy.sql import ColumnElement, FromClause
 from sqlmodel import Session
 
 from ..models import Incident, IncidentReport, Involvement, Report
-from .dimensions import year_of
+from .dimensions import unmerged, year_of
 from .disclosure import Key
 
 YEAR = re.compile(r"^\d{4}$")
@@ -113,10 +115,12 @@ def with_targets(source: FromClause) -> tuple[FromClause, ColumnElement]:
     """``source`` left-joined to each incident's targets, and the person each row stands for.
 
     An incident with no recorded target stands for one person, numbered by the negated incident
-    id so it never collides with a person's id.
+    id so it never collides with a person's id. A merged person's involvements are no target
+    (``dimensions.unmerged``).
     """
     target = aliased(Involvement, name="target")
-    joined = source.outerjoin(target, and_(target.incident_id == Incident.id, target.role == "target"))
+    joined = source.outerjoin(target, and_(target.incident_id == Incident.id, target.role == "target",
+                                           unmerged(target.person_id)))
     return joined, func.coalesce(target.person_id, literal(0) - Incident.id)
 
 
