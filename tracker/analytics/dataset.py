@@ -13,7 +13,9 @@ it with finer rows): months, else years, else years without host country, the fi
 which at most 5% of rows must be withheld; rows still in a rarer combination are withheld.
 Rare channels and demands would single people out, so they are not in the dataset at all; the
 aggregate tables carry them. An incident merged into another as its duplicate is left out (the
-kept incident cites its reports and carries its people), so no event is in the dataset twice.
+kept incident cites its reports and carries its people), so no event is in the dataset twice;
+likewise a person merged into another is not counted among a combination's people (what stays
+on them duplicates the kept person's, see ``statistics.with_targets``).
 """
 from __future__ import annotations
 
@@ -406,7 +408,8 @@ def codebook() -> dict:
         "threshold": threshold(),
         "columns": [{"name": name, "description": CODEBOOK_COLUMNS[name]} for name in COLUMNS],
         "anonymity": "Each combination of period, origin_country, host_country, community and primary_tactic "
-                     "is shared by at least `threshold` people. The whole export is generalised at one "
+                     "is shared by at least `threshold` people (a person recorded twice and merged "
+                     "counts once). The whole export is generalised at one "
                      "level (see `generalised`) and rows in rarer combinations are withheld. No names, "
                      "free text, exact dates or places.",
         "comparability": "Freedom House (Schenkkan and Linzer, 2021, 'Out of Sight, Not Out of Reach') codes "
