@@ -211,7 +211,7 @@ def test_kept_counts_with_groups_equal_a_full_recount_after_random_changes(popul
     assert session.exec(select(StatisticsCell).where(StatisticsCell.cell.contains("@in_groups"))).first()
 
 
-@pytest.mark.parametrize("seed", [29, 31])
+@pytest.mark.parametrize("seed", [29, 30])
 def test_kept_counts_with_merged_people_equal_a_full_recount_after_random_changes(populated, seed):
     """Merges of two targets of one incident and their undoing, among other edits and group edits."""
     session = populated
