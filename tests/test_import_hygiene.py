@@ -33,7 +33,8 @@ COMMAND_MODULES = ("tracker.demo", "tracker.staff.cli", "tracker.casework.cli", 
 # View modules of each area: imported with the app's pages, by no command (tracker/pages.py).
 PAGE_MODULES = ("tracker.intake", "tracker.staff.login", "tracker.staff.admin", "tracker.casework.views",
                 "tracker.exchange.views", "tracker.exchange.partner_views", "tracker.dossiers.views",
-                "tracker.openrosa.views", "tracker.openrosa.staff_views", "tracker.api.reports", "tracker.api.casework")
+                "tracker.openrosa.views", "tracker.openrosa.staff_views", "tracker.api.reports", "tracker.api.casework",
+                "tracker.analytics.views")
 
 CREATE_APP = """
 import json, sys
