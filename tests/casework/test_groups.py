@@ -6,6 +6,7 @@ from sqlmodel import select
 from tests.casework.test_scenario_pages import post
 from tests.factories import make_case, make_incident
 from tracker.casework.cases import attach_person
+from tracker.casework.dedup import merge_people
 from tracker.casework.diagram import NODE_H, NODE_W, Node, layout
 from tracker.casework.groups import add_named_members, group_members, targeted_people
 from tracker.casework.people import create_person, involve_person
@@ -44,6 +45,27 @@ def test_a_group_counts_as_its_size_and_named_members_are_not_counted_twice(sess
     involve_person(session, second.id, expelled, "target", user_id=None)
     add_named_members(session, expelled, [f"N{i}" for i in range(22)], incident_id=None, user_id=None)
     assert targeted_people(session, [second.id]) == 22 + 1  # more named than the floor: the names count
+
+
+def test_a_merged_person_is_counted_once_in_an_incident_and_among_a_groups_members(session):
+    # A merge leaves the dropped person's involvement and member link where the kept person had
+    # them already (so it can be undone): those must not count the same human twice.
+    incident = make_incident(session)
+    kept, dropped = (create_person(session, PersonCreate(), user_id=None) for _ in range(2))
+    for person in (kept, dropped):
+        involve_person(session, incident.id, person, "target", user_id=None)
+    group = create_person(session, PersonCreate(pseudonym="G1", group_size=1, group_size_kind="at_least"),
+                          user_id=None)
+    second = make_incident(session)
+    involve_person(session, second.id, group, "target", user_id=None)
+    named = add_named_members(session, group, ["A", "B"], incident_id=None, user_id=None)
+    session.commit()
+    assert targeted_people(session, [incident.id]) == 2 and targeted_people(session, [second.id]) == 2
+    merge_people(session, kept, dropped, user_id=None)
+    merge_people(session, named[0], named[1], user_id=None)
+    session.commit()
+    assert targeted_people(session, [incident.id]) == 1
+    assert targeted_people(session, [second.id]) == 1  # one named member left of an at-least-1 group
 
 
 def test_the_case_diagram_of_a_hundred_people_has_no_overlapping_boxes_and_links_are_not_an_image(signed_in, session):

@@ -9,7 +9,7 @@ Page, export, API and CLI all come through here (issue 16: statistics that canno
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import compress, islice, repeat
@@ -20,7 +20,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql import ColumnElement, CompoundSelect, FromClause, Select
 from sqlmodel import Session
 
-from ..casework.groups import MEMBER, GroupNumber, group_numbers
+from ..casework.groups import MEMBER, group_numbers
 from ..models import Incident, Person, PersonRelationship, RelativeStatus
 from .dimensions import INCIDENT_DIMENSIONS, PARENTS, RELATIVE_DIMENSIONS, Dimension, Joins, unmerged
 from .disclosure import Cell, ReleasedTable, threshold
@@ -90,30 +90,6 @@ def with_groups(source: FromClause, person: ColumnElement) -> tuple[FromClause, 
               .outerjoin(member, and_(member.person_id == group.id, member.relationship_type == MEMBER,
                                       unmerged(member.related_person_id))))
     return joined, member.related_person_id, group.id
-
-
-def counted_group_numbers(connection, group_ids: Iterable[int]) -> dict[int, GroupNumber]:
-    """``group_numbers`` with merged named members left out, as ``with_groups`` leaves them out.
-
-    A merged member's link stays only where the kept person was a member already (it is kept
-    for undoing the merge): counted, it was one more named member than there are people.
-    ``connection`` is a Session or a Connection (the flush hook counts in mid-flush).
-    """
-    numbers = group_numbers(connection, group_ids)
-    if not numbers:
-        return numbers
-    link = PersonRelationship
-    merged = dict(connection.execute(
-        select(link.person_id, func.count()).join(Person, Person.id == link.related_person_id)
-        .where(link.person_id.in_(sorted(numbers)), link.relationship_type == MEMBER,
-               Person.merged_into_id.is_not(None)).group_by(link.person_id)).all())
-    if merged:
-        sizes = dict(connection.execute(select(Person.id, Person.group_size)
-                                        .where(Person.id.in_(sorted(merged)))).all())
-        for group, count in merged.items():
-            named = numbers[group].named - count
-            numbers[group] = GroupNumber(max(sizes[group] or 1, named), named)
-    return numbers
 
 
 def counted_rows(subject: str, cube: Cube, consent: ColumnElement | None = None) -> tuple[Select, dict[str, set[str]]]:
@@ -202,7 +178,7 @@ def count_cubes(session: Session, subject: str, cube: Cube, wanted: Sequence[Cub
         counts[wanted[number]][key] = int(people)
         if groups:
             grouped.append((wanted[number], key, [int(group) for group in str(groups).split(",")]))
-    numbers = counted_group_numbers(session, {group for _margin, _key, groups in grouped for group in groups})
+    numbers = group_numbers(session, {group for _margin, _key, groups in grouped for group in groups})
     for margin, key, groups in grouped:
         counts[margin][key] += sum(numbers[group].unnamed for group in groups)
         counts[margin][key + (IN_GROUPS,)] = sum(numbers[group].people for group in groups)

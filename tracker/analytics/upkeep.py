@@ -243,7 +243,7 @@ def _people(connection: Connection, changed: Iterable) -> dict[str, set[int]]:
             groups |= _ids(obj, "id")
     if groups:
         # A person merged or unmerged leaves or rejoins the named members of their groups, whose
-        # numbers count only members not merged (``tables.counted_group_numbers``).
+        # numbers count only members not merged (``casework.groups.group_numbers``).
         targets |= groups | _groups_of(connection, groups)
         # The relatives of incidents against a changed person move with the person's target types.
         incidents |= set(connection.execute(select(Involvement.incident_id).where(
@@ -303,7 +303,8 @@ def _memberships(connection: Connection, margins: dict[str, list[tuple[str, Cube
     counts beyond its named members to the cell and its whole number to the cell's ``IN_GROUPS``
     entry (the same as ``tables.count_cubes``).
     """
-    from .tables import IN_GROUPS, counted_group_numbers
+    from ..casework.groups import group_numbers
+    from .tables import IN_GROUPS
 
     found: Memberships = {}
     for subject, registered in margins.items():
@@ -331,7 +332,7 @@ def _memberships(connection: Connection, margins: dict[str, list[tuple[str, Cube
                     cell = tuple(str(row[f"d{index}"]) for index in positions)
                     for who in counted:
                         members[key][who].add(cell)
-        numbers = counted_group_numbers(connection, {who[1] for cells in members.values() for who in cells
+        numbers = group_numbers(connection, {who[1] for cells in members.values() for who in cells
                                                      if isinstance(who, tuple)})
         for key, cells in members.items():
             weighted: dict[object, dict[Key, int]] = {}

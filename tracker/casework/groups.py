@@ -51,8 +51,13 @@ def group_numbers(connection, group_ids: Iterable[int]) -> dict[int, GroupNumber
         return {}
     sizes = dict(connection.execute(select(Person.id, Person.group_size).where(
         Person.id.in_(ids), Person.is_group == true())).all())
-    named = dict(connection.execute(select(PersonRelationship.person_id, func.count()).where(
-        PersonRelationship.person_id.in_(list(sizes)), PersonRelationship.relationship_type == MEMBER)
+    # A merged member's link stays only where the kept person was a member already (kept so the
+    # merge can be undone): counted, it was one more named member than there are people.
+    named = dict(connection.execute(
+        select(PersonRelationship.person_id, func.count())
+        .join(Person, Person.id == PersonRelationship.related_person_id)
+        .where(PersonRelationship.person_id.in_(list(sizes)), PersonRelationship.relationship_type == MEMBER,
+               Person.merged_into_id.is_(None))
         .group_by(PersonRelationship.person_id)).all()) if sizes else {}
     return {group: GroupNumber(max(size or 1, named.get(group, 0)), named.get(group, 0))
             for group, size in sizes.items()}
@@ -112,8 +117,9 @@ def targeted_people(session: Session, incident_ids: Iterable[int]) -> int:
     ids = list(incident_ids)
     if not ids:
         return 0
-    targets = set(session.exec(select(Involvement.person_id).where(
-        Involvement.incident_id.in_(ids), Involvement.role == "target")).all())
+    # A merged person's leftover involvement duplicates the kept person's (tracker.casework.dedup).
+    targets = set(session.exec(select(Involvement.person_id).join(Person, Person.id == Involvement.person_id).where(
+        Involvement.incident_id.in_(ids), Involvement.role == "target", Person.merged_into_id.is_(None))).all())
     numbers = group_numbers(session, targets)
     inside: set[int] = set()
     for group in numbers:
