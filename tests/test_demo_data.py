@@ -10,6 +10,7 @@ from tracker.analytics.statistics import NO_FILTERS, Filters
 from tracker.analytics.tables import Releaser, TableRequest
 from tracker.casework.names import matching_person_ids
 from tracker.casework.queue import QueueFilters, queue_page
+from tracker.models.reports import tactic_key
 from tracker.models import (Incident, IncidentReport, Person, PersonNameToken, Report, ReportedRelative,
                             RelativeStatus)
 
@@ -37,6 +38,8 @@ def test_reports_in_every_status_like_a_working_queue(runner, session):
     # The open queue has something to show, newest first.
     page = queue_page(session, QueueFilters())
     assert page.reports and {report.status for report in page.reports} <= {"new", "in_triage"}
+    # Every report carries its tactics as the queue's walks read them.
+    assert all(report.tactics == tactic_key(report.codes_of("tactic")) for report in session.exec(select(Report)))
 
 
 def test_family_links_from_reported_relatives_to_people(runner, session):

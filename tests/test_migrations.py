@@ -82,3 +82,33 @@ def test_migrated_audit_log_is_append_only(tmp_path):
                 raise AssertionError(f"{statement} was allowed")
     finally:
         drop(engine, cleanup)
+
+
+def test_reports_from_before_0019_get_their_tactics(tmp_path):
+    # The queue's walks carry report.tactics (migration 0019); reports already there are filled
+    # from their codes, so a tactic filter finds them through the walk as it finds new ones.
+    engine, cleanup = fresh_engine(tmp_path)
+    try:
+        config = alembic_config(engine)
+        command.upgrade(config, "0018")
+        with engine.begin() as connection:
+            reports = {1: [("tactic", "spyware"), ("tactic", "coercion_by_proxy"), ("channel", "phone")],
+                       2: [("channel", "phone")]}
+            for report_id, codes in reports.items():
+                connection.execute(text(
+                    "INSERT INTO report (id, submitted_at, language, intake_channel, submitter_role, targets, "
+                    "event_date_precision, consent_contact, consent_statistics, consent_partners, urgent_risk, "
+                    "status, priority, verification, last_activity_at, is_synthetic) VALUES (:id, "
+                    "CURRENT_TIMESTAMP, 'en', 'web', 'self', '[]', 'unknown', false, false, false, false, 'new', "
+                    "'normal', 'unverified', CURRENT_TIMESTAMP, false)"), {"id": report_id})
+                for vocabulary, code in codes:
+                    connection.execute(text("INSERT INTO report_code VALUES (:id, :vocabulary, :code)"),
+                                       {"id": report_id, "vocabulary": vocabulary, "code": code})
+        command.upgrade(config, "head")
+        with engine.connect() as connection:
+            tactics = dict(connection.execute(text("SELECT id, tactics FROM report ORDER BY id")).all())
+        assert set(tactics[1].strip("|").split("|")) == {"spyware", "coercion_by_proxy"}
+        assert tactics[1].startswith("|") and tactics[1].endswith("|")
+        assert tactics[2] == "|"
+    finally:
+        drop(engine, cleanup)

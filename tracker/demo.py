@@ -44,6 +44,7 @@ from . import sealed_box
 from . import taxonomy
 from .casework.names import name_digests
 from .db import get_session
+from .models.reports import tactic_key
 from .models.types import SealedJSON, SealedText
 from .models import (
     Case, CasePerson, Incident, IncidentCode, IncidentReport, Involvement, Location, Person,
@@ -145,7 +146,8 @@ COLUMNS: dict[type[SQLModel], tuple[str, ...]] = {
     Report: ("id", "submitted_at", "language", "intake_channel", "submitter_role", "targets", "community", "narrative",
              "reporter_name", "event_date", "event_date_precision", "origin_country", "host_country",
              "consent_contact", "consent_statistics", "consent_partners", "urgent_risk", "status", "status_reason",
-             "duplicate_of_id", "priority", "risk_level", "verification", "last_activity_at", "is_synthetic"),
+             "duplicate_of_id", "priority", "risk_level", "verification", "last_activity_at", "is_synthetic",
+             "tactics"),
     ReportCode: ("report_id", "vocabulary", "code"),
     ReportedRelative: ("id", "report_id", "relationship_type", "residence_country", "statuses", "in_retaliation",
                        "person_id"),
@@ -369,7 +371,7 @@ class DemoGenerator:
         later, but until it does the planner takes a million-row table for an empty one."""
         connection = self.session.connection()
         if connection.dialect.name == "postgresql":
-            connection.exec_driver_sql("ANALYZE " + ", ".join(model.__tablename__ for model in INSERT_ORDER))
+            connection.exec_driver_sql("ANALYZE")  # every table: a sample of each, seconds at a million
             self.session.commit()
 
     def _write(self, batch: _Batch) -> None:
@@ -502,7 +504,8 @@ class DemoGenerator:
                   rng.random() < 0.3, open_now and rng.random() < 0.05, status, reason, duplicate_of,
                   rng.choice(("normal", "normal", "normal", "high")) if status != "spam" else "low",
                   rng.choice(("low", "medium", "medium", "high")) if status == "in_triage" else None,
-                  "unverified", submitted + timedelta(days=0 if open_now else rng.randint(1, 60)), True)
+                  "unverified", submitted + timedelta(days=0 if open_now else rng.randint(1, 60)), True,
+                  tactic_key(codes[0]))
         for vocabulary, values in zip(("tactic", "channel", "demand"), codes, strict=True):
             for code in sorted(values):
                 batch.add(ReportCode, report_id, vocabulary, code)

@@ -227,3 +227,21 @@ def test_urgent_reports_are_walked_through_their_own_index(session, filters, ind
     compiled = statement.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
     plan = " ".join(str(row[-1]) for row in session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}"))
     assert f"USING INDEX {index} " in plan, plan
+
+
+def test_the_tactic_filter_reads_the_tactics_the_walks_carry_and_looks_up_codes_never_worked_out(session):
+    # report.tactics follows the codes as they change; a report whose tactics were never worked
+    # out (None) is still found, through its codes.
+    kept = make_report(session, tactics=("spyware", "coercion_by_proxy"))
+    assert kept.tactics == "|coercion_by_proxy|spyware|"
+    legacy = make_report(session, tactics=("spyware",))
+    legacy.tactics = None
+    session.add(legacy)
+    moved = make_report(session, tactics=("spyware",))
+    moved.codes = [ReportCode(vocabulary="tactic", code="surveillance")]
+    session.add(moved)
+    make_report(session, tactics=("spyware_like",))  # a code that merely starts the same is no match
+    session.commit()
+    assert moved.tactics == "|surveillance|"
+    assert set(_ids(queue_page(session, QueueFilters(tactic="spyware")))) == {kept.id, legacy.id}
+    assert _ids(queue_page(session, QueueFilters(tactic="surveillance"))) == [moved.id]

@@ -43,6 +43,7 @@ def test_a_full_report_is_stored_with_codes_relatives_and_place(client, session)
     assert len(receipt.replace("-", "")) == 16
     report = session.exec(select(Report)).one()
     assert report.codes_of("tactic") == ["coercion_by_proxy", "information_demand"]
+    assert report.tactics == "|coercion_by_proxy|information_demand|"  # as the queue's walks carry them
     assert report.codes_of("channel") == ["phone_call", "wechat"]
     assert report.codes_of("perpetrator_type") == ["state_security"]
     assert report.event_date == date(2024, 5, 1)  # month precision keeps no day

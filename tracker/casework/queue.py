@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, UTC
 
 from sqlalchemy import (
-    String, cast, exists, false, func, or_, select as sa_select, true, tuple_, union, union_all,
+    String, and_, cast, exists, false, func, or_, select as sa_select, true, tuple_, union, union_all,
 )
 from sqlmodel import Session, select
 
 from ..models import Incident, IncidentReport, Involvement, Location, Person, Report, ReportCode, ReportedRelative
+from ..models.reports import tactic_key
 from .cases import case_by_reference
 from .names import holds_name
 from .places import place_ids_named
@@ -105,8 +106,12 @@ def conditions(session: Session, filters: QueueFilters) -> list:
     if filters.submitted_to:
         where.append(Report.submitted_at <= datetime.combine(filters.submitted_to, time.max, UTC))
     if filters.tactic:
-        where.append(exists().where(
-            ReportCode.report_id == Report.id, ReportCode.vocabulary == "tactic", ReportCode.code == filters.tactic))
+        # Report.tactics, which the walks carry; a report whose tactics were never worked out
+        # (None) has its codes looked up instead.
+        where.append(or_(Report.tactics.contains(tactic_key([filters.tactic]), autoescape=True),
+                         and_(Report.tactics.is_(None), exists().where(
+                             ReportCode.report_id == Report.id, ReportCode.vocabulary == "tactic",
+                             ReportCode.code == filters.tactic))))
     if filters.relative_detained:
         # The reporter's own account of their relatives, a JSON list; status codes are unique words.
         said = cast(ReportedRelative.statuses, String)

@@ -23,6 +23,7 @@ from ..models import Location, Report, ReportCode, ReportedRelative
 from ..notify.notices import notify_urgent_report
 from ..limits import counters
 from ..models.base import reporter_time
+from ..models.reports import tactic_key
 from ..models.inputs import ReportCreate
 from ..models.types import Locked, SealedJSON, SealedText, engine_keyring
 from ..evidence_store import EvidenceStore
@@ -67,7 +68,8 @@ def submit_report(session: Session, data: ReportCreate, *, idempotency_key: str,
     # looking the token up before every insert cost each new report a query.
     report = sealed_values(Report, {**{name: getattr(data, name) for name in PLAIN_FIELDS},
                                     "idempotency_key": key_digest, "receipt_digest": sealer.receipt_digest(receipt),
-                                    "reporter_key": reporter_public_key(sealer, receipt)}, sealer)
+                                    "reporter_key": reporter_public_key(sealer, receipt),
+                                    "tactics": tactic_key(data.tactics)}, sealer)
     codes = [{"vocabulary": vocabulary, "code": code} for vocabulary, field in CODE_FIELDS.items()
              for code in dict.fromkeys(getattr(data, field))]
     relatives = [sealed_values(ReportedRelative, relative_values(relative), sealer) for relative in data.relatives]

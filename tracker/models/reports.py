@@ -1,9 +1,11 @@
 """What reporters send: reports, the relatives they describe, evidence, and the message thread."""
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, LargeBinary, text
+from sqlalchemy import JSON, Column, Index, LargeBinary, Text, text
+from sqlalchemy.orm import validates
 from sqlmodel import Field, Relationship, SQLModel
 
 from .base import CODE_LENGTH, HasCodes, SHORT_TEXT, reporter_time, utcnow
@@ -14,7 +16,12 @@ from .types import SealedText
 # partial index only for a query that repeats its condition: "urgent_risk IS 1" would not do).
 URGENT = {"sqlite_where": text("urgent_risk = 1"), "postgresql_where": text("urgent_risk")}
 # Columns the queue's filters test on each row of a walk, carried in the walks' indexes.
-FILTERED = ("origin_country", "host_country", "assigned_to_id")
+FILTERED = ("origin_country", "host_country", "assigned_to_id", "tactics")
+
+
+def tactic_key(codes: Iterable[str]) -> str:
+    """A report's tactic codes as one text, ``|a|b|`` (``|`` for none), for Report.tactics."""
+    return "|" + "".join(f"{code}|" for code in sorted(set(codes)))
 
 
 class Report(HasCodes, SQLModel, table=True):
@@ -84,6 +91,13 @@ class Report(HasCodes, SQLModel, table=True):
     last_activity_at: datetime = Field(default_factory=reporter_time)
     retain_until: date | None = None
     is_synthetic: bool = False
+    # The tactic codes of ``codes`` again, as tactic_key writes them, so the queue's walks can
+    # carry them (a report's codes are rows of their own, which no index of reports can hold):
+    # a filter on a tactic rare among a community's urgent reports then reads index entries, not
+    # a code lookup per report. Kept as codes are added or removed (``_keep_tactics``; intake and
+    # demo-data, which insert codes in bulk, write it with them). None means never worked out
+    # (rows from before migration 0019 that it could not fill): the queue then looks the codes up.
+    tactics: str | None = Field(default=None, sa_column=Column(Text))
 
     codes: list["ReportCode"] = Relationship(
         back_populates="report", cascade_delete=True, sa_relationship_kwargs={"lazy": "selectin"}
@@ -91,6 +105,14 @@ class Report(HasCodes, SQLModel, table=True):
     relatives: list["ReportedRelative"] = Relationship(back_populates="report", cascade_delete=True)
     evidence: list["Evidence"] = Relationship(back_populates="report", cascade_delete=True)
     messages: list["Message"] = Relationship(back_populates="report", cascade_delete=True)
+
+    @validates("codes", include_removes=True)
+    def _keep_tactics(self, _key: str, code: "ReportCode", is_remove: bool = False) -> "ReportCode":
+        """Keep ``tactics`` as a code joins or leaves ``codes`` (called before the change)."""
+        if code.vocabulary == "tactic":
+            held = set((self.tactics or "|").strip("|").split("|")) - {""}
+            self.tactics = tactic_key(held - {code.code} if is_remove else held | {code.code})
+        return code
 
 
 class ReportCode(SQLModel, table=True):
