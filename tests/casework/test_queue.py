@@ -245,3 +245,24 @@ def test_the_tactic_filter_reads_the_tactics_the_walks_carry_and_looks_up_codes_
     assert moved.tactics == "|surveillance|"
     assert set(_ids(queue_page(session, QueueFilters(tactic="spyware")))) == {kept.id, legacy.id}
     assert _ids(queue_page(session, QueueFilters(tactic="surveillance"))) == [moved.id]
+
+
+def test_the_queue_page_opens_no_sealed_value_and_the_api_still_gives_narratives(signed_in, session, monkeypatch):
+    # The table shows no sealed value, so the page leaves them sealed (queue_page(opened=False));
+    # the API's queue returns narratives, so it still opens them.
+    from tracker.models import types
+
+    opened = []
+    real = types._open
+    monkeypatch.setattr(types, "_open", lambda dialect, purpose, raw, opener: (
+        opened.append(purpose), real(dialect, purpose, raw, opener))[1])
+    for _ in range(3):
+        make_report(session, reporter_name="A reporter", place_text="Kashgar")
+    session.expunge_all()
+    page = signed_in.get("/casework/").get_data(as_text=True)
+    assert page.count('name="report_id"') == 3
+    assert not [purpose for purpose in opened if purpose.startswith("report.")]
+    session.expunge_all()
+    assert all(r.narrative == "Police called my father about my posts."
+               for r in queue_page(session, QueueFilters()).reports)
+    assert "report.narrative" in opened

@@ -13,10 +13,12 @@ from datetime import date, datetime, time, UTC
 from sqlalchemy import (
     String, and_, cast, exists, false, func, or_, select as sa_select, true, tuple_, union, union_all,
 )
+from sqlalchemy.orm import defer
 from sqlmodel import Session, select
 
 from ..models import Incident, IncidentReport, Involvement, Location, Person, Report, ReportCode, ReportedRelative
 from ..models.reports import tactic_key
+from ..models.types import SealedJSON, SealedText
 from .cases import case_by_reference
 from .names import holds_name
 from .places import place_ids_named
@@ -136,8 +138,12 @@ def _ordered(statement, filters: QueueFilters, cursor: tuple[datetime, int] | No
 
 
 def queue_page(session: Session, filters: QueueFilters, cursor: str | None = None, *,
-               page_size: int | None = None) -> QueuePage:
-    """One page of the queue after ``cursor``; with ``words``, a bounded scan of narratives."""
+               page_size: int | None = None, opened: bool = True) -> QueuePage:
+    """One page of the queue after ``cursor``; with ``words``, a bounded scan of narratives.
+
+    With ``opened=False`` the reports' sealed values are left in the database: the queue's table
+    shows none of them, and opening them (each read of a page) cost about a tenth of the page.
+    """
     page_size = page_size or PAGE_SIZE
     position = decode_cursor(cursor)
     if filters.words:
@@ -154,6 +160,9 @@ def queue_page(session: Session, filters: QueueFilters, cursor: str | None = Non
         walks = [_ordered(sa_select(Report.id).where(Report.status == status, *where), filters, position)
                  .limit(page_size + 1).subquery() for status in statuses]
         statement = select(Report).where(Report.id.in_(union_all(*(sa_select(walk.c.id) for walk in walks))))
+    if not opened:
+        statement = statement.options(*(defer(getattr(Report, column.name)) for column in Report.__table__.columns
+                                        if isinstance(column.type, SealedText | SealedJSON)))
     rows = list(session.exec(_ordered(statement, filters, position).limit(page_size + 1)).all())
     more = len(rows) > page_size
     rows = rows[:page_size]

@@ -73,7 +73,7 @@ def queue():
     record(session, "queue.view", user_id=user_id(), object_type="queue",
            detail={"searched": bool(filters.query or filters.words)})
     session.commit()
-    page = queue_page(session, filters, request.args.get("after"))
+    page = queue_page(session, filters, request.args.get("after"), opened=False)  # the table shows nothing sealed
     return render_template("casework/queue.html", page=page, filters=filters, kept=kept_filters(request.args),
                            actions=ACTIONS, caseworkers=caseworkers(),
                            unread=unread_from_reporters(session, [r.id for r in page.reports]))
