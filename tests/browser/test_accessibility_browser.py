@@ -12,6 +12,9 @@ from tests.factories import STAFF_PASSWORD, make_report, make_user
 from tracker.demo import DemoGenerator
 from tracker.models import Case, Incident, Person
 
+# What no database engine changes: the PostgreSQL run skips it (tests/conftest.py).
+pytestmark = pytest.mark.engine_independent
+
 
 @pytest.fixture
 def browser_context_args() -> dict:

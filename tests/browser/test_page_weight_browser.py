@@ -9,6 +9,9 @@ import pytest
 
 from tests.browser.languages import LANGUAGES
 
+# What no database engine changes: the PostgreSQL run skips it (tests/conftest.py).
+pytestmark = pytest.mark.engine_independent
+
 BUDGET = 50_000  # bytes, decoded: the app sends no compressed pages
 PAGES = ("/", "/report", "/report/choices", "/safety", "/receipt", "/exit")
 
