@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 
 from ..models import Incident, IncidentReport, Involvement, Location, Person, Report, ReportCode, ReportedRelative
 from ..models.reports import tactic_key
-from ..models.types import SealedJSON, SealedText
+from ..models.types import SEALED_TYPES
 from .cases import case_by_reference
 from .names import holds_name
 from .places import place_ids_named
@@ -36,6 +36,9 @@ SCAN_CHUNK = 200
 PEOPLE_COLLECT_LIMIT = 1_000
 PLACE_COLLECT_LIMIT = 1_000
 OPEN = "open"  # new and in_triage together
+# Loader options that leave a report's sealed values in the database (queue_page(opened=False)).
+LEAVE_SEALED = tuple(defer(getattr(Report, column.name)) for column in Report.__table__.columns
+                     if isinstance(column.type, SEALED_TYPES))
 SORTS = ("newest", "oldest")
 
 
@@ -161,8 +164,7 @@ def queue_page(session: Session, filters: QueueFilters, cursor: str | None = Non
                  .limit(page_size + 1).subquery() for status in statuses]
         statement = select(Report).where(Report.id.in_(union_all(*(sa_select(walk.c.id) for walk in walks))))
     if not opened:
-        statement = statement.options(*(defer(getattr(Report, column.name)) for column in Report.__table__.columns
-                                        if isinstance(column.type, SealedText | SealedJSON)))
+        statement = statement.options(*LEAVE_SEALED)
     rows = list(session.exec(_ordered(statement, filters, position).limit(page_size + 1)).all())
     more = len(rows) > page_size
     rows = rows[:page_size]

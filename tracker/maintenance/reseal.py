@@ -17,7 +17,7 @@ from sqlmodel import SQLModel
 
 from ..crypto import SealError, Sealer
 from ..evidence_store import SEAL_PURPOSE, EvidenceStore, MissingEvidence, current_store, evidence_names
-from ..models.types import SealedJSON, SealedText
+from ..models.types import SEALED_TYPES
 DEFAULT_BATCH_SIZE = 500
 
 
@@ -37,7 +37,7 @@ def sealed_columns() -> list[SealedColumn]:
     found = []
     for table in SQLModel.metadata.sorted_tables:
         for column in table.columns:
-            if isinstance(column.type, SealedText | SealedJSON):
+            if isinstance(column.type, SEALED_TYPES):
                 found.append(SealedColumn(table, column, column.type.purpose))
     return found
 

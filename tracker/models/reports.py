@@ -95,8 +95,9 @@ class Report(HasCodes, SQLModel, table=True):
     # carry them (a report's codes are rows of their own, which no index of reports can hold):
     # a filter on a tactic rare among a community's urgent reports then reads index entries, not
     # a code lookup per report. Kept as codes are added or removed (``_keep_tactics``; intake and
-    # demo-data, which insert codes in bulk, write it with them). None means never worked out
-    # (rows from before migration 0019 that it could not fill): the queue then looks the codes up.
+    # demo-data, which insert codes in bulk, write it with them; migration 0019 filled the rows
+    # before it). None means not worked out (a row written by value without it, or made without
+    # codes, as a follow-up is): the queue then looks the codes up, so none is ever hidden.
     tactics: str | None = Field(default=None, sa_column=Column(Text))
 
     codes: list["ReportCode"] = Relationship(

@@ -100,3 +100,7 @@ class SealedJSON(TypeDecorator):
         if value is None:
             return None
         return _open(dialect, self.purpose, bytes(value), Sealer.open_json)
+
+
+# The column types whose values are sealed: what reseal, retention and the queue look for.
+SEALED_TYPES = (SealedText, SealedJSON)
