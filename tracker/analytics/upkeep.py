@@ -35,7 +35,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from ..audit import serialise_writes
-from ..casework.groups import MEMBER
+from ..casework.groups import MEMBER, group_numbers
 from ..models import (Incident, IncidentCode, IncidentReport, Involvement, Location, Person, PersonRelationship,
                       RelativeStatus, Report)
 from ..models.base import utcnow
@@ -303,7 +303,6 @@ def _memberships(connection: Connection, margins: dict[str, list[tuple[str, Cube
     counts beyond its named members to the cell and its whole number to the cell's ``IN_GROUPS``
     entry (the same as ``tables.count_cubes``).
     """
-    from ..casework.groups import group_numbers
     from .tables import IN_GROUPS
 
     found: Memberships = {}
@@ -333,7 +332,7 @@ def _memberships(connection: Connection, margins: dict[str, list[tuple[str, Cube
                     for who in counted:
                         members[key][who].add(cell)
         numbers = group_numbers(connection, {who[1] for cells in members.values() for who in cells
-                                                     if isinstance(who, tuple)})
+                                             if isinstance(who, tuple)})
         for key, cells in members.items():
             weighted: dict[object, dict[Key, int]] = {}
             for who, inside in cells.items():
