@@ -4,7 +4,7 @@ statement, yet no other writer can append between its read of the last hash and 
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import create_engine, event, insert
+from sqlalchemy import create_engine, insert
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
@@ -18,10 +18,10 @@ sqlite_only = pytest.mark.skipif(bool(POSTGRES_URL), reason="SQLite's write lock
 
 
 def statements_of(session: Session) -> list[str]:
-    """The SQL statements the session's engine runs from now on."""
+    """The SQL statements SQLite runs on the session's connection from now on, as the driver
+    sees them (the append runs its statements past SQLAlchemy's events: models.direct)."""
     seen: list[str] = []
-    event.listen(session.get_bind(), "before_cursor_execute",
-                 lambda _conn, _cursor, statement, *_: seen.append(statement))
+    session.connection().connection.dbapi_connection.set_trace_callback(seen.append)
     return seen
 
 

@@ -22,6 +22,7 @@ from .crypto import Sealer, get_sealer
 from .db import get_session
 from .models import AuditEvent, utcnow
 from .models.base import reporter_time
+from .models.direct import first_value, insert_returning_id
 from .models.audit import PENDING
 
 GENESIS = "0" * 64
@@ -90,12 +91,13 @@ def record_many(session: Session, events: list, *, sealer: Sealer | None = None)
     session.flush()  # the caller's pending changes first, as before (bulk triage relies on it)
     _serialise_appends(session)
     rows = [event if isinstance(event, dict) else _row(event) for event in events]
-    previous = session.execute(_LAST_HASH).scalar()
+    connection = session.connection()
+    previous = first_value(connection, _LAST_HASH)
     for row in rows:
         row["prev_hash"] = previous or GENESIS
         row["hash"] = previous = _digest(sealer, row)
     if len(rows) == 1:  # most appends (a submission, a page's action): its id comes back with the insert
-        rows[0]["id"] = session.execute(_INSERT_RETURNING_ID, rows[0]).scalar_one()
+        rows[0]["id"] = insert_returning_id(connection, AuditEvent.__table__, rows[0])
     else:
         _insert_many(session, rows)
     for event, row in zip(events, rows, strict=True):
@@ -104,9 +106,9 @@ def record_many(session: Session, events: list, *, sealer: Sealer | None = None)
     return events
 
 
-# Built once: these run in every append, under the write lock (issue 17, item 4).
+# Built once and run straight through the driver (models.direct), with the single event's
+# insert: they run in every append, under the write lock (issue 17, item 4).
 _LAST_HASH = select(AuditEvent.__table__.c.hash).order_by(AuditEvent.__table__.c.id.desc()).limit(1)
-_INSERT_RETURNING_ID = insert(AuditEvent.__table__).returning(AuditEvent.__table__.c.id)
 
 
 def _insert_many(session: Session, rows: list[dict[str, Any]]) -> None:

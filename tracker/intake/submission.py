@@ -12,7 +12,6 @@ from functools import cache
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Insert, insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -23,6 +22,7 @@ from ..models import Location, Report, ReportCode, ReportedRelative
 from ..notify.notices import notify_urgent_report
 from ..limits import counters
 from ..models.base import reporter_time
+from ..models.direct import insert_returning_id, insert_rows
 from ..models.reports import tactic_key
 from ..models.inputs import ReportCreate
 from ..models.types import Locked, SealedJSON, SealedText, engine_keyring
@@ -77,15 +77,13 @@ def submit_report(session: Session, data: ReportCreate, *, idempotency_key: str,
     written: set[str] = set()
     try:
         evidence = store_uploads(evidence_files, store, sealer, written)
-        connection = session.connection()  # Core statements: no ORM execution around each
+        connection = session.connection()  # plain inserts through the driver (models.direct)
         if location is not None:
-            report["location_id"] = connection.execute(_insert(Location), location).scalar_one()
-        report_id = connection.execute(_insert(Report), report).scalar_one()
-        if codes:
-            connection.execute(insert(ReportCode.__table__), [{**code, "report_id": report_id} for code in codes])
-        if relatives:
-            connection.execute(insert(ReportedRelative.__table__),
-                               [{**relative, "report_id": report_id} for relative in relatives])
+            report["location_id"] = insert_returning_id(connection, Location.__table__, location)
+        report_id = insert_returning_id(connection, Report.__table__, report)
+        insert_rows(connection, ReportCode.__table__, [{**code, "report_id": report_id} for code in codes])
+        insert_rows(connection, ReportedRelative.__table__,
+                    [{**relative, "report_id": report_id} for relative in relatives])
         for row in evidence:
             row.report_id = report_id
         session.add_all(evidence)
@@ -126,13 +124,6 @@ def sealed_values(model, values: dict[str, Any], sealer: Sealer) -> dict[str, An
                 else sealer.seal_json(kind.purpose, value)
             values[name] = Locked(kind.purpose, token)
     return values
-
-
-@cache
-def _insert(model) -> Insert:
-    """INSERT ... RETURNING id for a model's table (columns left out get their defaults)."""
-    table = model.__table__
-    return insert(table).returning(table.c.id)
 
 
 def store_uploads(uploads: list[CheckedUpload], store: EvidenceStore, sealer: Sealer,
