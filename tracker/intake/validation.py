@@ -134,16 +134,17 @@ def status_entries(form, errors: FieldErrors) -> list[dict[str, Any]]:
     month, a full date exact; "roughly" makes any of them an estimate.
     """
     chosen, roughly = set(form.statuses.data or []), set(form.roughly.data or [])
-    entries = []
+    entries, offered = [], set()
     for field in form.dates:  # one date field per status, named by its code
         code, typed = field.short_name, (field.data or "").strip()
+        offered.add(code)
         if code not in chosen and not typed:
             continue
         when = _parsed(parse_date, field, field.name, errors)
         entries.append({"status": code, "status_date": when,
                         "date_precision": typed_precision(typed, code in roughly) if when else "unknown"})
     # A code that is not in the vocabulary is passed on, so the model rejects it beside the list.
-    entries += [{"status": code} for code in sorted(chosen - {field.short_name for field in form.dates})]
+    entries += [{"status": code} for code in sorted(chosen - offered)]
     return entries
 
 

@@ -48,7 +48,9 @@ class RelativeStatusInput(SQLModel):
 
     @model_validator(mode="after")
     def _coarsen(self) -> "RelativeStatusInput":
-        self.status_date = DatedInput.normalise_date(self.status_date, self.date_precision)
+        coarse = DatedInput.normalise_date(self.status_date, self.date_precision)
+        if coarse != self.status_date:  # assigning costs more than comparing, and this runs twice
+            self.status_date = coarse   # for each status (SQLModel's __init__ validates it again)
         return self
 
     @field_validator("status_date")
@@ -99,7 +101,9 @@ class ReportCreate(SQLModel):
 
     @model_validator(mode="after")
     def _coarsen(self) -> "ReportCreate":
-        self.event_date = DatedInput.normalise_date(self.event_date, self.event_date_precision)
+        coarse = DatedInput.normalise_date(self.event_date, self.event_date_precision)
+        if coarse != self.event_date:  # as RelativeStatusInput's: no assignment when nothing changes
+            self.event_date = coarse
         return self
 
     @field_validator("event_date")
