@@ -24,6 +24,12 @@ in every language, as first loaded and with one relative's block open.
 
 ``--profile N`` instead sends N reports in-process (Flask's test client, one thread, timers
 around a dozen functions) and prints where the time of one POST /report goes, stage by stage.
+
+``--slices N [--against DIR]`` starts the tracker and the required-work floor at once (and, with
+``--against``, another checkout's tracker beside them) and drives them in turn, ``--seconds``
+each, N times: each slice's ratio, so that a machine whose speed drifts over minutes compares
+like with like. A before/after: ``git worktree add /tmp/before <commit>``, then
+``python benchmarks/bench_intake.py --slices 8 --seconds 3 --against /tmp/before``.
 """
 from __future__ import annotations
 
@@ -147,12 +153,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(app_spec: str, env: dict, folder: Path, workers: int) -> tuple[subprocess.Popen, int]:
-    """gunicorn on 127.0.0.1 only, no access log (DESIGN §2); waits until it answers."""
+def start_gunicorn(app_spec: str, env: dict, folder: Path, workers: int,
+                   root: Path = ROOT) -> tuple[subprocess.Popen, int]:
+    """gunicorn on 127.0.0.1 only, no access log (DESIGN §2), with the gunicorn.conf.py and code
+    of the checkout ``root``; waits until it answers."""
     port = free_port()
-    command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "-w", str(workers),
+    command = [sys.executable, "-m", "gunicorn", "-c", str(root / "gunicorn.conf.py"), "-w", str(workers),
                "-b", f"127.0.0.1:{port}",
-               "--error-logfile", str(folder / "gunicorn.log"), "--chdir", str(ROOT), app_spec]
+               "--error-logfile", str(folder / "gunicorn.log"), "--chdir", str(root), app_spec]
     process = subprocess.Popen(command, env={**os.environ, **env})
     for _ in range(200):
         try:
@@ -352,11 +360,10 @@ def stages() -> list[tuple[str, object, str]]:
         ("    receipt digest (Argon2id)", tracker.crypto.Sealer, "receipt_digest"),
         ("    sealing the personal values (before any write)", tracker.intake.submission, "sealed_values"),
         ("    place (offline geocoding)", tracker.intake.submission, "_place_of"),
-        ("    row inserts (location, report, codes, relative; the first takes the lock)",
-         tracker.intake.submission, "insert_returning_id"),
-        ("    row inserts (location, report, codes, relative; the first takes the lock)",
-         tracker.intake.submission, "insert_rows"),
-        ("    SQLAlchemy statements (the audit append's)", Connection, "execute"),
+        ("    rows: location, report, codes, relative (models.direct)", tracker.intake.submission,
+         "insert_returning_id"),
+        ("    rows: location, report, codes, relative (models.direct)", tracker.intake.submission, "insert_rows"),
+        ("    statements through SQLAlchemy (none left on this path)", Connection, "execute"),
         ("    audit event (chain read, insert returning its id)", tracker.audit, "record_many"),
         ("    ORM flushes (inside the stages above too)", Session, "flush"),
         ("    commit (SQLite, synchronous=FULL: fsync)", DefaultDialect, "do_commit"),
@@ -430,6 +437,46 @@ def profile_submissions(app, count: int) -> None:
               f"{floor_cpu / count * 1000:.1f} ms; CPU floor / submission {floor_cpu / cpu:.2f}")
 
 
+def interleaved(env: dict, spec: str, floor_env: dict, folder: Path, args) -> None:
+    """Every server started at once, then driven in turn, ``--seconds`` each, ``--slices`` times:
+    a slow spell on a shared machine hits each case in the same slice, so the ratio of each slice
+    holds where rates measured minutes apart do not. With ``--against DIR`` another checkout's
+    tracker (its code and gunicorn.conf.py, on the same database) runs beside this one."""
+    servers = {"submit": (ROOT, spec, submit, env)}
+    if args.against:
+        servers["against"] = (Path(args.against).resolve(), spec, submit, env)
+    servers["required"] = (ROOT, "benchmarks.bench_intake:required_app()", insert_required, floor_env)
+    started = {name: start_gunicorn(app_spec, extra, folder, args.workers, root)
+               for name, (root, app_spec, _, extra) in servers.items()}
+    rates: dict[str, list[float]] = {name: [] for name in servers}
+    cpu_ms: dict[str, list[float]] = {name: [] for name in servers}
+    try:
+        for name, (_, port) in started.items():
+            drive(port, servers[name][2], args.clients, 2)  # warm-up
+        for _ in range(args.slices):
+            for name, (process, port) in started.items():
+                cpu = workers_cpu(process.pid)
+                rate, count = drive_counted(port, servers[name][2], args.clients, args.seconds)
+                rates[name].append(rate)
+                cpu_ms[name].append((workers_cpu(process.pid) - cpu) / max(count, 1) * 1000)
+    finally:
+        for process, _ in started.values():
+            process.terminate()
+            process.wait(timeout=30)
+    print(f"{args.slices} slices of {args.seconds:g} s each; load average now {os.getloadavg()[0]:.2f}")
+    for name in servers:
+        label = {"submit": "this checkout", "against": f"{args.against}", "required": "required-work floor"}[name]
+        line = (f"{label:28} submissions/s median {statistics.median(rates[name]):6.1f}, "
+                f"workers' CPU {statistics.median(cpu_ms[name]):.2f} ms a success")
+        if name != "required":
+            by_rate = [rate / floor for rate, floor in zip(rates[name], rates["required"], strict=True)]
+            by_cpu = [floor / cpu for cpu, floor in zip(cpu_ms[name], cpu_ms["required"], strict=True)]
+            line += (f"; / required, per slice: rate {statistics.median(by_rate):.2f} "
+                     f"({min(by_rate):.2f}-{max(by_rate):.2f}), CPU {statistics.median(by_cpu):.2f} "
+                     f"({min(by_cpu):.2f}-{max(by_cpu):.2f}) (aim 0.7)")
+        print(line)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=15)
@@ -441,7 +488,15 @@ def main() -> None:
                         help="RATELIMIT_STORAGE_URI for the tracker (default: %(default)s; gunicorn.conf.py "
                              "refuses memory:// with more than one worker, whose limits would not be shared)")
     parser.add_argument("--profile", type=int, metavar="N", help="profile N in-process submissions instead")
+    parser.add_argument("--slices", type=int, metavar="N",
+                        help="instead of rounds: start every server at once and drive them in turn, N times "
+                             "(--seconds each); prints each slice's ratio to the floor, median and range")
+    parser.add_argument("--against", metavar="DIR",
+                        help="with --slices: also run the tracker of another checkout (e.g. a `git worktree` "
+                             "of an earlier commit) on the same database, for a before/after in one run")
     args = parser.parse_args()
+    if args.against and not args.slices:
+        parser.error("--against needs --slices")
     if args.limits_storage.startswith("memory://") and args.workers > 1:
         parser.error("--limits-storage memory:// needs --workers 1 (each worker would count on its own)")
     with tempfile.TemporaryDirectory(prefix="bench-intake-") as tmp:
@@ -456,6 +511,9 @@ def main() -> None:
             return
         print(f"receipt digest (Argon2id, keyed): {receipt_digest_ms(app):.1f} ms each")
         spec = f"tracker:create_app(instance_path={json.dumps(env.pop('INSTANCE'))})"
+        if args.slices:
+            interleaved(env, spec, {"BENCH_BARE_URL": bare_url}, folder, args)
+            return
         results: dict[str, list[float]] = {"submit": [], "cycle": [], "required": [], "floor": []}
         cpu_ms: dict[str, list[float]] = {name: [] for name in results}  # workers' CPU per success
         floor_env = {"BENCH_BARE_URL": bare_url}

@@ -59,3 +59,15 @@ def test_the_master_sets_the_pages_up_before_forking(app):
     CONFIG["when_ready"](arbiter)
     assert arbiter.halted is None
     assert app.pages_set_up
+
+
+def test_the_master_loads_the_gazetteer_before_forking(app, monkeypatch):
+    """Each worker would otherwise load its own copy on its first report (1.7 s), and again
+    whenever max_requests replaces it; loaded in the master, the forked workers share it."""
+    from tracker.geo import resolve
+
+    monkeypatch.setattr(resolve, "_DEFAULT", None)  # as in a fresh master: nothing loaded yet
+    arbiter = FakeArbiter({}, 1)
+    arbiter.app = SimpleNamespace(wsgi=lambda: app)
+    CONFIG["when_ready"](arbiter)
+    assert resolve._DEFAULT is not None and resolve._DEFAULT._gazetteer is not None  # loaded, not on first use
