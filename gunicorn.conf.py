@@ -51,10 +51,10 @@ def when_ready(server):
     # forked worker serves its first request at once, as the preloaded app is meant to.
     if hasattr(app, "load_pages"):
         app.load_pages()
-        # The offline gazetteer too (173,000 names; 1.7 s of CPU and ~100 MB to load). Loaded
+        # The offline gazetteer too (173,000 names; ~0.8 s of CPU and ~100 MB to load). Loaded
         # lazily, every worker loaded its own copy on its first report, and again each time
-        # max_requests replaced it: ~0.8 ms of CPU a submission, averaged, and a 1.7 s wait for
-        # whoever sent that report (issue 17, item 4). Loaded here, every worker shares the
+        # max_requests replaced it: ~0.4 ms of CPU a submission, averaged, and a second's wait
+        # for whoever sent that report (issue 17, item 4). Loaded here, every worker shares the
         # master's copy (pre_fork freezes it, so no collection writes to its pages).
         from tracker.geo import warm_up
 

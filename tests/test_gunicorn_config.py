@@ -62,7 +62,7 @@ def test_the_master_sets_the_pages_up_before_forking(app):
 
 
 def test_the_master_loads_the_gazetteer_before_forking(app, monkeypatch):
-    """Each worker would otherwise load its own copy on its first report (1.7 s), and again
+    """Each worker would otherwise load its own copy on its first report (~0.8 s), and again
     whenever max_requests replaces it; loaded in the master, the forked workers share it."""
     from tracker.geo import resolve
 
