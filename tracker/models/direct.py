@@ -48,8 +48,7 @@ class InsertPlan:
 def insert_returning_id(connection: Connection, table: Table, values: Mapping[str, Any]) -> int:
     """Insert one row; its new id. Columns left out get their defaults, as with ``insert()``."""
     plan = insert_plan(connection.dialect, table, tuple(values), returning=True)
-    return _run(connection, plan.sql, lambda cursor: cursor.execute(plan.sql, plan.parameters(values)),
-                fetch_id=True)
+    return _run(connection, plan.sql, lambda cursor: cursor.execute(plan.sql, plan.parameters(values)), first=True)
 
 
 def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -73,21 +72,21 @@ def first_value(connection: Connection, query: Select) -> Any:
         parameters = tuple(values[name] for name in compiled.positiontup) if compiled.positional else values
         plan = plans[query] = (compiled.string, parameters)
     sql, parameters = plan
-    return _run(connection, sql, lambda cursor: cursor.execute(sql, parameters), fetch_id=True, empty_is_none=True)
+    return _run(connection, sql, lambda cursor: cursor.execute(sql, parameters), first=True)
 
 
-def _run(connection: Connection, sql: str, execute: Callable[[Any], Any], *, fetch_id: bool = False,
-         empty_is_none: bool = False):
+def _run(connection: Connection, sql: str, execute: Callable[[Any], Any], *, first: bool = False) -> Any:
+    """Run ``execute`` on a cursor of the connection; with ``first``, the first column of the first
+    row it returned (None if none)."""
     dialect = connection.dialect
     cursor = connection.connection.cursor()
     try:
         execute(cursor)
-        if not fetch_id:
-            return None
-        row = cursor.fetchone()
-        return None if row is None and empty_is_none else row[0]
+        row = cursor.fetchone() if first else None
+        return None if row is None else row[0]
     except dialect.loaded_dbapi.Error as error:
-        # The same exception classes Connection.execute raises, so callers catch one kind.
+        # The same exception classes Connection.execute raises, so callers catch one kind. The
+        # parameters stay out of the error, which may reach a log: they hold sealed values.
         raise DBAPIError.instance(sql, None, error, dialect.loaded_dbapi.Error,
                                   dialect=dialect) from error
     finally:
@@ -109,6 +108,8 @@ def insert_plan(dialect: Dialect, table: Table, columns: tuple[str, ...], *, ret
 
 
 def _compile(dialect: Dialect, table: Table, columns: tuple[str, ...], returning: bool) -> InsertPlan:
+    """Compile the INSERT of ``columns`` and of every column with a Python-side default not among
+    them (computed here per row, as SQLAlchemy would during execution)."""
     defaults = []
     for column in table.columns:
         if column.key in columns or column.default is None:
